@@ -1,0 +1,84 @@
+"""Open, create and migrate the archive database."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..errors import ArchiveError, NotAnArchive, ReadOnlyArchive, SchemaTooNew
+from .migrations import MIGRATIONS
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def open_db(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """Open the database, creating and migrating it unless ``readonly``."""
+    path = Path(path)
+    if readonly:
+        if not path.exists():
+            raise NotAnArchive(
+                f"no database at {path} — run a crawl first or pass the right --archive"
+            )
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        return conn
+    try:
+        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=30000")
+        migrate(conn)
+    except sqlite3.OperationalError as exc:
+        if "readonly" in str(exc) or "unable to open" in str(exc):
+            raise ReadOnlyArchive(
+                f"cannot open {path} for writing ({exc}) — check the archive directory's permissions"
+            ) from exc
+        raise ArchiveError(f"cannot open database {path}: {exc}") from exc
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(
+            f"{path} is not a readable SQLite database ({exc}) — rebuild it with "
+            "`portal-archive reindex`"
+        ) from exc
+    return conn
+
+
+def applied_versions(conn: sqlite3.Connection) -> set[int]:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS migrations ("
+        "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    return {r[0] for r in conn.execute("SELECT version FROM migrations")}
+
+
+def migrate(conn: sqlite3.Connection) -> list[int]:
+    """Apply missing migrations in order; return the versions applied."""
+    done = applied_versions(conn)
+    if done and max(done) > SCHEMA_VERSION:
+        raise SchemaTooNew(
+            f"database schema version {max(done)} is newer than this tool knows "
+            f"({SCHEMA_VERSION}) — upgrade portal-archive"
+        )
+    applied = []
+    for version, name, fn in MIGRATIONS:
+        if version in done:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            fn(conn)
+            conn.execute(
+                "INSERT INTO migrations(version, name, applied_at) VALUES (?, ?, ?)",
+                (version, name, utcnow()),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied

@@ -1,0 +1,70 @@
+"""What the parser returns: plain dataclasses, no behaviour beyond conversion."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+ARTICLE_COLUMNS = (
+    "wp_post_id", "url", "slug", "title", "lead", "body_text", "body_html",
+    "published_at", "published_raw", "date_is_bulk_import", "event_date",
+    "author", "source", "original_url",
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A category or tag."""
+    slug: str
+    name: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Image:
+    url: str
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    kind: str  # "related" | "original" | "body"
+
+
+@dataclass
+class Article:
+    url: str
+    wp_post_id: int | None = None
+    slug: str | None = None
+    title: str | None = None
+    lead: str | None = None
+    body_text: str = ""
+    body_html: str = ""
+    published_at: str | None = None
+    published_raw: str | None = None
+    date_is_bulk_import: int = 0
+    event_date: str | None = None
+    author: str | None = None
+    source: str | None = None
+    original_url: str | None = None
+    categories: list[Term] = field(default_factory=list)
+    tags: list[Term] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def to_row(self) -> dict:
+        """The ``articles`` columns this article fills."""
+        return {c: getattr(self, c) for c in ARTICLE_COLUMNS}
+
+    def to_truth(self) -> dict:
+        """The shape ``portal-archive replica truth`` prints (minus body_html)."""
+        row = self.to_row()
+        row.pop("body_html")
+        row["categories"] = [{"slug": t.slug, "name": t.name} for t in self.categories]
+        row["tags"] = [{"slug": t.slug, "name": t.name} for t in self.tags]
+        row["images"] = [{"url": i.url, "caption": i.caption} for i in self.images]
+        return row
+
+    def as_dict(self) -> dict:
+        return asdict(self)
