@@ -1,144 +1,25 @@
-"""Numbered schema migrations. Append new ones; never edit an applied one.
+"""Numbered schema migrations. Add a module; never edit an applied one.
 
-Each migration is ``(version, name, function(conn))``. ``archive.db.open_db``
-applies the missing ones in order, each in its own transaction, and records
-them in the ``migrations`` table.
+Each module ``archive/db/mNNN_<name>.py`` defines ``VERSION`` (NNN), ``NAME``
+and ``apply(conn)``; ``apply`` runs inside a transaction that
+``archive.db.migrate`` opens, and the version is recorded in the
+``migrations`` table. Use ``run_script`` for several statements
+(``executescript`` would commit the transaction).
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import sqlite3
-
-INITIAL_SCHEMA = """
-CREATE TABLE crawls (
-    id INTEGER PRIMARY KEY,
-    started_at TEXT NOT NULL,
-    ended_at TEXT,
-    status TEXT NOT NULL DEFAULT 'running',
-    start_url TEXT,
-    settings_json TEXT,
-    stats_json TEXT,
-    exit_code INTEGER,
-    pid INTEGER,
-    tool_version TEXT
-);
-
-CREATE TABLE captures (
-    id INTEGER PRIMARY KEY,
-    crawl_id INTEGER REFERENCES crawls(id),
-    url TEXT NOT NULL,
-    method TEXT NOT NULL DEFAULT 'GET',
-    status INTEGER,
-    content_type TEXT,
-    fetched_at TEXT NOT NULL,
-    payload_digest TEXT,
-    payload_length INTEGER,
-    warc_file TEXT,
-    warc_offset INTEGER,
-    warc_length INTEGER,
-    record_id TEXT,
-    record_type TEXT NOT NULL DEFAULT 'response',
-    refers_to_capture_id INTEGER REFERENCES captures(id),
-    truncated TEXT
-);
-CREATE INDEX captures_url ON captures(url);
-CREATE INDEX captures_digest ON captures(payload_digest);
-CREATE INDEX captures_warc ON captures(warc_file, warc_offset);
-CREATE UNIQUE INDEX captures_record_id ON captures(record_id);
-
-CREATE TABLE articles (
-    id INTEGER PRIMARY KEY,
-    wp_post_id INTEGER,
-    url TEXT NOT NULL,
-    slug TEXT,
-    title TEXT,
-    lead TEXT,
-    body_text TEXT,
-    body_html TEXT,
-    published_at TEXT,
-    published_raw TEXT,
-    date_is_bulk_import INTEGER NOT NULL DEFAULT 0,
-    event_date TEXT,
-    author TEXT,
-    source TEXT,
-    original_url TEXT,
-    first_seen_at TEXT NOT NULL,
-    last_seen_at TEXT NOT NULL,
-    capture_id INTEGER REFERENCES captures(id),
-    extract_sources TEXT,
-    content_digest TEXT,
-    gone_at TEXT
-);
-CREATE UNIQUE INDEX articles_wp_post_id ON articles(wp_post_id) WHERE wp_post_id IS NOT NULL;
-CREATE UNIQUE INDEX articles_url_no_id ON articles(url) WHERE wp_post_id IS NULL;
-CREATE INDEX articles_url ON articles(url);
-CREATE INDEX articles_published_at ON articles(published_at);
-
-CREATE TABLE categories (
-    id INTEGER PRIMARY KEY,
-    slug TEXT NOT NULL UNIQUE,
-    name TEXT,
-    url TEXT
-);
-CREATE TABLE article_categories (
-    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    category_id INTEGER NOT NULL REFERENCES categories(id),
-    position INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (article_id, category_id)
-);
-CREATE INDEX article_categories_category ON article_categories(category_id);
-
-CREATE TABLE tags (
-    id INTEGER PRIMARY KEY,
-    slug TEXT NOT NULL UNIQUE,
-    name TEXT,
-    url TEXT
-);
-CREATE TABLE article_tags (
-    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    tag_id INTEGER NOT NULL REFERENCES tags(id),
-    position INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (article_id, tag_id)
-);
-CREATE INDEX article_tags_tag ON article_tags(tag_id);
-
-CREATE TABLE images (
-    id INTEGER PRIMARY KEY,
-    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    url TEXT NOT NULL,
-    caption TEXT,
-    position INTEGER NOT NULL DEFAULT 0,
-    capture_id INTEGER REFERENCES captures(id)
-);
-CREATE INDEX images_article ON images(article_id);
-CREATE INDEX images_url ON images(url);
-
-CREATE TABLE links (
-    id INTEGER PRIMARY KEY,
-    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    url TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    position INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX links_article ON links(article_id);
-
-CREATE TABLE errors (
-    id INTEGER PRIMARY KEY,
-    crawl_id INTEGER REFERENCES crawls(id),
-    url TEXT,
-    kind TEXT NOT NULL,
-    message TEXT,
-    at TEXT NOT NULL
-);
-CREATE INDEX errors_crawl ON errors(crawl_id);
-"""
+from pathlib import Path
 
 
 def run_script(conn: sqlite3.Connection, script: str) -> None:
     """Run several statements inside the caller's transaction.
 
-    ``executescript`` would commit first; this splits on complete statements
-    (so trigger bodies with inner ``;`` stay whole) and runs each one.
+    Splits on complete statements (so trigger bodies with inner ``;`` stay
+    whole) and runs each one.
     """
     stmt = ""
     for line in script.splitlines(keepends=True):
@@ -151,10 +32,17 @@ def run_script(conn: sqlite3.Connection, script: str) -> None:
         conn.execute(stmt)
 
 
-def m001_initial(conn: sqlite3.Connection) -> None:
-    run_script(conn, INITIAL_SCHEMA)
+def _collect():
+    found = []
+    for mod in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if len(mod.name) > 4 and mod.name[0] == "m" and mod.name[1:4].isdigit():
+            m = importlib.import_module(f"{__package__}.{mod.name}")
+            found.append((m.VERSION, m.NAME, m.apply))
+    found.sort()
+    versions = [v for v, _, _ in found]
+    if len(set(versions)) != len(versions):
+        raise RuntimeError(f"duplicate migration versions: {versions}")
+    return found
 
 
-MIGRATIONS = [
-    (1, "initial schema", m001_initial),
-]
+MIGRATIONS = _collect()
