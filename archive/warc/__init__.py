@@ -1,0 +1,12 @@
+"""WARC/1.1 storage: write exchanges, read records back, walk gzip members."""
+
+from .exchange import Exchange, RecordRef, warc_date
+from .members import TruncatedWarc, iter_members, walk_members
+from .read import StoredRecord, iter_records, read_record
+from .records import payload_digest
+from .writer import WarcWriter
+
+__all__ = [
+    "Exchange", "RecordRef", "StoredRecord", "TruncatedWarc", "WarcWriter",
+    "iter_members", "iter_records", "payload_digest", "read_record", "walk_members", "warc_date",
+]
