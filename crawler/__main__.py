@@ -1,0 +1,5 @@
+"""``python -m crawler`` is ``portal-archive``."""
+
+from crawler.cli import main
+
+main()

@@ -1,0 +1,76 @@
+"""The Scrapy extension that archives every download (WARC + ``captures`` row).
+
+Settings → ``from_crawler`` → plain constructor arguments; it raises
+``NotConfigured`` when no archive directory is set.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from archive.session import ArchiveSession, SessionOptions
+
+from .capture import exchange_from_scrapy
+
+log = logging.getLogger(__name__)
+
+RECORDED_SETTINGS = (
+    "BOT_NAME", "USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "RANDOMIZE_DOWNLOAD_DELAY",
+    "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "AUTOTHROTTLE_ENABLED",
+    "AUTOTHROTTLE_TARGET_CONCURRENCY", "AUTOTHROTTLE_MAX_DELAY", "DOWNLOAD_TIMEOUT",
+    "DOWNLOAD_MAXSIZE", "RETRY_TIMES", "RETRY_HTTP_CODES", "DEFAULT_REQUEST_HEADERS",
+)
+
+
+def settings_snapshot(settings) -> dict:
+    snap = {name: settings.get(name) for name in RECORDED_SETTINGS}
+    for name in settings.attributes:
+        if name.startswith("PORTAL_"):
+            snap[name] = settings.get(name)
+    return {k: (dict(v) if hasattr(v, "items") else v) for k, v in snap.items()}
+
+
+class ArchiveExtension:
+    def __init__(self, archive_dir: str, options: SessionOptions, stats):
+        self.session = ArchiveSession(archive_dir, options)
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        s = crawler.settings
+        archive_dir = s.get("PORTAL_ARCHIVE_DIR")
+        if not archive_dir:
+            raise NotConfigured("PORTAL_ARCHIVE_DIR is not set")
+        options = SessionOptions(
+            warc_max_size=s.getint("PORTAL_WARC_MAX_SIZE"),
+            warc_prefix=s.get("PORTAL_WARC_PREFIX"),
+            compress_level=s.getint("PORTAL_WARC_COMPRESS_LEVEL"),
+            settings=settings_snapshot(s),
+            start_url=s.get("PORTAL_START_URL"),
+        )
+        ext = cls(archive_dir, options, crawler.stats)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
+        return ext
+
+    def spider_opened(self, spider):
+        self.session.open()
+        spider.archive = self.session
+
+    def response_downloaded(self, response, request, spider):
+        if "cached" in (response.flags or []):
+            return
+        capture_id = self.session.record(exchange_from_scrapy(request, response))
+        request.meta["capture_id"] = capture_id
+        self.stats.inc_value("archive/records")
+
+    def spider_closed(self, spider, reason):
+        status = "finished" if reason == "finished" else (
+            "interrupted" if reason in ("shutdown", "closespider_timeout", "closespider_pagecount")
+            else reason)
+        stats = dict(self.stats.get_stats())
+        self.session.close(status, stats)

@@ -1,0 +1,63 @@
+"""The offline demo: replica on loopback, a crawl with politeness off, a summary."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass
+
+from archive.layout import ArchiveLayout
+
+from .replica_process import ReplicaProcess
+from .runner import CrawlResult, build_settings, run_crawl
+
+DEMO_SETTINGS = {
+    # the replica is ours and on loopback: no need to be polite to it
+    "DOWNLOAD_DELAY": "0",
+    "RANDOMIZE_DOWNLOAD_DELAY": "False",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "CONCURRENT_REQUESTS": "16",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+}
+
+
+@dataclass
+class DemoSummary:
+    result: CrawlResult
+    archive: ArchiveLayout
+    seconds: float
+    posts: int
+    warc_files: int
+    warc_bytes: int
+
+    def lines(self) -> list[str]:
+        pps = self.result.captures / self.seconds if self.seconds else 0.0
+        per_post = self.warc_bytes / self.posts if self.posts else 0
+        return [
+            f"posts archived:  {self.posts}",
+            f"fetches:         {self.result.captures} in {self.seconds:.1f} s ({pps:.0f} pages/s)",
+            f"errors:          {self.result.errors}",
+            f"WARC files:      {self.warc_files} ({self.warc_bytes / 1e6:.1f} MB, "
+            f"{per_post / 1000:.1f} kB per post) in {self.archive.warc_dir}",
+            f"database:        {self.archive.db}",
+            "try:             sqlite3 {} \"SELECT published_at, title FROM articles "
+            "ORDER BY published_at DESC LIMIT 5\"".format(self.archive.db),
+        ]
+
+
+def run_demo(archive_dir: str, posts: int, seed: int, overrides: dict | None = None) -> DemoSummary:
+    layout = ArchiveLayout(archive_dir)
+    started = time.monotonic()
+    with ReplicaProcess(posts=posts, seed=seed) as replica:
+        settings = build_settings(str(layout.root), replica.url,
+                                  {**DEMO_SETTINGS, **(overrides or {})})
+        result = run_crawl(settings)
+    seconds = time.monotonic() - started
+    files = layout.warc_files()
+    conn = sqlite3.connect(layout.db)
+    try:
+        n_posts = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    finally:
+        conn.close()
+    return DemoSummary(result, layout, seconds, n_posts, len(files),
+                       sum(f.stat().st_size for f in files))

@@ -1,0 +1,25 @@
+"""Item pipeline: stores parsed articles through the crawl's archive session."""
+
+from __future__ import annotations
+
+from scrapy.exceptions import NotConfigured
+
+from .archive_extension import ArchiveExtension
+
+
+class ArticlePipeline:
+    """Items are ``{"article": Article, "capture_id": int | None}``."""
+
+    def __init__(self, extension: ArchiveExtension):
+        self.extension = extension
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        for ext in crawler.extensions.middlewares:
+            if isinstance(ext, ArchiveExtension):
+                return cls(ext)
+        raise NotConfigured("ArticlePipeline needs crawler.archive_extension.ArchiveExtension")
+
+    def process_item(self, item):
+        self.extension.session.save_article(item["article"], item.get("capture_id"))
+        return item

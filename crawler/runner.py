@@ -1,0 +1,93 @@
+"""Run one crawl in this process: settings in, exit code out.
+
+Twisted's reactor cannot restart inside a process, so one process runs one
+crawl; tests run whole crawls through the CLI as a subprocess.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from archive import __version__
+from archive.layout import ArchiveLayout
+
+EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_SOME_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 75
+
+
+def parse_overrides(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """``-s NAME=VALUE`` pairs → dict (as ``scrapy crawl -s`` does)."""
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise ValueError(f"invalid setting {pair!r}: use -s NAME=VALUE")
+        out[name.strip()] = value
+    return out
+
+
+def build_settings(archive_dir: str | None = None, start_url: str | None = None,
+                   overrides: dict | None = None):
+    """Project settings, then CLI options, then ``-s`` overrides."""
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    if archive_dir:
+        settings.set("PORTAL_ARCHIVE_DIR", archive_dir, priority="cmdline")
+    if start_url:
+        settings.set("PORTAL_START_URL", start_url, priority="cmdline")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    if not settings.get("USER_AGENT"):
+        contact = settings.get("PORTAL_CONTACT_URL")
+        settings.set("USER_AGENT", f"portal-archive/{__version__} (+{contact}; archival crawler)",
+                     priority="cmdline")
+    layout = ArchiveLayout(settings.get("PORTAL_ARCHIVE_DIR"))
+    settings.set("PORTAL_ARCHIVE_DIR", str(layout.root), priority="cmdline")
+    if not settings.get("LOG_FILE") and not (overrides or {}).get("LOG_FILE"):
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        settings.set("LOG_FILE", str(layout.logs_dir / f"crawl-{stamp}.log"), priority="cmdline")
+    return settings
+
+
+@dataclass
+class CrawlResult:
+    crawl_id: int | None
+    status: str
+    exit_code: int
+    captures: int
+    articles: int
+    errors: int
+
+
+def run_crawl(settings) -> CrawlResult:
+    """Run the ``portal`` spider with these settings; block until it ends."""
+    from scrapy.crawler import CrawlerProcess
+
+    layout = ArchiveLayout(settings.get("PORTAL_ARCHIVE_DIR")).create()
+    process = CrawlerProcess(settings, install_root_handler=True)
+    process.crawl("portal")
+    process.start()
+    return _result(layout)
+
+
+def _result(layout: ArchiveLayout) -> CrawlResult:
+    conn = sqlite3.connect(layout.db)
+    try:
+        row = conn.execute("SELECT id, status FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
+        if row is None:
+            return CrawlResult(None, "failed", EXIT_FATAL, 0, 0, 0)
+        crawl_id, status = row
+        captures = conn.execute("SELECT count(*) FROM captures WHERE crawl_id=?", (crawl_id,)).fetchone()[0]
+        errors = conn.execute("SELECT count(*) FROM errors WHERE crawl_id=?", (crawl_id,)).fetchone()[0]
+        articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    finally:
+        conn.close()
+    code = EXIT_OK
+    if status not in ("finished", "interrupted"):
+        code = EXIT_FATAL
+    elif errors:
+        code = EXIT_SOME_FAILED
+    return CrawlResult(crawl_id, status, code, captures, articles, errors)

@@ -1,0 +1,62 @@
+"""Scrapy settings of the portal-archive crawler: polite defaults for the real portal.
+
+Project settings are prefixed ``PORTAL_``; every one can be overridden with
+``-s NAME=VALUE`` on ``portal-archive crawl`` or ``scrapy crawl portal``.
+"""
+
+BOT_NAME = "portal-archive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# --- the archive ---------------------------------------------------------------
+PORTAL_ARCHIVE_DIR = "archive-data"         # <archive>/archive.sqlite, warc/, logs/, state/
+PORTAL_START_URL = "https://thanhphohaiphong.gov.vn/"
+PORTAL_CONTACT_URL = "https://github.com/portal-archive/portal-archive"  # named in the user agent
+PORTAL_WARC_MAX_SIZE = 1_000_000_000        # bytes; rotate to a new WARC file past this
+PORTAL_WARC_PREFIX = "portal"
+PORTAL_WARC_COMPRESS_LEVEL = 6              # zlib level; 9 costs 1.5x CPU for ~1% size
+PORTAL_FETCH_IMAGES = True                  # fetch the images of each post (replay shows them)
+PORTAL_FETCH_AMP = False                    # AMP copies (<post>/amp) are not fetched by default
+PORTAL_FOLLOW_LINKS = True                  # discover through listings, feed and related links
+PORTAL_MAX_DEPTH_LISTING = 2000             # /page/N/ beyond this is a trap, not an archive
+
+# --- politeness (the real portal is a government server) ------------------------
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+USER_AGENT = None  # built from BOT_NAME, the version and PORTAL_CONTACT_URL by crawler.runner
+
+# warcio cannot read brotli bodies (warcio#73): never advertise br or zstd
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "vi,en;q=0.5",
+    "Accept-Encoding": "gzip, deflate",
+}
+
+# --- robustness -------------------------------------------------------------------
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 10
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+HTTPCACHE_ENABLED = False  # a cache hit would not be a capture
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
+LOG_LEVEL = "INFO"
+
+EXTENSIONS = {
+    "crawler.archive_extension.ArchiveExtension": 100,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ArticlePipeline": 300,
+}

@@ -1,0 +1,73 @@
+"""Which URLs of a WordPress site the crawler follows, and as what.
+
+Plain functions (no Scrapy): the spider asks ``classify(url)`` for every
+discovered link. Anything that is not a post, a listing, a feed, a sitemap or
+an upload is skipped, and so are the endless URL spaces WordPress offers
+(search, comment replies, calendar and date archives, deep pagination).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlsplit
+
+POST, LISTING, FEED, SITEMAP, IMAGE, AMP = "post", "listing", "feed", "sitemap", "image", "amp"
+
+_SKIP_PATH = re.compile(
+    r"^/(wp-admin|wp-login\.php|wp-json|xmlrpc\.php|wp-includes|wp-cron\.php|cgi-bin)(/|$)"
+    r"|/(trackback|embed|comment-page-\d+)/?$"
+    r"|/(comments/)?feed/(atom|rss|rdf|rss2)?/?$"
+    r"|^/(author|search)/"
+    r"|^/\d{4}(/\d{1,2}){0,2}/?$"          # date archives: a calendar is an endless trap
+    , re.I)
+_FEED = re.compile(r"^/feed/?$", re.I)
+_SITEMAP = re.compile(r"\.xml(\.gz)?$", re.I)
+_IMAGE = re.compile(r"^/wp-content/uploads/.+\.(jpe?g|png|gif|webp|avif|svg)$", re.I)
+_AMP = re.compile(r"/amp/?$", re.I)
+_PAGED = re.compile(r"/page/(\d+)/?$", re.I)
+_LISTING = re.compile(r"^/((category|tag)/[^?#]+)?$", re.I)
+_ALLOWED_QUERY_KEYS = {"p", "page_id", "cat"}
+
+
+@dataclass(frozen=True)
+class UrlPolicy:
+    fetch_amp: bool = False
+    fetch_images: bool = True
+    max_page: int = 2000
+
+    def classify(self, url: str) -> str | None:
+        """The kind of an on-site URL, or None to skip it."""
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return None
+        if parts.scheme not in ("http", "https"):
+            return None
+        path = parts.path or "/"
+        if parts.query:
+            keys = {k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}
+            if not keys or not keys <= _ALLOWED_QUERY_KEYS:
+                return None
+            return POST if keys & {"p", "page_id"} else LISTING
+        if _IMAGE.search(path):
+            return IMAGE if self.fetch_images else None
+        if path.startswith("/wp-content/"):
+            return None
+        if _SKIP_PATH.search(path):
+            # the main feed is allowed; every other feed variant is skipped
+            return FEED if _FEED.match(path) else None
+        if _FEED.match(path):
+            return FEED
+        if _SITEMAP.search(path):
+            return SITEMAP
+        if _AMP.search(path):
+            return AMP if self.fetch_amp else None
+        paged = _PAGED.search(path)
+        if paged:
+            return LISTING if int(paged.group(1)) <= self.max_page else None
+        if _LISTING.match(path):
+            return LISTING
+        if path.endswith("/feed/") or path.endswith("/feed"):
+            return None
+        return POST

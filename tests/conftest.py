@@ -1,0 +1,51 @@
+"""Shared fixtures: one crawled replica archive for the whole session.
+
+Whole crawls run as a subprocess of the real CLI (Twisted's reactor cannot
+restart inside one process).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+E2E_POSTS = 300
+
+
+def run_cli(*args: str, check: bool = True, timeout: float = 900, **kw) -> subprocess.CompletedProcess:
+    """Run ``portal-archive ARGS`` as a subprocess (the real thing)."""
+    proc = subprocess.run([sys.executable, "-m", "crawler", *args], capture_output=True,
+                          text=True, timeout=timeout, env=dict(os.environ, PYTHONUNBUFFERED="1"),
+                          **kw)
+    if check and proc.returncode != 0:
+        raise AssertionError(
+            f"portal-archive {' '.join(args)} exited {proc.returncode}\n"
+            f"stdout: {proc.stdout[-3000:]}\nstderr: {proc.stderr[-3000:]}")
+    return proc
+
+
+@pytest.fixture(scope="session")
+def demo_archive(tmp_path_factory) -> Path:
+    """A 300-post replica (default seed) crawled by ``portal-archive demo``."""
+    root = tmp_path_factory.mktemp("demo") / "archive"
+    proc = run_cli("demo", "--archive", str(root), "--posts", str(E2E_POSTS))
+    (root / "demo-stdout.txt").write_text(proc.stdout)
+    return root
+
+
+@pytest.fixture(scope="session")
+def demo_db(demo_archive) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"file:{demo_archive / 'archive.sqlite'}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    yield conn
+    conn.close()
+
+
+@pytest.fixture(scope="session")
+def demo_base_url(demo_db) -> str:
+    return demo_db.execute("SELECT start_url FROM crawls ORDER BY id LIMIT 1").fetchone()[0].rstrip("/")
