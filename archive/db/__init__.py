@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import ArchiveError, NotAnArchive, ReadOnlyArchive, SchemaTooNew
+from ..text import fold
 from .migrations import MIGRATIONS
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -14,6 +15,11 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 def utcnow() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """SQL functions the schema relies on (the full-text triggers call ``pa_fold``)."""
+    conn.create_function("pa_fold", 1, fold, deterministic=True)
 
 
 def open_db(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
@@ -26,14 +32,18 @@ def open_db(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
             )
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         conn.row_factory = sqlite3.Row
+        register_functions(conn)
         return conn
     try:
         conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         conn.row_factory = sqlite3.Row
+        register_functions(conn)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=30000")
+        # INSERT OR REPLACE must fire the DELETE triggers that keep articles_fts in sync
+        conn.execute("PRAGMA recursive_triggers=ON")
         migrate(conn)
     except sqlite3.OperationalError as exc:
         if "readonly" in str(exc) or "unable to open" in str(exc):

@@ -1,0 +1,197 @@
+"""Full-text search over the archive's articles (Vietnamese, diacritics optional).
+
+The index (``articles_fts``, migration 2) holds folded text; queries are
+folded the same way (``archive.text.fold``), so ``hai phong``, ``Hải Phòng``
+and ``HẢI PHÒNG`` find the same posts, ``duong`` finds ``đường`` and old and
+new tone-mark placement (``hoà``/``hòa``) match each other.
+
+Query language (everything else is taken literally, never as FTS5 syntax):
+words are AND-ed; ``"several words"`` is a phrase; ``word*`` is a prefix;
+an upper-case ``OR`` between two terms makes either one enough.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import asdict, dataclass, field
+
+from .db import register_functions
+from .errors import ArchiveError
+from .text import fold
+
+MARK_START = "\x02"
+MARK_END = "\x03"
+
+_TERM = re.compile(r'"([^"]*)"?|(\S+)')
+_WORD = re.compile(r"\w+")
+
+
+class BadSearchQuery(ArchiveError):
+    pass
+
+
+@dataclass
+class Hit:
+    article_id: int
+    url: str
+    title: str | None
+    published_at: str | None
+    published_raw: str | None
+    date_is_bulk_import: int
+    event_date: str | None
+    author: str | None
+    categories: list[str] = field(default_factory=list)
+    score: float = 0.0
+    snippet: str = ""
+    title_highlighted: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def fts_query(query: str) -> str:
+    """Turn a user's query into a safe FTS5 MATCH expression ('' if it has no words).
+
+    Every term is folded and written as a double-quoted phrase of its words,
+    so FTS5 operators and punctuation in the input (``'); DROP TABLE
+    articles; --``, ``NEAR(``, ``*``, ``"``) are never read as syntax.
+    """
+    parts: list[str] = []
+    pending_or = False
+    for m in _TERM.finditer(query or ""):
+        phrase, word = m.group(1), m.group(2)
+        if word == "OR":
+            pending_or = bool(parts)
+            continue
+        raw = phrase if phrase is not None else word
+        tokens = _WORD.findall(fold(raw).replace("_", " "))
+        if not tokens:
+            continue
+        term = '"' + " ".join(tokens) + '"'
+        if phrase is None and word.endswith("*"):
+            term += "*"
+        if pending_or:
+            parts[-1] = f"{parts[-1]} OR {term}"
+        else:
+            parts.append(term)
+        pending_or = False
+    return " AND ".join(f"({p})" if " OR " in p else p for p in parts)
+
+
+def _date_bound(value: str | None, name: str) -> str | None:
+    if value is None:
+        return None
+    v = str(value).strip()
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", v):
+        raise BadSearchQuery(f"--{name} {value!r} is not a date — use YYYY, YYYY-MM or YYYY-MM-DD")
+    return v
+
+
+def filter_sql(*, since=None, until=None, category=None, author=None,
+               alias: str = "a") -> tuple[str, dict]:
+    """`` AND …`` SQL and its named parameters for the common article filters.
+
+    ``since``/``until`` compare ``published_at`` by prefix (``2018``,
+    ``2018-08``, ``2018-08-15``), both inclusive; ``category`` matches a
+    category slug or (folded) name; ``author`` the (folded) author line.
+    Values are always bound, never put into the SQL text.
+    """
+    since = _date_bound(since, "since")
+    until = _date_bound(until, "until")
+    sql, params = "", {}
+    if since:
+        sql += f" AND {alias}.published_at >= :f_since"
+        params["f_since"] = since
+    if until:
+        sql += f" AND substr({alias}.published_at, 1, :f_until_len) <= :f_until"
+        params.update(f_until=until, f_until_len=len(until))
+    if category:
+        sql += (
+            " AND EXISTS (SELECT 1 FROM article_categories ac"
+            " JOIN categories c ON c.id = ac.category_id"
+            f" WHERE ac.article_id = {alias}.id"
+            " AND (c.slug = :f_category OR pa_fold(c.name) = :f_category_folded))"
+        )
+        params.update(f_category=category, f_category_folded=fold(category))
+    if author:
+        sql += f" AND pa_fold({alias}.author) = :f_author"
+        params["f_author"] = fold(author)
+    return sql, params
+
+
+_SEARCH_SQL = """
+SELECT a.id, a.url, a.title, a.published_at, a.published_raw, a.date_is_bulk_import,
+       a.event_date, a.author,
+       bm25(articles_fts, 10.0, 4.0, 1.0) AS score,
+       highlight(articles_fts, 0, :ms, :me) AS title_hl,
+       snippet(articles_fts, 1, :ms, :me, '…', :tokens) AS lead_snip,
+       snippet(articles_fts, 2, :ms, :me, '…', :tokens) AS body_snip,
+       (SELECT group_concat(slug, ' ') FROM (
+            SELECT c.slug FROM article_categories ac JOIN categories c ON c.id = ac.category_id
+            WHERE ac.article_id = a.id ORDER BY ac.position)) AS cats
+FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+WHERE articles_fts MATCH :match {filters}
+ORDER BY score, a.published_at DESC, a.id
+LIMIT :limit
+"""
+
+
+def search(conn: sqlite3.Connection, query: str, *, since: str | None = None,
+           until: str | None = None, category: str | None = None,
+           author: str | None = None, limit: int = 20,
+           marks: tuple[str, str] = ("[", "]"), snippet_tokens: int = 24) -> list[Hit]:
+    """Articles matching ``query``, best first (bm25; title weighs most).
+
+    ``snippet`` is a passage of the lead or body (whichever holds a match) in
+    the original, diacritic text, with the matched words between ``marks``.
+    """
+    match = fts_query(query)
+    if not match:
+        return []
+    register_functions(conn)  # pa_fold, also on a connection not made by open_db
+    filters, fparams = filter_sql(since=since, until=until, category=category, author=author)
+    params = {"match": match, "limit": max(1, int(limit)), "ms": MARK_START,
+              "me": MARK_END, "tokens": max(4, min(64, int(snippet_tokens))), **fparams}
+    try:
+        rows = conn.execute(_SEARCH_SQL.format(filters=filters), params).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table: articles_fts" in str(exc):
+            raise BadSearchQuery(
+                "this archive has no full-text index — open it once for writing "
+                "(any portal-archive command that writes, e.g. reindex) to migrate it"
+            ) from exc
+        raise BadSearchQuery(f"search failed for {query!r} ({exc}) — simplify the query") from exc
+    start, end = marks
+    hits = []
+    for r in rows:
+        snip = next((s for s in (r["body_snip"], r["lead_snip"]) if s and MARK_START in s),
+                    r["lead_snip"] or r["body_snip"] or "")
+        hits.append(Hit(
+            article_id=r["id"], url=r["url"], title=r["title"],
+            published_at=r["published_at"], published_raw=r["published_raw"],
+            date_is_bulk_import=r["date_is_bulk_import"], event_date=r["event_date"],
+            author=r["author"], categories=(r["cats"] or "").split(),
+            score=round(r["score"], 4),
+            snippet=_marks(snip.replace("\n\n", " ¶ "), start, end),
+            title_highlighted=_marks(r["title_hl"] or "", start, end),
+        ))
+    return hits
+
+
+def _marks(text: str, start: str, end: str) -> str:
+    return text.replace(MARK_START, start).replace(MARK_END, end)
+
+
+def rebuild_index(conn: sqlite3.Connection) -> int:
+    """Re-index every article from scratch (folded text); return how many.
+
+    Use this, never FTS5's ``'rebuild'`` command (which would index the
+    unfolded text of the content table).
+    """
+    conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('delete-all')")
+    conn.execute(
+        "INSERT INTO articles_fts(rowid, title, lead, body_text) "
+        "SELECT id, pa_fold(title), pa_fold(lead), pa_fold(body_text) FROM articles"
+    )
+    return conn.execute("SELECT count(*) FROM articles").fetchone()[0]

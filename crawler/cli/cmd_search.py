@@ -1,0 +1,82 @@
+"""`portal-archive search`: full-text search of the archived articles."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+
+import click
+
+from archive.db import open_db
+from archive.layout import ArchiveLayout
+from archive.search import MARK_END, MARK_START, search
+
+from .options import archive_option
+
+FIELDS = ("score", "published_at", "title", "url", "categories", "author",
+          "date_is_bulk_import", "event_date", "snippet", "title_highlighted", "article_id")
+
+
+def _rich_text(s: str):
+    from rich.text import Text
+    out = Text()
+    for i, part in enumerate(s.replace(MARK_END, MARK_START).split(MARK_START)):
+        out.append(part, style="bold yellow" if i % 2 else None)
+    return out
+
+
+def _table(hits) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    if not hits:
+        console.print("no matches")
+        return
+    table = Table(show_lines=True)
+    for col in ("date", "title / url", "snippet"):
+        table.add_column(col, overflow="fold")
+    for h in hits:
+        date = (h.published_at or "")[:10] or "?"
+        if h.date_is_bulk_import:
+            date += f"\n(bulk import; event {h.event_date or '?'})"
+        title = _rich_text(h.title_highlighted or h.title or "")
+        title.append(f"\n{h.url}", style="dim")
+        table.add_row(date, title, _rich_text(h.snippet))
+    console.print(table)
+
+
+@click.command("search")
+@click.argument("query")
+@click.option("--since", help="Published on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", help="Published on or before (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--category", help="Category slug or name.")
+@click.option("--author", help="Author line (initials, e.g. T.H.).")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10000))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True)
+@archive_option
+def search_cmd(query, since, until, category, author, limit, fmt, archive_dir):
+    """Search titles, leads and bodies; diacritics optional (`hai phong` finds `Hải Phòng`).
+
+    Words are AND-ed; "a phrase" in double quotes; word* for a prefix; OR between terms.
+    """
+    conn = open_db(ArchiveLayout(archive_dir).db, readonly=True)
+    marks = (MARK_START, MARK_END) if fmt == "table" else ("[", "]")
+    hits = search(conn, query, since=since, until=until, category=category, author=author,
+                  limit=limit, marks=marks)
+    if fmt == "table":
+        _table(hits)
+    elif fmt == "json":
+        click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+    else:
+        out = click.get_text_stream("stdout")
+        w = csv.DictWriter(out, fieldnames=FIELDS, extrasaction="ignore", lineterminator="\n")
+        w.writeheader()
+        for h in hits:
+            row = h.to_dict()
+            row["categories"] = "|".join(row["categories"])
+            w.writerow(row)
+
+
+COMMANDS = [search_cmd]
