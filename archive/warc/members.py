@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import zlib
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 from ..errors import TruncatedWarc
 
@@ -69,16 +69,26 @@ def _whole_record_problem(data: bytes) -> str | None:
     return None
 
 
-def iter_members(path: str | os.PathLike) -> Iterator[Member]:
+def iter_members(path: str | os.PathLike, tap: Callable[[bytes], None] | None = None) -> Iterator[Member]:
     """Yield every member with its decompressed record; raise ``TruncatedWarc``
-    (``good_until`` = offset of the first bad member) at the first bad one."""
+    (``good_until`` = offset of the first bad member) at the first bad one.
+    ``tap`` receives every raw chunk read (e.g. to hash the file in the same pass)."""
     path = os.fspath(path)
     with open(path, "rb") as f:
+        if tap is not None:
+            raw_read = f.read
+
+            def read(n: int) -> bytes:
+                chunk = raw_read(n)
+                tap(chunk)
+                return chunk
+        else:
+            read = f.read
         pos = 0
         buf = b""
         while True:
             if not buf:
-                buf = f.read(CHUNK)
+                buf = read(CHUNK)
                 if not buf:
                     return
             start = pos
@@ -95,7 +105,7 @@ def iter_members(path: str | os.PathLike) -> Iterator[Member]:
                     buf = d.unused_data
                     break
                 consumed += len(buf)
-                buf = f.read(CHUNK)
+                buf = read(CHUNK)
                 if not buf:
                     raise _truncated(path, start, "ends before its gzip stream does")
             problem = _whole_record_problem(bytes(out))

@@ -95,14 +95,16 @@ class WarcWriter:
         self._write_warcinfo(name)
 
     def _write_warcinfo(self, filename: str) -> None:
-        fields = [
-            ("software", f"portal-archive/{__version__}"),
-            ("format", "WARC File Format 1.1"),
-            ("conformsTo", "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"),
-            ("hostname", socket.gethostname()),
-        ]
-        for key, value in self.warcinfo.items():
-            if value is None:
+        info: dict = {
+            "software": f"portal-archive/{__version__}",
+            "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+            "hostname": socket.gethostname(),
+        }
+        info.update(self.warcinfo)  # the caller's values win
+        fields = []
+        for key, value in info.items():
+            if value is None or key == "normalisations":
                 continue
             fields.append((str(key), value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)))
         fields.append(("normalisations", R.NORMALISATIONS))

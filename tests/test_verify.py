@@ -1,0 +1,128 @@
+"""portal-archive verify: a sound archive passes; each injected defect is reported."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archive.fixity import read_manifest, sha256_file
+from archive.verify import verify_archive
+from warc_helpers import build_archive
+
+CLI = str(Path(sys.executable).with_name("portal-archive"))
+
+
+def run_verify(root):
+    return subprocess.run([CLI, "verify", "--archive", str(root)], capture_output=True, text=True)
+
+
+@pytest.fixture
+def archive(tmp_path):
+    layout, conn, writer, items = build_archive(tmp_path / "a", posts=6, max_size=8_000)
+    conn.close()
+    return layout, items
+
+
+def test_sound_archive(archive):
+    layout, items = archive
+    files = layout.warc_files()
+    assert len(files) >= 2
+    entries, bad = read_manifest(layout)
+    assert not bad and set(entries) == {f"warc/{f.name}" for f in files}
+    assert all(entries[f"warc/{f.name}"] == sha256_file(f) for f in files)
+    # sha256sum -c agrees with the manifest format
+    res = subprocess.run(["sha256sum", "-c", "manifest-sha256.txt"], cwd=layout.root, capture_output=True)
+    assert res.returncode == 0, res.stdout
+    report = verify_archive(layout)
+    assert report.sound, report.defects
+    assert report.captures == 12 and report.articles == 6 and report.files == len(files)
+    res = run_verify(layout.root)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "sound" in res.stdout
+
+
+def test_truncated_file(archive):
+    layout, items = archive
+    f = layout.warc_files()[-1]
+    data = f.read_bytes()
+    f.write_bytes(data[: len(data) - 50])
+    res = run_verify(layout.root)
+    assert res.returncode == 1
+    assert f"{f.name}: truncated" in res.stdout
+    assert f"warc/{f.name}: SHA-256" in res.stdout  # the manifest notices too
+
+
+def test_flipped_byte_in_payload(archive):
+    layout, items = archive
+    ref = items[2]["image_ref"]
+    f = layout.warc_dir / ref.warc_file
+    # rewrite the image record's member with one payload byte flipped, still valid gzip
+    data = f.read_bytes()
+    member = data[ref.offset: ref.offset + ref.length]
+    rec = bytearray(gzip.decompress(member))
+    rec[-100] ^= 0x01
+    new_member = gzip.compress(bytes(rec))
+    f.write_bytes(data[: ref.offset] + new_member + data[ref.offset + ref.length:])
+    res = run_verify(layout.root)
+    assert res.returncode == 1
+    lines = res.stdout.splitlines()
+    assert any(ref.record_id in l and "block digest mismatch" in l for l in lines)
+    assert any(ref.record_id in l and "payload digest mismatch" in l for l in lines)
+    assert any(f"warc/{f.name}: SHA-256" in l for l in lines)
+
+
+def test_flipped_byte_in_compressed_stream(archive):
+    layout, items = archive
+    ref = items[1]["post_ref"]
+    f = layout.warc_dir / ref.warc_file
+    data = bytearray(f.read_bytes())
+    data[ref.offset + ref.length // 2] ^= 0xFF
+    f.write_bytes(bytes(data))
+    res = run_verify(layout.root)
+    assert res.returncode == 1
+    assert f.name in res.stdout
+
+
+def test_deleted_file(archive):
+    layout, items = archive
+    ref = items[0]["post_ref"]
+    (layout.warc_dir / ref.warc_file).unlink()
+    res = run_verify(layout.root)
+    assert res.returncode == 1
+    assert f"warc/{ref.warc_file}: listed in manifest-sha256.txt but missing" in res.stdout
+    assert f"capture {items[0]['capture_id']} (" in res.stdout
+
+
+def test_row_pointing_nowhere(archive):
+    layout, items = archive
+    from archive.db import open_db
+    conn = open_db(layout.db)
+    conn.execute("UPDATE captures SET warc_offset = warc_offset + 7 WHERE id=?", (items[3]["capture_id"],))
+    conn.execute("UPDATE captures SET payload_digest='sha1:AAAA' WHERE id=?", (items[4]["image_capture_id"],))
+    conn.execute("PRAGMA foreign_keys=OFF")
+    conn.execute("UPDATE articles SET capture_id=99999 WHERE id=?", (items[5]["article_id"],))
+    conn.close()
+    res = run_verify(layout.root)
+    assert res.returncode == 1
+    out = res.stdout
+    assert f"capture {items[3]['capture_id']} (" in out and "but its record" in out
+    assert f"capture {items[4]['image_capture_id']} (" in out and "payload digest sha1:AAAA" in out
+    assert f"article {items[5]['article_id']} (" in out and "capture 99999 does not exist" in out
+    assert len(out.splitlines()) == 3  # one line per defect; the summary goes to stderr
+
+
+def test_manifest_mismatch_and_unlisted(archive):
+    layout, items = archive
+    lines = layout.manifest.read_text().splitlines()
+    first = lines[0]
+    lines[0] = ("0" * 64) + first[64:]
+    del lines[1]
+    layout.manifest.write_text("\n".join(lines) + "\n")
+    res = run_verify(layout.root)
+    assert res.returncode == 1
+    assert f"{first[66:]}: SHA-256" in res.stdout
+    assert "closed WARC file not listed" in res.stdout
