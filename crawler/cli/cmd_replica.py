@@ -1,0 +1,78 @@
+"""``portal-archive replica``: serve the offline portal replica; ``replica truth``: its ground truth."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+
+import click
+
+from replica import DEFAULT_BASE_URL, DEFAULT_POSTS, DEFAULT_SEED
+
+posts_option = click.option("--posts", type=click.IntRange(1), default=DEFAULT_POSTS,
+                            show_default=True, help="Number of posts.")
+seed_option = click.option("--seed", type=click.IntRange(0), default=DEFAULT_SEED,
+                           show_default=True, help="Content seed.")
+day_option = click.option("--day", type=click.IntRange(0), default=0, show_default=True,
+                          help="Serve the site as it stands on this simulated day.")
+
+
+@click.group("replica", invoke_without_command=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address to bind.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port (0 = any free port).")
+@posts_option
+@seed_option
+@day_option
+@click.option("--lastmod", is_flag=True, help="Write <lastmod> in sitemaps, as SEO plugins do.")
+@click.pass_context
+def replica(ctx, host, port, posts, seed, day, lastmod):
+    """Serve the offline WordPress replica of the portal on loopback until stopped.
+
+    The first line on stdout is ``serving http://HOST:PORT/``.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from replica.content import Corpus
+    from replica.server import check_loopback, serve
+    from replica.site import Site
+
+    try:
+        check_loopback(host)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--host")
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    site = Site(Corpus(posts, seed, day=day), lastmod=lastmod)
+
+    def ready(base_url):
+        site.default_base = base_url
+        click.echo(f"serving {base_url}/")
+        sys.stdout.flush()
+
+    try:
+        serve(site, host, port, ready=ready)
+    except KeyboardInterrupt:
+        pass
+
+
+@replica.command("truth")
+@posts_option
+@seed_option
+@day_option
+@click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True,
+              help="Base URL the replica is served at (URLs in the truth use it).")
+def truth(posts, seed, day, base_url):
+    """Print the ground truth: one JSON object per post, in post-id order."""
+    from replica.truth import iter_truth
+
+    out = sys.stdout
+    for row in iter_truth(posts, seed, base_url, day=day):
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+COMMANDS = [replica]

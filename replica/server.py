@@ -1,0 +1,102 @@
+"""The replica on a real loopback HTTP/1.1 server (stdlib ``ThreadingHTTPServer``)."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .site import Site
+
+CHUNK = 8192
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "nginx"
+    sys_version = ""
+
+    def version_string(self) -> str:
+        return "nginx"
+
+    def log_message(self, format, *args):  # noqa: A002 - quiet; the crawler logs
+        pass
+
+    def do_GET(self):
+        self._serve("GET")
+
+    def do_HEAD(self):
+        self._serve("HEAD")
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        self._serve("POST")
+
+    def _serve(self, method: str) -> None:
+        site: Site = self.server.site
+        headers = {k: v for k, v in self.headers.items()}
+        status, hdrs, body = site.handle(method, self.path, headers)
+        chunked = (method == "GET" and status in (200, 404) and body
+                   and not any(k == "ETag" for k, _ in hdrs))
+        self.send_response(status)
+        for name, value in hdrs:
+            if chunked and name == "Content-Length":
+                continue
+            self.send_header(name, value)
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        if method == "HEAD" or status == 304:
+            return
+        if chunked:
+            for start in range(0, len(body), CHUNK):
+                piece = body[start:start + CHUNK]
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.write(b"0\r\n\r\n")
+        else:
+            self.wfile.write(body)
+
+
+class ReplicaServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address, site: Site):
+        self.site = site
+        super().__init__(address, _Handler)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+
+def check_loopback(host: str) -> None:
+    if host not in LOOPBACK and not host.startswith("127."):
+        raise ValueError(f"the replica serves on loopback only, not {host!r}; use 127.0.0.1")
+
+
+def start_server(site: Site, host: str = "127.0.0.1", port: int = 0):
+    """Serve ``site`` from a background thread; returns ``(server, thread)``.
+
+    Stop with ``server.shutdown(); server.server_close()``.
+    """
+    check_loopback(host)
+    server = ReplicaServer((host, port), site)
+    thread = threading.Thread(target=server.serve_forever, name="replica-server", daemon=True)
+    thread.start()
+    return server, thread
+
+
+def serve(site: Site, host: str = "127.0.0.1", port: int = 0, ready=None) -> None:
+    """Serve until interrupted; ``ready(base_url)`` is called once listening."""
+    check_loopback(host)
+    server = ReplicaServer((host, port), site)
+    try:
+        if ready:
+            ready(server.base_url)
+        server.serve_forever()
+    finally:
+        server.server_close()

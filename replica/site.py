@@ -1,0 +1,191 @@
+"""Routing and HTTP semantics of the replica, without sockets.
+
+``Site(corpus).handle(method, path_with_query, headers)`` returns
+``(status, [(name, value), ...], body)``.  Bodies are gzip-encoded here when
+``Accept-Encoding`` allows it, so what a test gets from ``handle`` is what the
+server sends.  Responses without an ``ETag`` (listings, feed, robots, 404,
+AMP) are the ones the server sends chunked.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+from datetime import datetime, timezone
+from email.utils import format_datetime, parsedate_to_datetime
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from . import DEFAULT_BASE_URL, jpeg, listing, render, sitemap, templates
+from .content import Corpus
+
+HTML = "text/html; charset=UTF-8"
+XML = "application/xml; charset=UTF-8"
+_IMG = re.compile(r"^/wp-content/uploads/(\d{4})/(\d{2})/hp(\d+)-(\d+)(?:-(300x200|768x512))?\.jpg$")
+_PAGED = re.compile(r"^(/(?:(?:category|tag)/[^/]+/)?)page/(\d+)/?$")
+_POST = re.compile(r"^/([^/]+)\.html(/amp/?)?$")
+_SITEMAP = re.compile(r"^/wp-sitemap-posts-post-(\d+)\.xml$")
+_TAXO = re.compile(r"^/wp-sitemap-taxonomies-(category|post_tag)-1\.xml$")
+_COMPRESSIBLE = ("text/", "application/xml", "application/rss+xml")
+
+
+def http_date(d: datetime) -> str:
+    return format_datetime(d.astimezone(timezone.utc), usegmt=True)
+
+
+class Site:
+    def __init__(self, corpus: Corpus, *, lastmod: bool = False, base_url: str = DEFAULT_BASE_URL):
+        self.corpus, self.lastmod, self.default_base = corpus, lastmod, base_url.rstrip("/")
+
+    # ---- entry point --------------------------------------------------------
+    def handle(self, method: str, target: str, headers: dict | None = None):
+        h = {k.lower(): v for k, v in (headers or {}).items()}
+        host = h.get("host")
+        base = f"http://{host}" if host else self.default_base
+        if method not in ("GET", "HEAD"):
+            return 405, [("Allow", "GET, HEAD"), ("Content-Type", "text/plain; charset=utf-8"),
+                         ("Content-Length", "0")], b""
+        status, hdrs, body = self.route(target, base)
+        return self._finish(method, h, status, hdrs, body)
+
+    # ---- routing ------------------------------------------------------------
+    def route(self, target: str, base: str):
+        parts = urlsplit(target)
+        path = unquote(parts.path or "/")
+        query = parse_qs(parts.query)
+        c = self.corpus
+        if path == "/" and "p" in query:
+            i = c.index_of_id(int(query["p"][0])) if query["p"][0].isdigit() else None
+            if i is None:
+                return self._not_found(base)
+            return self._redirect(render.post_url(base, c.meta(i)))
+        if path == "/":
+            return self._listing(base, range(len(c)), 1, "/", None, "home blog")
+        m = _POST.match(path)
+        if m:
+            i = c.index_of_slug(m.group(1))
+            if i is None:
+                return self._not_found(base)
+            post = c.post(i)
+            if m.group(2):
+                return 200, [("Content-Type", HTML)], render.amp_page(base, post).encode()
+            return 200, self._post_headers(base, post.meta) + [("Content-Type", HTML)], \
+                render.post_page(c, base, post).encode()
+        m = _PAGED.match(path)
+        if m:
+            prefix, page = m.group(1), int(m.group(2))
+            if page == 1:
+                return self._redirect(base + prefix)
+            return self._term_listing(base, prefix, page)
+        if path.startswith(("/category/", "/tag/")):
+            if not path.endswith("/"):
+                return self._redirect(base + path + "/")
+            return self._term_listing(base, path, 1)
+        m = _IMG.match(path)
+        if m:
+            y, mo, pid, k = int(m.group(1)), int(m.group(2)), int(m.group(3)), int(m.group(4))
+            if not c.image_exists(y, mo, pid, k):
+                return self._not_found(base)
+            meta = c.meta(c.index_of_id(pid))
+            return 200, [("Content-Type", "image/jpeg"),
+                         ("Last-Modified", http_date(meta.published))], jpeg.jpeg_bytes(path)
+        if path in ("/feed/", "/feed"):
+            return 200, [("Content-Type", "application/rss+xml; charset=UTF-8")], \
+                listing.feed(c, base).encode()
+        if path == "/robots.txt":
+            return 200, [("Content-Type", "text/plain; charset=utf-8")], sitemap.robots(base).encode()
+        if path == "/wp-sitemap.xml":
+            return self._xml(sitemap.index(c, base, self.lastmod), range(len(c)))
+        m = _SITEMAP.match(path)
+        if m:
+            n = int(m.group(1))
+            text = sitemap.posts(c, base, n, self.lastmod)
+            return self._xml(text, sitemap.chunk(c, n)) if text else self._not_found(base)
+        m = _TAXO.match(path)
+        if m:
+            text = sitemap.taxonomy(c, base, m.group(1))
+            return self._xml(text, range(len(c))) if text else self._not_found(base)
+        return self._not_found(base)
+
+    def _term_listing(self, base: str, prefix: str, page: int):
+        c = self.corpus
+        if prefix == "/":
+            return self._listing(base, range(len(c)), page, "/", None, "home blog")
+        kind, slug = prefix.strip("/").split("/", 1)
+        indices = c.terms["category" if kind == "category" else "tag"].get(slug)
+        if indices is None or "/" in slug:
+            return self._not_found(base)
+        name = c.term_names[kind if kind == "category" else "tag"][slug]
+        label = "Chuyên mục" if kind == "category" else "Từ khóa"
+        return self._listing(base, indices, page, prefix, f"{label}: {name}",
+                             f"archive {kind} {kind}-{slug}")
+
+    def _listing(self, base, indices, page, first_path, heading, body_class):
+        html = listing.listing_page(self.corpus, base, indices, page, base + first_path, heading, body_class)
+        if html is None:
+            return self._not_found(base)
+        return 200, [("Content-Type", HTML)], html.encode()
+
+    def _post_headers(self, base: str, m) -> list:
+        return [("Last-Modified", http_date(m.modified)),
+                ("Link", f'<{base}/wp-json/>; rel="https://api.w.org/"'),
+                ("Link", f'<{base}/wp-json/wp/v2/posts/{m.id}>; rel="alternate"; type="application/json"'),
+                ("Link", f"<{base}/?p={m.id}>; rel=shortlink")]
+
+    def _xml(self, text: str, indices):
+        newest = max((self.corpus.meta(i).modified for i in (indices[-1:] or [])), default=None)
+        hdrs = [("Content-Type", XML), ("X-Robots-Tag", "noindex, follow")]
+        if newest is not None:
+            hdrs.insert(1, ("Last-Modified", http_date(newest)))
+        return 200, hdrs, text.encode()
+
+    @staticmethod
+    def _redirect(location: str):
+        return 301, [("Location", location), ("Content-Type", HTML),
+                     ("X-Redirect-By", "WordPress")], b""
+
+    @staticmethod
+    def _not_found(base: str):
+        return 404, [("Content-Type", HTML), ("Cache-Control", "no-cache, must-revalidate, max-age=0")], \
+            templates.not_found(base).encode()
+
+    # ---- validators, conditional GET, gzip ----------------------------------
+    def _finish(self, method, h, status, hdrs, body):
+        names = {k for k, _ in hdrs}
+        if status == 200 and "Last-Modified" in names:
+            etag = '"' + hashlib.md5(body).hexdigest()[:20] + '"'
+            hdrs.append(("ETag", etag))
+            if self._not_modified(h, etag, dict(hdrs)["Last-Modified"]):
+                keep = [(k, v) for k, v in hdrs if k in ("ETag", "Last-Modified", "Link")]
+                return 304, keep, b""
+        ctype = dict(hdrs).get("Content-Type", "")
+        if body and ctype.startswith(_COMPRESSIBLE) and _accepts_gzip(h.get("accept-encoding", "")):
+            body = gzip.compress(body, compresslevel=6, mtime=0)
+            hdrs.append(("Content-Encoding", "gzip"))
+            hdrs = [(k, "W/" + v if k == "ETag" else v) for k, v in hdrs]
+        if ctype.startswith(_COMPRESSIBLE):
+            hdrs.append(("Vary", "Accept-Encoding"))
+        hdrs.append(("Content-Length", str(len(body))))
+        return status, hdrs, (b"" if method == "HEAD" else body)
+
+    @staticmethod
+    def _not_modified(h: dict, etag: str, last_modified: str) -> bool:
+        inm = h.get("if-none-match")
+        if inm is not None:
+            tags = [x.strip().removeprefix("W/") for x in inm.split(",")]
+            return "*" in tags or etag in tags
+        ims = h.get("if-modified-since")
+        if ims:
+            try:
+                return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(ims)
+            except (TypeError, ValueError):
+                return False
+        return False
+
+
+def _accepts_gzip(value: str) -> bool:
+    for part in value.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip() in ("gzip", "*"):
+            return not re.search(r"q\s*=\s*0(\.0*)?\s*$", params)
+    return False
