@@ -1,0 +1,26 @@
+"""``portal-archive wacz``: package the archive's WARCs and article pages as a WACZ file."""
+
+from __future__ import annotations
+
+import click
+
+from archive.layout import ArchiveLayout
+from archive.wacz import create_wacz
+
+from .options import archive_option
+
+
+@click.command()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .wacz file to write.")
+@click.option("--since", default=None, metavar="DATE",
+              help="Only captures fetched at or after DATE (YYYY-MM-DD or ISO time, UTC).")
+@archive_option
+def wacz(output: str, since: str | None, archive_dir: str) -> None:
+    """Write a WACZ file (WARCs, CDXJ index, pages.jsonl from the articles)."""
+    result = create_wacz(ArchiveLayout(archive_dir), output, since=since)
+    click.echo(f"{result.path}: {len(result.warc_files)} WARC files, {result.pages} pages")
+    for url in result.unmatched_pages:
+        click.echo(f"warning: page not found in the WARCs: {url}", err=True)
+
+
+COMMANDS = [wacz]
