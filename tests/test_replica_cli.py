@@ -1,0 +1,50 @@
+"""``portal-archive replica`` and ``replica truth`` as processes."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+EXE = str(Path(sys.executable).with_name("portal-archive"))
+
+
+@pytest.mark.slow
+def test_replica_serves_until_sigterm():
+    proc = subprocess.Popen([EXE, "replica", "--port", "0", "--posts", "50", "--seed", "4"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert line.startswith("serving http://127.0.0.1:") and line.endswith("/\n")
+        base = line.split()[1]
+        with urllib.request.urlopen(base + "robots.txt", timeout=10) as resp:
+            assert f"Sitemap: {base}wp-sitemap.xml" in resp.read().decode()
+        truth = [json.loads(x) for x in subprocess.run(
+            [EXE, "replica", "truth", "--posts", "50", "--seed", "4", "--base-url", base.rstrip("/")],
+            capture_output=True, text=True, check=True).stdout.splitlines()]
+        assert len(truth) == 50
+        with urllib.request.urlopen(truth[7]["url"], timeout=10) as resp:
+            assert f"postid-{truth[7]['wp_post_id']}".encode() in resp.read()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+    assert proc.returncode == 0
+
+
+def test_truth_cli_json_lines():
+    out = subprocess.run([EXE, "replica", "truth", "--posts", "12"], capture_output=True,
+                         text=True, check=True).stdout.splitlines()
+    rows = [json.loads(x) for x in out]
+    assert len(rows) == 12 and rows[0]["url"].startswith("http://127.0.0.1:8000/")
+    assert [r["wp_post_id"] for r in rows] == sorted(r["wp_post_id"] for r in rows)
+
+
+def test_rejects_non_loopback_host():
+    res = subprocess.run([EXE, "replica", "--host", "0.0.0.0", "--port", "0"],
+                         capture_output=True, text=True, timeout=30)
+    assert res.returncode == 2 and "loopback" in res.stderr
