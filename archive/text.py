@@ -17,9 +17,12 @@ def normalize(s: str | None) -> str:
     """
     if not s:
         return ""
-    s = unicodedata.normalize("NFC", s)
-    s = _ZERO_WIDTH.sub("", s)
-    return _SPACES.sub(" ", s).strip()
+    if not unicodedata.is_normalized("NFC", s):
+        s = unicodedata.normalize("NFC", s)
+    if _ZERO_WIDTH.search(s):
+        s = _ZERO_WIDTH.sub("", s)
+    # str.split() splits on exactly the characters _SPACES matches (str.isspace), faster
+    return " ".join(s.split())
 
 
 def normalize_or_none(s: str | None) -> str | None:

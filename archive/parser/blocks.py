@@ -1,0 +1,222 @@
+"""The article body as a list of text blocks, with their images, links and clean HTML.
+
+One walk over the container: block elements (p, h2, li, figcaption …) close the
+running block; inline elements add text and whitelisted inline HTML; skipped
+subtrees (scripts, forms, share/QR/related/comment containers) add nothing.
+"""
+
+from __future__ import annotations
+
+import html as htmlmod
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..text import normalize
+from .dom import absolute, best_srcset, classes
+from .theme import is_boilerplate, is_caption_class, is_figure
+
+BLOCK_TAGS = {
+    "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6",
+    "ul", "ol", "li", "blockquote", "figure", "figcaption", "table", "thead", "tbody",
+    "tfoot", "tr", "td", "th", "caption", "pre", "dl", "dt", "dd", "center", "address",
+    "details", "summary", "hr", "fieldset", "body", "html",
+}
+SKIP_TAGS = {
+    "script", "style", "noscript", "template", "iframe", "svg", "math", "button", "input",
+    "select", "textarea", "object", "embed", "canvas", "map", "audio", "video", "nav",
+    "aside", "form", "head", "link", "meta", "title", "footer", "dialog", "picture_source",
+}
+INLINE_KEEP = {"strong", "b", "em", "i", "u", "sub", "sup", "code", "mark", "s", "small"}
+_HEAD = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_LAZY_ATTRS = ("data-lazy-src", "data-src", "data-original", "data-orig-file", "data-large-file")
+_LAZY_SRCSET = ("data-lazy-srcset", "data-srcset", "srcset")
+_PLACEHOLDER = re.compile(r"^data:|/lazy[-_]?load|placeholder|blank\.(gif|png)|spacer\.gif|grey\.gif",
+                          re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass
+class Img:
+    url: str
+    figure: object | None = None      # enclosing figure / .wp-caption element
+    caption: str | None = None
+
+
+@dataclass
+class Block:
+    kind: str                          # p | h | li | caption | pre
+    tag: str                           # output tag for the clean HTML
+    el: object
+    raw: str = ""                      # text with "\n" at <br>
+    text: str = ""                     # normalised raw
+    html: str = ""
+    anchors: list[tuple[str, str]] = field(default_factory=list)
+    images: list[Img] = field(default_factory=list)
+    figure: object | None = None
+    list_el: object | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        return [x for x in (normalize(s) for s in self.raw.split("\n")) if x]
+
+
+def image_url(img, base: str) -> str | None:
+    """Best absolute URL of an <img>: lazy attributes, largest srcset entry, then src."""
+    for attr in _LAZY_ATTRS:
+        v = img.get(attr)
+        if v and not _PLACEHOLDER.search(v):
+            return absolute(base, v)
+    for attr in _LAZY_SRCSET:
+        v = best_srcset(img.get(attr))
+        if v and not _PLACEHOLDER.search(v):
+            return absolute(base, v)
+    v = img.get("src")
+    if v and not _PLACEHOLDER.search(v):
+        return absolute(base, v)
+    return None
+
+
+def _skip_image(img) -> bool:
+    c = classes(img)
+    if "emoji" in c or "wp-smiley" in c or "avatar" in c:
+        return True
+    w, h = (img.get("width") or "").strip(), (img.get("height") or "").strip()
+    return w in ("0", "1") and h in ("0", "1")
+
+
+def _esc(s: str) -> str:
+    return htmlmod.escape(s, quote=False)
+
+
+class _Walker:
+    def __init__(self, base: str, skip: list):
+        self.base = base
+        self.skip_ids = {id(x) for x in skip}
+        self.blocks: list[Block] = []
+        self.stack: list[tuple[str, str, object]] = [("p", "p", None)]
+        self.figures: list = []
+        self.lists: list = []
+        self._reset()
+
+    def _reset(self) -> None:
+        self.raw: list[str] = []
+        self.html: list[str] = []
+        self.anchors: list[tuple[str, str]] = []
+        self.images: list[Img] = []
+
+    def flush(self) -> None:
+        raw = "".join(self.raw)
+        text = normalize(raw)
+        if text or self.images:
+            kind, tag, el = self.stack[-1]
+            body = _SPACES.sub(" ", normalize_html("".join(self.html))).strip()
+            self.blocks.append(Block(kind=kind, tag=tag, el=el, raw=raw, text=text, html=body,
+                                     anchors=self.anchors, images=self.images,
+                                     figure=self.figures[-1] if self.figures else None,
+                                     list_el=self.lists[-1] if self.lists else None))
+        self._reset()
+
+    def text(self, s: str | None) -> None:
+        if s:
+            self.raw.append(s)
+            self.html.append(_esc(s))
+
+    def walk(self, el) -> None:
+        tag = el.tag
+        if not isinstance(tag, str):
+            return
+        tag = tag.lower()
+        if tag in SKIP_TAGS or id(el) in self.skip_ids or is_boilerplate(el):
+            return
+        if tag == "br":
+            self.raw.append("\n")
+            self.html.append("<br>")
+            return
+        if tag == "img":
+            self._img(el)
+            return
+        if tag in BLOCK_TAGS:
+            self._block(el, tag)
+            return
+        keep = tag if tag in INLINE_KEEP else None
+        href = None
+        if tag == "a":
+            href = absolute(self.base, el.get("href"))
+            if href:
+                keep = "a"
+        if keep == "a":
+            self.html.append(f'<a href="{htmlmod.escape(href, quote=True)}">')
+            start = len(self.raw)
+        elif keep:
+            self.html.append(f"<{keep}>")
+        self._children(el)
+        if keep == "a":
+            self.html.append("</a>")
+            label = normalize("".join(self.raw[start:]))
+            if label:
+                self.anchors.append((href, label))
+        elif keep:
+            self.html.append(f"</{keep}>")
+
+    def _children(self, el) -> None:
+        self.text(el.text)
+        for child in el:
+            self.walk(child)
+            self.text(child.tail)
+
+    def _block(self, el, tag: str) -> None:
+        self.flush()
+        kind, out = self._kind(el, tag)
+        self.stack.append((kind, out, el))
+        fig = is_figure(el)
+        if fig:
+            self.figures.append(el)
+        if tag in ("ul", "ol"):
+            self.lists.append(el)
+        self._children(el)
+        self.flush()
+        if tag in ("ul", "ol"):
+            self.lists.pop()
+        if fig:
+            self.figures.pop()
+        self.stack.pop()
+
+    def _kind(self, el, tag: str) -> tuple[str, str]:
+        if tag in _HEAD:
+            return "h", tag
+        if tag in ("li", "dt", "dd"):
+            return "li", "li"
+        if tag == "figcaption" or is_caption_class(el):
+            return "caption", "figcaption"
+        if tag == "pre":
+            return "pre", "pre"
+        if tag == "blockquote":
+            return "p", "blockquote"
+        if tag in ("ul", "ol", "table", "tbody", "thead", "tfoot", "tr", "figure"):
+            return self.stack[-1][0], "p"     # text loose in these: keep the outer kind
+        return "p", "p"
+
+    def _img(self, el) -> None:
+        if _skip_image(el):
+            return
+        url = image_url(el, self.base)
+        if not url:
+            return
+        self.images.append(Img(url=url, figure=self.figures[-1] if self.figures else None))
+        alt = normalize(el.get("alt"))
+        self.html.append(f'<img src="{htmlmod.escape(url, quote=True)}" alt="{htmlmod.escape(alt, quote=True)}">')
+
+
+def normalize_html(s: str) -> str:
+    """NFC without touching markup (normalize() would also collapse spaces, done by caller)."""
+    return unicodedata.normalize("NFC", s).replace("\u00a0", " ")
+
+
+def extract_blocks(container, base: str, skip: list = ()) -> list[Block]:
+    """Text blocks of ``container`` in document order (elements in ``skip`` left out)."""
+    w = _Walker(base, list(skip))
+    w.stack = [("p", "p", container)]
+    w._children(container)
+    w.flush()
+    return w.blocks

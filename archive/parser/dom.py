@@ -1,0 +1,157 @@
+"""Small lxml helpers: build the tree, read classes and rel tokens, resolve URLs."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urljoin, urlsplit
+
+from lxml import etree, html as lxml_html
+
+from ..text import normalize
+
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                               no_network=True, recover=True, default_doctype=False)
+
+# the first <html ...> start tag carrying the AMP marker (amp or ⚡ attribute)
+_AMP = re.compile(r"<html\b[^>]*?\s(?:amp|⚡|\u26a1\ufe0f?)(?=[\s=>/])", re.IGNORECASE)
+_FEED = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF|urlset|sitemapindex)\b",
+                   re.IGNORECASE | re.DOTALL)
+
+
+def is_amp(text: str) -> bool:
+    head = text[:20000]
+    i = head.lower().find("<html")
+    return i >= 0 and bool(_AMP.match(head, i))
+
+
+def is_feed(text: str) -> bool:
+    return bool(_FEED.match(text[:4000]))
+
+
+def build_tree(text: str):
+    """The document's root element, or None when there is nothing to parse."""
+    if not text or not text.strip():
+        return None
+    data = text.replace("\x00", "").encode("utf-8", "surrogatepass")
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+    if root is None or not isinstance(root.tag, str):
+        return None
+    return root
+
+
+class Index:
+    """Elements by class token and by id, in document order (one pass over the tree)."""
+
+    __slots__ = ("by_class", "by_id")
+
+    def __init__(self, root):
+        by_class: dict[str, list] = {}
+        by_id: dict[str, object] = {}
+        for el in root.iter(etree.Element):
+            c = el.get("class")
+            if c:
+                for tok in c.split():
+                    lst = by_class.get(tok)
+                    if lst is None:
+                        by_class[tok] = [el]
+                    elif lst[-1] is not el:
+                        lst.append(el)
+            i = el.get("id")
+            if i and i not in by_id:
+                by_id[i] = el
+        self.by_class = by_class
+        self.by_id = by_id
+
+    def cls(self, *tokens: str) -> list:
+        """Elements carrying any of ``tokens``, in order of the tokens given."""
+        out = []
+        for t in tokens:
+            out.extend(self.by_class.get(t, ()))
+        return out
+
+
+def classes(el) -> set[str]:
+    c = el.get("class")
+    return set(c.split()) if c else set()
+
+
+def rel_tokens(el) -> set[str]:
+    r = el.get("rel")
+    return set(r.lower().split()) if r else set()
+
+
+def text_of(el) -> str:
+    """Normalised text content of an element (scripts and styles excluded)."""
+    parts = []
+    for node in el.iter():
+        if not isinstance(node.tag, str) or node.tag in ("script", "style", "noscript", "template"):
+            if node is not el and node.tail:
+                parts.append(node.tail)
+            continue
+        if node.text:
+            parts.append(node.text)
+        if node is not el and node.tail:
+            parts.append(node.tail)
+    return normalize(" ".join(parts))
+
+
+def absolute(base: str, href: str | None) -> str | None:
+    """``href`` resolved against ``base``; None for empty, fragment-only and script links."""
+    if href is None:
+        return None
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return None
+    low = href[:11].lower()
+    if low.startswith(("javascript:", "data:", "about:", "vbscript:")):
+        return None
+    try:
+        return urljoin(base, href) if base else href
+    except ValueError:
+        return None
+
+
+def slug_of(url: str | None) -> str | None:
+    """Last path segment without ``.html``, percent-decoded, NFC."""
+    if not url:
+        return None
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return None
+    segs = [s for s in path.split("/") if s]
+    if not segs:
+        return None
+    seg = segs[-1]
+    for ext in (".html", ".htm"):
+        if seg.lower().endswith(ext):
+            seg = seg[: -len(ext)]
+            break
+    return normalize(unquote(seg)) or None
+
+
+def best_srcset(srcset: str | None) -> str | None:
+    """The largest candidate of a ``srcset`` (by width, then density), else None."""
+    if not srcset:
+        return None
+    best, best_score = None, -1.0
+    for cand in re.split(r",\s+(?=\S)|,(?=[^,\s]+\s+\d)", srcset.strip()):
+        bits = cand.strip().split()
+        if not bits:
+            continue
+        score = 1.0
+        if len(bits) > 1:
+            d = bits[-1].lower()
+            try:
+                if d.endswith("w"):
+                    score = float(d[:-1])
+                elif d.endswith("x"):
+                    score = float(d[:-1]) * 1000
+            except ValueError:
+                score = 1.0
+        if score > best_score:
+            best, best_score = bits[0], score
+    return best

@@ -1,0 +1,104 @@
+"""Structured metadata: Open Graph / ``article:*`` meta tags and JSON-LD (Yoast ``@graph``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from ..text import normalize
+
+ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle",
+                 "analysisnewsarticle", "opinionnewsarticle", "backgroundnewsarticle",
+                 "scholarlyarticle", "techarticle", "report"}
+_LDJSON = etree.XPath("//script[translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+                      "'abcdefghijklmnopqrstuvwxyz')='application/ld+json']")
+
+
+@dataclass
+class Meta:
+    og: dict[str, str] = field(default_factory=dict)       # first value of each og:/article: key
+    og_tags: list[str] = field(default_factory=list)       # article:tag values
+    ld_article: dict | None = None                         # the JSON-LD Article node
+    ld_webpage: dict | None = None
+    site_names: list[str] = field(default_factory=list)
+    ld_types: set[str] = field(default_factory=set)
+
+    @property
+    def og_type(self) -> str | None:
+        return (self.og.get("og:type") or "").strip().lower() or None
+
+    def is_article(self) -> bool:
+        return self.og_type == "article" or self.ld_article is not None
+
+    @property
+    def headline(self) -> str | None:
+        v = (self.ld_article or {}).get("headline")
+        return normalize(v) if isinstance(v, str) and v.strip() else None
+
+    @property
+    def date_published(self) -> str | None:
+        for node in (self.ld_article, self.ld_webpage):
+            v = (node or {}).get("datePublished")
+            if isinstance(v, str) and v.strip():
+                return v.strip()
+        return None
+
+
+def _types(node: dict) -> set[str]:
+    t = node.get("@type")
+    if isinstance(t, str):
+        return {t.lower()}
+    if isinstance(t, list):
+        return {x.lower() for x in t if isinstance(x, str)}
+    return set()
+
+
+def _nodes(data):
+    """Every dict in a JSON-LD document (top level, lists, @graph)."""
+    stack = [data]
+    while stack:
+        cur = stack.pop()
+        if isinstance(cur, list):
+            stack.extend(reversed(cur))
+        elif isinstance(cur, dict):
+            yield cur
+            g = cur.get("@graph")
+            if isinstance(g, list):
+                stack.extend(reversed(g))
+
+
+def read_metadata(root) -> Meta:
+    meta = Meta()
+    for el in root.iter("meta"):
+        key = (el.get("property") or el.get("name") or "").strip().lower()
+        content = el.get("content")
+        if not key or content is None:
+            continue
+        if key == "article:tag":
+            meta.og_tags.append(normalize(content))
+        elif key.startswith(("og:", "article:", "twitter:")) and key not in meta.og:
+            meta.og[key] = content
+        elif key in ("application-name", "apple-mobile-web-app-title") and content.strip():
+            meta.site_names.append(normalize(content))
+    if meta.og.get("og:site_name", "").strip():
+        meta.site_names.insert(0, normalize(meta.og["og:site_name"]))
+    for script in _LDJSON(root):
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw, strict=False)
+        except (ValueError, RecursionError):
+            continue
+        for node in _nodes(data):
+            types = _types(node)
+            meta.ld_types |= types
+            if types & ARTICLE_TYPES and meta.ld_article is None:
+                meta.ld_article = node
+            elif "webpage" in types and meta.ld_webpage is None:
+                meta.ld_webpage = node
+            elif "website" in types and isinstance(node.get("name"), str):
+                meta.site_names.append(normalize(node["name"]))
+    return meta

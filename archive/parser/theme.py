@@ -1,0 +1,221 @@
+"""Theme markup: the portal's and the common WordPress themes' (classic and block).
+
+Where the article region, body container, title, lead, date element, ``Gốc``
+link and ``Tin khác`` / related-posts lists are, and which containers are
+boilerplate (share buttons, QR codes, sidebars, comments, navigation).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from ..text import normalize
+from .dom import absolute, classes, text_of
+
+# body containers (class tokens), most specific first
+_CONTAINER_CLASSES = (
+    ("entry-content",), ("wp-block-post-content",),
+    ("post-content", "single-content", "article-content", "td-post-content", "post-entry",
+     "entry-body", "content-detail", "detail-content", "news-content", "post-body",
+     "article-body", "the-content", "noidung", "content-news"),
+)
+_CONTAINER_IDS = ("content-detail", "article-body", "noidung")
+_REGION_IDS = ("main", "primary", "content")
+_TITLE_CLASSES = ("entry-title", "wp-block-post-title", "post-title", "single-title",
+                  "article-title", "td-post-title")
+_LEAD_CLASSES = ("sapo", "entry-summary", "post-excerpt", "article-sapo", "td-post-sub-title",
+                 "lead", "summary", "chapeau")
+_GOC_XP = etree.XPath("//a[@href][text()[contains(., 'Gốc') or contains(., 'GỐC') or contains(., 'gốc')]]")
+_RELATED_WORDS = ("khác", "Khác", "KHÁC", "liên quan", "Liên quan", "LIÊN QUAN",
+                  "chuyên mục", "Chuyên mục", "CHUYÊN MỤC", "elated", "ELATED")
+_RELATED_HEADS = ("tin khác", "các tin khác", "tin liên quan", "bài viết liên quan",
+                  "tin cùng chuyên mục", "related posts", "bài viết khác")
+_RELATED_BOX_CLASSES = ("jp-relatedposts", "yarpp-related", "crp_related", "related-posts")
+_XP_CACHE: dict[str, object] = {}
+
+
+def _contains_xp(word: str):
+    xp = _XP_CACHE.get(word)
+    if xp is None:
+        xp = _XP_CACHE[word] = etree.XPath(f"//*[text()[contains(., '{word}')]]")
+    return xp
+
+# class / id words of containers that never hold article text
+_BOILER = re.compile(
+    r"(?:^|[\s_-])(?:share|sharing|sharedaddy|social|socials|related|relatedposts|yarpp|"
+    r"comments?|respond|navigation|nav|pagination|breadcrumbs?|sidebar|widget|widgets|qr|"
+    r"qrcode|print|meta|tags|addtoany|a2a|advert|advertisement|ads|banner|tinkhac|"
+    r"tin-khac|other|footer|author-box|author-bio|screen-reader-text|sr-only|hidden)(?:$|[\s_-])",
+    re.IGNORECASE)
+# boilerplate around the article (used when looking for the date line)
+_LAYOUT_BOILER = re.compile(
+    r"(?:^|[\s_-])(?:sidebar|widget|widgets|related|relatedposts|comments?|nav|navigation|"
+    r"menu|footer|tinkhac|tin-khac|other)(?:$|[\s_-])", re.IGNORECASE)
+_CAPTION_CLASS = re.compile(r"caption|chu-?thich|image-desc|photo-desc", re.IGNORECASE)
+
+
+def is_boilerplate(el) -> bool:
+    """True for share/QR/sidebar/comment/navigation/meta containers (by class or id)."""
+    attrs = (el.get("class") or "") + " " + (el.get("id") or "")
+    if not attrs.strip():
+        return False
+    if "caption" in attrs:
+        return False
+    return bool(_BOILER.search(attrs))
+
+
+def is_layout_boilerplate(el) -> bool:
+    attrs = (el.get("class") or "") + " " + (el.get("id") or "")
+    return bool(attrs.strip()) and bool(_LAYOUT_BOILER.search(attrs))
+
+
+def is_caption_class(el) -> bool:
+    return bool(_CAPTION_CLASS.search(el.get("class") or ""))
+
+
+def within(el, ancestor) -> bool:
+    while el is not None:
+        if el is ancestor:
+            return True
+        el = el.getparent()
+    return False
+
+
+def find_region(root, idx, article):
+    """The element holding the single post: its <article>, else main/#content, else body."""
+    if article is not None:
+        return article
+    mains = [el for el in root.iter("main")] + idx.cls("site-main")
+    if mains:
+        return mains[0]
+    for i in _REGION_IDS:
+        if i in idx.by_id:
+            return idx.by_id[i]
+    body = root.find("body")
+    return body if body is not None else root
+
+
+def find_container(idx, region):
+    """The post body element (``.entry-content`` and friends), or None."""
+    groups = [idx.cls(*names) for names in _CONTAINER_CLASSES]
+    groups.append([idx.by_id[i] for i in _CONTAINER_IDS if i in idx.by_id])
+    groups.append(idx.by_class.get("articleBody", []))
+    for found in groups:
+        found = [el for el in found if not is_layout_boilerplate(el)]
+        if not found:
+            continue
+        inside = [el for el in found if within(el, region)] or found
+        # outermost candidate inside the region (nested .entry-content wrappers happen)
+        for el in inside:
+            if not any(o is not el and within(el, o) for o in inside):
+                return el
+    return None
+
+
+def find_title(root, idx):
+    for el in idx.cls(*_TITLE_CLASSES):
+        if el.tag in ("h1", "h2", "div", "span"):
+            t = text_of(el)
+            if t:
+                return t
+    return None
+
+
+def find_lead(idx, region, container):
+    """A theme lead element (``.sapo``, ``.entry-summary``…) inside the region, else None."""
+    for el in idx.cls(*_LEAD_CLASSES):
+        if not within(el, region) or is_layout_boilerplate(el) or el is container:
+            continue
+        if container is not None and within(container, el):
+            continue
+        t = text_of(el)
+        if t and (len(t) >= 20 or (container is not None and within(el, container))):
+            return el, t
+    return None, None
+
+
+def find_original(root, base: str) -> str | None:
+    """href of the ``Gốc`` link (the original source)."""
+    for a in _GOC_XP(root):
+        if text_of(a).lower() == "gốc":
+            return absolute(base, a.get("href"))
+    return None
+
+
+def find_related(root, idx, text: str, base: str) -> tuple[list[str], list]:
+    """URLs of the ``Tin khác`` / related-posts list, and the list containers."""
+    urls, boxes = [], []
+    heads = []
+    for w in _RELATED_WORDS:
+        if w in text:
+            heads.extend(_contains_xp(w)(root))
+    for head in heads:
+        if len(head) > 3 or any(within(head, b) for b in boxes):
+            continue
+        label = text_of(head).lower().rstrip(":").strip()
+        if label not in _RELATED_HEADS:
+            continue
+        box = head
+        got = []
+        for _ in range(4):
+            box = box.getparent()
+            if box is None:
+                break
+            passed = False
+            for el in box.iter():
+                if el is head:
+                    passed = True
+                elif passed and el.tag == "a" and not within(el, head):
+                    u = absolute(base, el.get("href"))
+                    if u and text_of(el):
+                        got.append(u)
+            if got:
+                boxes.append(box)
+                break
+        urls.extend(got)
+    for box in idx.cls(*_RELATED_BOX_CLASSES) + [idx.by_id[i] for i in ("related-posts", "jp-relatedposts") if i in idx.by_id]:
+        if any(within(box, b) for b in boxes):
+            continue
+        boxes.append(box)
+        for a in box.iter("a"):
+            u = absolute(base, a.get("href"))
+            if u and text_of(a):
+                urls.append(u)
+    return urls, boxes
+
+
+def caption_of_figure(fig) -> str | None:
+    """Caption text of a figure / ``.wp-caption`` element."""
+    for el in fig.iter():
+        if el is fig or not isinstance(el.tag, str):
+            continue
+        if el.tag == "figcaption" or "wp-caption-text" in classes(el) or \
+                "wp-element-caption" in classes(el):
+            return text_of(el) or None
+    return None
+
+
+def is_figure(el) -> bool:
+    if el.tag == "figure":
+        return True
+    c = classes(el)
+    return "wp-caption" in c or "gallery-item" in c
+
+
+def is_centered(el) -> bool:
+    style = (el.get("style") or "").replace(" ", "").lower()
+    c = classes(el)
+    return "text-align:center" in style or bool(
+        c & {"has-text-align-center", "aligncenter", "text-center", "center"}) or el.tag == "center"
+
+
+def is_italic_only(el) -> bool:
+    """True when all the element's text sits inside <em>/<i>."""
+    total = text_of(el)
+    if not total:
+        return False
+    ital = " ".join(text_of(x) for x in el.iter("em", "i") if x.getparent() is not None
+                    and x.getparent().tag not in ("em", "i"))
+    return normalize(ital) == total

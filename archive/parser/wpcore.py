@@ -1,0 +1,211 @@
+"""What WordPress core emits on a single post whatever the theme.
+
+canonical / shortlink / REST alternate links, body and post classes,
+``rel="category tag"`` and ``rel="tag"`` links, ``<time datetime>``, ``<title>``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from ..text import normalize
+from .dom import absolute, classes, rel_tokens, text_of
+from .model import Term
+
+_SHORTLINK_ID = re.compile(r"[?&]p=(\d+)")
+_REST = re.compile(r"/wp/v2/(posts|pages|media)/(\d+)")
+_POSTID = re.compile(r"^postid-(\d+)$")
+_POST_N = re.compile(r"^post-(\d+)$")
+_TIME = etree.XPath("//time[@datetime]")
+_TERM_LINKS = etree.XPath("//a[@rel]")
+
+# body classes of pages that are not one post
+NOT_SINGLE = {
+    "home", "blog", "archive", "category", "tag", "tax", "search", "search-results",
+    "search-no-results", "error404", "attachment", "single-attachment", "page",
+    "page-template-default", "author", "date", "paged", "post-type-archive",
+}
+
+
+@dataclass
+class Core:
+    canonical: str | None = None
+    shortlink_id: int | None = None
+    rest_id: int | None = None
+    rest_kind: str | None = None
+    body_classes: set[str] = field(default_factory=set)
+    body_postid: int | None = None
+    article: object | None = None          # the single post's <article> element
+    article_id: int | None = None
+    post_articles: int = 0                 # how many elements carry class type-post
+    generator: str | None = None
+    base_href: str | None = None
+    title_tag: str | None = None
+    time_published: str | None = None
+    time_published_text: str | None = None
+    categories: list[Term] = field(default_factory=list)
+    tags: list[Term] = field(default_factory=list)
+
+    @property
+    def post_id(self) -> int | None:
+        for v in (self.shortlink_id, self.rest_id if self.rest_kind == "posts" else None,
+                  self.body_postid, self.article_id):
+            if v is not None:
+                return v
+        return None
+
+    def single_post_signals(self) -> list[str]:
+        """Names of the core signals that say 'this is one post'."""
+        found = []
+        if "single-post" in self.body_classes or self.body_postid is not None:
+            found.append("body-class")
+        if self.article is not None and self.post_articles == 1:
+            found.append("post-class")
+        if self.shortlink_id is not None:
+            found.append("shortlink")
+        if self.rest_kind == "posts":
+            found.append("rest")
+        return found
+
+    def not_single(self) -> bool:
+        """True when core says the page is a listing, page, attachment or 404."""
+        if self.body_classes & NOT_SINGLE and "single-post" not in self.body_classes:
+            return True
+        if self.rest_kind in ("pages", "media"):
+            return True
+        return self.post_articles > 1 and "single-post" not in self.body_classes
+
+
+def _int(m) -> int | None:
+    try:
+        return int(m.group(1)) if m else None
+    except (ValueError, IndexError):
+        return None
+
+
+def _head(root, core: Core, base: str) -> None:
+    for el in root.iter("link", "meta", "base", "title"):
+        tag = el.tag
+        if tag == "link":
+            rels, href = rel_tokens(el), el.get("href")
+            if not href:
+                continue
+            if "canonical" in rels and core.canonical is None:
+                core.canonical = absolute(base, href)
+            elif "shortlink" in rels and core.shortlink_id is None:
+                core.shortlink_id = _int(_SHORTLINK_ID.search(href))
+            elif "alternate" in rels and core.rest_id is None:
+                m = _REST.search(unquote(href))
+                if m:
+                    core.rest_kind, core.rest_id = m.group(1), int(m.group(2))
+        elif tag == "meta":
+            if (el.get("name") or "").lower() == "generator" and core.generator is None:
+                core.generator = el.get("content")
+        elif tag == "base":
+            if core.base_href is None and el.get("href"):
+                core.base_href = el.get("href")
+        elif tag == "title" and core.title_tag is None:
+            if el.getparent() is not None and el.getparent().tag in ("head", "html"):
+                core.title_tag = text_of(el) or None
+
+
+def _terms(root, scope, base: str, core: Core) -> None:
+    """Category and tag links, in page order, de-duplicated by slug."""
+    nodes = scope.iter("a") if scope is not None else _TERM_LINKS(root)
+    seen_c, seen_t = set(), set()
+    for a in nodes:
+        rels = rel_tokens(a)
+        if "tag" not in rels and "category" not in rels:
+            continue
+        url = absolute(base, a.get("href"))
+        name = text_of(a)
+        if not url or not name:
+            continue
+        is_cat = "category" in rels
+        slug = _term_slug(url, "category" if is_cat else "tag")
+        if not slug:
+            continue
+        bucket, seen = (core.categories, seen_c) if is_cat else (core.tags, seen_t)
+        if slug not in seen:
+            seen.add(slug)
+            bucket.append(Term(slug=slug, name=name, url=url))
+
+
+def _term_slug(url: str, base_seg: str) -> str | None:
+    try:
+        parts = [p for p in urlsplit(url).path.split("/") if p]
+    except ValueError:
+        return None
+    if parts and parts[-1].isdigit() and len(parts) >= 2 and parts[-2] == "page":
+        parts = parts[:-2]
+    if not parts:
+        return None
+    return normalize(unquote(parts[-1])).lower() or None
+
+
+def read_core(root, idx, url: str) -> Core:
+    core = Core()
+    _head(root, core, url)
+    base = absolute(url, core.base_href) or url
+    body = root.find("body")
+    if body is not None:
+        core.body_classes = classes(body)
+        for c in core.body_classes:
+            m = _POSTID.match(c)
+            if m:
+                core.body_postid = int(m.group(1))
+                break
+    posts = [el for el in idx.by_class.get("type-post", ()) if el.tag != "body"]
+    core.post_articles = len(posts)
+    if posts:
+        art = posts[0]
+        core.article = art
+        m = _POST_N.match(art.get("id") or "")
+        core.article_id = _int(m)
+        if core.article_id is None:
+            for c in classes(art):
+                m = _POST_N.match(c)
+                if m:
+                    core.article_id = int(m.group(1))
+                    break
+    scope = core.article if core.article is not None and core.post_articles == 1 else None
+    _terms(root, scope, base, core)
+    if scope is not None and not core.categories and not core.tags:
+        _terms(root, None, base, core)
+    _time(root, core)
+    return core
+
+
+def _time(root, core: Core) -> None:
+    times = _TIME(root)
+    if not times:
+        return
+    chosen = None
+    scope = core.article
+    for t in times:
+        cls = classes(t)
+        if "published" in cls or "entry-date" in cls or t.get("itemprop") == "datePublished":
+            if "updated" in cls and "published" not in cls:
+                continue
+            chosen = t
+            break
+    if chosen is None and scope is not None:
+        inside = [t for t in times if _within(t, scope)]
+        chosen = inside[0] if inside else None
+    if chosen is None and len(times) == 1:
+        chosen = times[0]
+    if chosen is not None:
+        core.time_published = chosen.get("datetime")
+        core.time_published_text = text_of(chosen) or None
+
+
+def _within(el, ancestor) -> bool:
+    while el is not None:
+        if el is ancestor:
+            return True
+        el = el.getparent()
+    return False
