@@ -117,6 +117,8 @@ def build_archive(root: Path) -> ArchiveLayout:
                       fetched_at="2026-11-20T10:01:00Z")
     store.add_error(c2, BASE + "gone.html", "http-404", "Not Found")
     store.finish_crawl(c2, "finished", CRAWL2_STATS, 0)
+    # the weather post was deleted from the portal (found 404 by crawl 2)
+    conn.execute("UPDATE articles SET gone_at = '2026-11-20T10:02:00Z' WHERE wp_post_id = 110")
     # a crawl that died: no stats at all
     store.start_crawl(BASE, {})
     conn.close()

@@ -12,7 +12,10 @@ from click.testing import CliRunner
 from archive.db import open_db
 from archive.errors import ArchiveError
 from archive.export import COLUMNS, export, iter_articles
-from researcher_archive import ARTICLES, build_archive
+try:
+    from .researcher_archive import ARTICLES, build_archive
+except ImportError:
+    from researcher_archive import ARTICLES, build_archive
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,10 @@ from archive.db import open_db
 from archive.export import DATE_TRUST_SQL
 from archive.report import build_report, write_report
 from archive.report.data import collect
-from researcher_archive import build_archive
+try:
+    from .researcher_archive import build_archive
+except ImportError:
+    from researcher_archive import build_archive
 
 pytest.importorskip("matplotlib")
 

@@ -14,7 +14,10 @@ from archive.db import open_db
 from archive.parser.model import Article
 from archive.search import fts_query, rebuild_index, search
 from archive.store import Store
-from researcher_archive import ARTICLES, BASE, build_archive
+try:
+    from .researcher_archive import ARTICLES, BASE, build_archive
+except ImportError:
+    from researcher_archive import ARTICLES, BASE, build_archive
 
 
 @pytest.fixture()

@@ -15,7 +15,10 @@ from archive.datasette_meta import QUERIES, TABLES, build_metadata, table_column
 from archive.datasette_serve import datasette_command
 from archive.db import open_db
 from archive.export import DATE_TRUST_SQL
-from researcher_archive import build_archive
+try:
+    from .researcher_archive import build_archive
+except ImportError:
+    from researcher_archive import build_archive
 
 pytest.importorskip("datasette")
 
@@ -157,3 +160,11 @@ def test_undescribed_table_gets_a_placeholder():
     tables = meta["databases"]["archive"]["tables"]
     assert tables["new_table"]["columns"]["a"].startswith("(not described")
     assert tables["articles"]["columns"]["new_col"].startswith("(not described")
+
+
+@pytest.mark.slow
+def test_table_search_box_uses_the_index(server):
+    rows = get(server, "/archive/articles.json", _shape="array", _search="hai phong")
+    assert len(rows) == 4
+    rows = get(server, "/archive/articles.json", _shape="array", _search="Hải Phòng")
+    assert len(rows) == 4

@@ -24,7 +24,7 @@ NAME = "full-text search"
 FTS_SCHEMA = """
 CREATE VIRTUAL TABLE articles_fts USING fts5(
     title, lead, body_text,
-    content='articles', content_rowid='id',
+    content="articles", content_rowid="id",
     tokenize='unicode61 remove_diacritics 2'
 );
 

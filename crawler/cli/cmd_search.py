@@ -70,7 +70,7 @@ def search_cmd(query, since, until, category, author, limit, fmt, archive_dir):
     elif fmt == "json":
         click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
     else:
-        out = click.get_text_stream("stdout")
+        out = sys.stdout
         w = csv.DictWriter(out, fieldnames=FIELDS, extrasaction="ignore", lineterminator="\n")
         w.writeheader()
         for h in hits:
