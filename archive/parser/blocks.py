@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..text import normalize
-from .dom import absolute, best_srcset, classes
+from .dom import absolute, classes, srcset_candidates
 from .theme import is_boilerplate, is_caption_class, is_figure
 
 BLOCK_TAGS = {
@@ -34,6 +34,7 @@ _LAZY_SRCSET = ("data-lazy-srcset", "data-srcset", "srcset")
 _PLACEHOLDER = re.compile(r"^data:|/lazy[-_]?load|placeholder|blank\.(gif|png)|spacer\.gif|grey\.gif",
                           re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+_SIZED = re.compile(r"-\d+x\d+\.(?:jpe?g|png|gif|webp|avif)(?:[?#]|$)", re.IGNORECASE)
 
 
 @dataclass
@@ -62,18 +63,24 @@ class Block:
 
 
 def image_url(img, base: str) -> str | None:
-    """Best absolute URL of an <img>: lazy attributes, largest srcset entry, then src."""
-    for attr in _LAZY_ATTRS:
-        v = img.get(attr)
-        if v and not _PLACEHOLDER.search(v):
-            return absolute(base, v)
+    """Best absolute URL of an <img>.
+
+    Candidates: lazy-load attributes, ``src``, then ``srcset`` entries largest first
+    (placeholders such as ``data:`` GIFs ignored). The WordPress original upload
+    (a file name without the ``-WxH`` size suffix) wins; else the largest srcset
+    entry; else the first candidate.
+    """
+    direct = [v for v in (img.get(a) for a in _LAZY_ATTRS + ("src",))
+              if v and v.strip() and not _PLACEHOLDER.search(v)]
+    sized = []
     for attr in _LAZY_SRCSET:
-        v = best_srcset(img.get(attr))
-        if v and not _PLACEHOLDER.search(v):
-            return absolute(base, v)
-    v = img.get("src")
-    if v and not _PLACEHOLDER.search(v):
-        return absolute(base, v)
+        sized.extend(srcset_candidates(img.get(attr)))
+    sized = [u for _, u in sorted(sized, key=lambda x: -x[0]) if not _PLACEHOLDER.search(u)]
+    for v in direct + sized:
+        if not _SIZED.search(v):
+            return absolute(base, v.strip())
+    for v in sized[:1] + direct[:1]:
+        return absolute(base, v.strip())
     return None
 
 

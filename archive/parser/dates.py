@@ -99,8 +99,8 @@ def event_date(text: str, published: datetime | None) -> str | None:
     """The earliest date named in ``text`` that lies before ``published``.
 
     ``YYYY-MM-DD`` for a day, ``YYYY-MM`` for a month (``tháng 8/2018``,
-    ``tháng 8 năm 2018``). A month counts as before when it ends before the
-    published day's month begins.
+    ``tháng 8 năm 2018``). A month counts as before when it begins before the
+    published day (``tháng 1/2019`` is before 26/01/2019).
     """
     if published is None:
         return None
@@ -109,7 +109,7 @@ def event_date(text: str, published: datetime | None) -> str | None:
     best_s = None
     for y, mo, d in dates_in_text(text):
         if d is None:
-            if (y, mo) >= (pub.year, pub.month):
+            if date(y, mo, 1) >= pub:
                 continue
             key, s = (y, mo, 0), f"{y:04d}-{mo:02d}"
         else:

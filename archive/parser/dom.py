@@ -133,11 +133,11 @@ def slug_of(url: str | None) -> str | None:
     return normalize(unquote(seg)) or None
 
 
-def best_srcset(srcset: str | None) -> str | None:
-    """The largest candidate of a ``srcset`` (by width, then density), else None."""
+def srcset_candidates(srcset: str | None) -> list[tuple[float, str]]:
+    """(score, url) of each ``srcset`` entry; score = width, or density × 1000."""
     if not srcset:
-        return None
-    best, best_score = None, -1.0
+        return []
+    out = []
     for cand in re.split(r",\s+(?=\S)|,(?=[^,\s]+\s+\d)", srcset.strip()):
         bits = cand.strip().split()
         if not bits:
@@ -152,6 +152,11 @@ def best_srcset(srcset: str | None) -> str | None:
                     score = float(d[:-1]) * 1000
             except ValueError:
                 score = 1.0
-        if score > best_score:
-            best, best_score = bits[0], score
-    return best
+        out.append((score, bits[0]))
+    return out
+
+
+def best_srcset(srcset: str | None) -> str | None:
+    """The largest candidate of a ``srcset`` (by width, then density), else None."""
+    cands = srcset_candidates(srcset)
+    return max(cands, key=lambda x: x[0])[1] if cands else None
