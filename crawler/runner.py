@@ -67,7 +67,7 @@ def run_crawl(settings) -> CrawlResult:
     from scrapy.crawler import CrawlerProcess
 
     layout = ArchiveLayout(settings.get("PORTAL_ARCHIVE_DIR")).create()
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     process.crawl("portal")
     process.start()
     return _result(layout)

@@ -13,7 +13,7 @@ from archive.parser import parse_article
 from archive.warc.members import walk_members
 from archive.warc.read import read_record
 
-from .conftest import E2E_POSTS, run_cli
+from clirun import E2E_POSTS, run_cli
 
 pytestmark = pytest.mark.slow
 
