@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import fcntl
 import hashlib
+import os
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -38,6 +40,7 @@ class VerifyReport:
     articles: int = 0
     seconds: float = 0.0
     defects: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def sound(self) -> bool:
@@ -76,7 +79,7 @@ def _get(headers, name):
     return None
 
 
-def check_warc(path: Path, records: dict, report: VerifyReport) -> str:
+def check_warc(path: Path, records: dict, report: VerifyReport, *, growing: bool = False) -> str:
     """Walk one file, check each record's digests; return the file's SHA-256."""
     sha = hashlib.sha256()
     name = path.name[: -len(OPEN_SUFFIX)] if path.name.endswith(OPEN_SUFFIX) else path.name
@@ -106,7 +109,8 @@ def check_warc(path: Path, records: dict, report: VerifyReport) -> str:
             records[rid] = (name, m.offset)
             records[(name, m.offset)] = RecordInfo(rid, rtype, m.length, pdig)
     except TruncatedWarc as exc:
-        d.append(f"{path.name}: truncated — {exc}")
+        if not growing:  # a file being written may end inside the record being written
+            d.append(f"{path.name}: truncated — {exc}")
         with open(path, "rb") as f:  # finish hashing what the walk did not read
             sha = hashlib.sha256()
             for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -116,14 +120,32 @@ def check_warc(path: Path, records: dict, report: VerifyReport) -> str:
     return sha.hexdigest()
 
 
-def check_rows(conn: sqlite3.Connection, records: dict, report: VerifyReport) -> None:
-    d = report.defects
-    for row in conn.execute(
+@dataclass
+class Rows:
+    captures: list = field(default_factory=list)
+    articles: list = field(default_factory=list)
+    digests: list = field(default_factory=list)
+
+
+def load_rows(conn: sqlite3.Connection) -> Rows:
+    """Read the rows first: a record is flushed before its row is committed, so
+    every row read here points at bytes the file walk that follows will see."""
+    rows = Rows()
+    rows.captures = [tuple(r) for r in conn.execute(
         "SELECT id, url, warc_file, warc_offset, warc_length, record_id, payload_digest, record_type"
-        " FROM captures WHERE warc_file IS NOT NULL ORDER BY id"
-    ):
+        " FROM captures WHERE warc_file IS NOT NULL ORDER BY id")]
+    rows.articles = [tuple(r) for r in conn.execute(
+        "SELECT a.id, a.url, a.capture_id, c.id FROM articles a"
+        " LEFT JOIN captures c ON c.id = a.capture_id ORDER BY a.id")]
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='payload_digests'").fetchone():
+        rows.digests = [tuple(r) for r in conn.execute("SELECT digest, record_id FROM payload_digests")]
+    return rows
+
+
+def check_rows(rows: Rows, records: dict, report: VerifyReport) -> None:
+    d = report.defects
+    for cid, url, wf, off, length, rid, pdig, rtype in rows.captures:
         report.captures += 1
-        cid, url, wf, off, length, rid, pdig, rtype = tuple(row)
         who = f"capture {cid} ({url})"
         info = records.get((wf, off))
         if info is None:
@@ -140,22 +162,31 @@ def check_rows(conn: sqlite3.Connection, records: dict, report: VerifyReport) ->
             d.append(f"{who}: payload digest {pdig} differs from the record's {info.payload_digest}")
         if rtype and info.rec_type != rtype:
             d.append(f"{who}: row says {rtype}, the record is a {info.rec_type}")
-    for row in conn.execute(
-        "SELECT a.id, a.url, a.capture_id, c.id FROM articles a"
-        " LEFT JOIN captures c ON c.id = a.capture_id ORDER BY a.id"
-    ):
+    for aid, url, cap, found in rows.articles:
         report.articles += 1
-        aid, url, cap, found = tuple(row)
         if cap is None:
             d.append(f"article {aid} ({url}): no capture")
         elif found is None:
             d.append(f"article {aid} ({url}): capture {cap} does not exist")
-    has_digests = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='payload_digests'").fetchone()
-    if has_digests:
-        for dig, rid in conn.execute("SELECT digest, record_id FROM payload_digests"):
-            if rid not in records:
-                d.append(f"payload digest {dig}: its record {rid} is not in any WARC file")
+    for dig, rid in rows.digests:
+        if rid not in records:
+            d.append(f"payload digest {dig}: its record {rid} is not in any WARC file")
+
+
+def crawl_running(layout: ArchiveLayout) -> bool:
+    """Whether a crawl holds the archive's lock (probed without taking it over)."""
+    path = layout.state_dir / "crawl.lock"
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing releases a shared lock we may have taken
+    return False
 
 
 def check_manifest(layout: ArchiveLayout, hashes: dict[str, str], report: VerifyReport) -> None:
@@ -181,22 +212,29 @@ def verify_archive(layout: ArchiveLayout) -> VerifyReport:
     if not layout.root.is_dir():
         raise NotAnArchive(f"no archive at {layout.root} — pass the right --archive")
     report = VerifyReport()
+    running = crawl_running(layout)
+    if running:
+        report.notes.append("a crawl is running: its .open file is checked up to its last whole record")
+    rows = None
+    if layout.db.exists():
+        conn = open_db(layout.db, readonly=True)
+        try:
+            rows = load_rows(conn)
+        finally:
+            conn.close()
     records: dict = {}
     hashes: dict[str, str] = {}
     for path in layout.warc_files(include_open=True):
         report.files += 1
-        sha = check_warc(path, records, report)
-        if path.name.endswith(OPEN_SUFFIX):
-            report.defects.append(
-                f"{path.name}: still open — a crawl is running or was killed (the next crawl recovers it)")
-        else:
+        is_open = path.name.endswith(OPEN_SUFFIX)
+        sha = check_warc(path, records, report, growing=is_open and running)
+        if not is_open:
             hashes[manifest_name(layout, path)] = sha
-    if layout.db.exists():
-        conn = open_db(layout.db, readonly=True)
-        try:
-            check_rows(conn, records, report)
-        finally:
-            conn.close()
+        elif not running:
+            report.defects.append(
+                f"{path.name}: left open by a killed crawl — the next crawl recovers it")
+    if rows is not None:
+        check_rows(rows, records, report)
     check_manifest(layout, hashes, report)
     report.seconds = time.perf_counter() - started
     return report

@@ -126,3 +126,22 @@ def test_manifest_mismatch_and_unlisted(archive):
     assert res.returncode == 1
     assert f"{first[66:]}: SHA-256" in res.stdout
     assert "closed WARC file not listed" in res.stdout
+
+
+def test_open_file_is_a_defect_unless_a_crawl_runs(tmp_path):
+    from archive.lock import CrawlLock
+
+    layout, conn, writer, items = build_archive(tmp_path / "a", posts=2, close=False)
+    conn.close()
+    open_name = writer.current_path.name
+    res = run_verify(layout.root)
+    assert res.returncode == 1
+    assert f"{open_name}: left open by a killed crawl" in res.stdout
+    with CrawlLock(layout):
+        # a half-written record at the end of the file being written is expected
+        with open(writer.current_path, "ab") as f:
+            f.write(gzip.compress(b"WARC/1.1\r\nContent-Length: 100\r\n\r\nabc")[:20])
+        res = run_verify(layout.root)
+        assert res.returncode == 0, res.stdout
+        assert "note: a crawl is running" in res.stderr
+    writer._file.close()

@@ -20,6 +20,8 @@ def verify(archive_dir: str) -> None:
     Exit 0 when the archive is sound; otherwise exit 1 and print one line per defect.
     """
     report = verify_archive(ArchiveLayout(archive_dir))
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
     for line in report.defects:
         click.echo(line)
     click.echo(report.summary(), err=not report.sound)
