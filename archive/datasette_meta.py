@@ -124,13 +124,21 @@ FROM articles a
 GROUP BY date_trust
 ORDER BY articles DESC"""
 
-SEARCH_SQL = """SELECT a.id, a.title, a.url, a.published_at, a.date_is_bulk_import, a.event_date,
+SEARCH_SQL = """WITH top AS (
+    SELECT rowid AS id, bm25(articles_fts, 10.0, 4.0, 1.0) AS score
+    FROM articles_fts
+    WHERE articles_fts MATCH pa_fts_query(:q)
+    ORDER BY score
+    LIMIT 50
+)
+SELECT a.id, a.title, a.url, a.published_at, a.date_is_bulk_import, a.event_date,
        snippet(articles_fts, -1, '[', ']', '…', 24) AS snippet,
-       round(bm25(articles_fts, 10.0, 4.0, 1.0), 3) AS score
-FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+       round(top.score, 3) AS score
+FROM top
+CROSS JOIN articles_fts ON articles_fts.rowid = top.id
+CROSS JOIN articles a ON a.id = top.id
 WHERE articles_fts MATCH pa_fts_query(:q)
-ORDER BY score, a.published_at DESC
-LIMIT 100"""
+ORDER BY top.score"""
 
 QUERIES = {
     "articles_per_month": {

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 
 from .db import register_functions
 from .errors import ArchiveError
+from .search_snippet import highlight, query_terms, snippet
 from .text import fold
 
 MARK_START = "\x02"
@@ -120,20 +121,23 @@ def filter_sql(*, since=None, until=None, category=None, author=None,
     return sql, params
 
 
+# Rank with bm25 only (article columns only when a filter needs them); snippets are made
+# in Python for the rows kept (archive.search_snippet), which is far cheaper than FTS5's.
 _SEARCH_SQL = """
-SELECT a.id, a.url, a.title, a.published_at, a.published_raw, a.date_is_bulk_import,
-       a.event_date, a.author,
-       bm25(articles_fts, 10.0, 4.0, 1.0) AS score,
-       highlight(articles_fts, 0, :ms, :me) AS title_hl,
-       snippet(articles_fts, 1, :ms, :me, '…', :tokens) AS lead_snip,
-       snippet(articles_fts, 2, :ms, :me, '…', :tokens) AS body_snip,
+WITH top AS (
+    SELECT articles_fts.rowid AS id, bm25(articles_fts, 10.0, 4.0, 1.0) AS score
+    FROM articles_fts {join}
+    WHERE articles_fts MATCH :match {filters}
+    ORDER BY score, articles_fts.rowid DESC
+    LIMIT :limit
+)
+SELECT a.id, a.url, a.title, a.lead, a.body_text, a.published_at, a.published_raw,
+       a.date_is_bulk_import, a.event_date, a.author, top.score,
        (SELECT group_concat(slug, ' ') FROM (
             SELECT c.slug FROM article_categories ac JOIN categories c ON c.id = ac.category_id
             WHERE ac.article_id = a.id ORDER BY ac.position)) AS cats
-FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-WHERE articles_fts MATCH :match {filters}
-ORDER BY score, a.published_at DESC, a.id
-LIMIT :limit
+FROM top CROSS JOIN articles a ON a.id = top.id
+ORDER BY top.score, top.id DESC
 """
 
 
@@ -151,10 +155,10 @@ def search(conn: sqlite3.Connection, query: str, *, since: str | None = None,
         return []
     register_functions(conn)  # pa_fold, also on a connection not made by open_db
     filters, fparams = filter_sql(since=since, until=until, category=category, author=author)
-    params = {"match": match, "limit": max(1, int(limit)), "ms": MARK_START,
-              "me": MARK_END, "tokens": max(4, min(64, int(snippet_tokens))), **fparams}
+    params = {"match": match, "limit": max(1, int(limit)), **fparams}
     try:
-        rows = conn.execute(_SEARCH_SQL.format(filters=filters), params).fetchall()
+        join = "JOIN articles a ON a.id = articles_fts.rowid" if filters else ""
+        rows = conn.execute(_SEARCH_SQL.format(join=join, filters=filters), params).fetchall()
     except sqlite3.OperationalError as exc:
         if "no such table: articles_fts" in str(exc):
             raise BadSearchQuery(
@@ -162,25 +166,23 @@ def search(conn: sqlite3.Connection, query: str, *, since: str | None = None,
                 "(any portal-archive command that writes, e.g. reindex) to migrate it"
             ) from exc
         raise BadSearchQuery(f"search failed for {query!r} ({exc}) — simplify the query") from exc
-    start, end = marks
+    words, prefixes = query_terms(match)
+    size = max(4, min(64, int(snippet_tokens)))
     hits = []
     for r in rows:
-        snip = next((s for s in (r["body_snip"], r["lead_snip"]) if s and MARK_START in s),
-                    r["lead_snip"] or r["body_snip"] or "")
+        snip, n = snippet(r["body_text"], words, prefixes, marks, size)
+        if not n:
+            lead, n_lead = snippet(r["lead"], words, prefixes, marks, size)
+            snip = lead if (n_lead or lead) else snip
         hits.append(Hit(
             article_id=r["id"], url=r["url"], title=r["title"],
             published_at=r["published_at"], published_raw=r["published_raw"],
             date_is_bulk_import=r["date_is_bulk_import"], event_date=r["event_date"],
             author=r["author"], categories=(r["cats"] or "").split(),
-            score=round(r["score"], 4),
-            snippet=_marks(snip.replace("\n\n", " ¶ "), start, end),
-            title_highlighted=_marks(r["title_hl"] or "", start, end),
+            score=round(r["score"], 4), snippet=snip,
+            title_highlighted=highlight(r["title"], words, prefixes, marks),
         ))
     return hits
-
-
-def _marks(text: str, start: str, end: str) -> str:
-    return text.replace(MARK_START, start).replace(MARK_END, end)
 
 
 def rebuild_index(conn: sqlite3.Connection) -> int:
