@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import unicodedata
 
-from lxml import etree
 
 from ..text import normalize
 from .blocks import Block, extract_blocks
@@ -27,9 +26,6 @@ from .theme import (caption_of_figure, find_container, find_lead, find_original,
 from .title import choose_title
 from .wpcore import read_core
 
-_SLASH_TEXT = etree.XPath("//*[text()[contains(., '/')]]")
-_QR_XP = etree.XPath("//*[text()[contains(., 'QR CODE:') or contains(., 'QR Code:')]]")
-_H1 = etree.XPath("//h1")
 
 
 def parse_article(html: bytes, url: str, *, encoding: str | None = None) -> Article | None:
@@ -63,10 +59,12 @@ def _parse(root, text: str, url: str) -> Article | None:
     single = core.article if core.post_articles == 1 else None
     region = find_region(root, idx, single)
     container = find_container(idx, region)
-    related, boxes = find_related(root, idx, text, base)
-    scope = container if container is not None else region
-    blocks = extract_blocks(scope, base, boxes)
-    header_date = None if _date_in_blocks(blocks[:4]) else _header_date(root, region, container)
+    related, boxes = find_related(idx, base)
+    if container is not None:
+        blocks = extract_blocks(container, base, boxes)
+    else:   # without a body element, the post's <header> (title, meta line) is not text
+        blocks = extract_blocks(region, base, boxes + list(region.iter("header")))
+    header_date = None if _date_in_blocks(blocks[:4]) else _header_date(idx, region, container)
     blocks, text_date = _cut_head(blocks, container is None)
     dline = text_date or header_date
     if not signals:
@@ -86,7 +84,7 @@ def _parse(root, text: str, url: str) -> Article | None:
     art.slug = slug_of(art.url)
 
     # title
-    qr = _qr_title(root) if ("QR CODE:" in text or "QR Code:" in text) else None
+    qr = _qr_title(idx)
     art.title, layer = choose_title([
         (find_title(root, idx), "theme", False),
         (meta.headline, "metadata", False),
@@ -136,7 +134,7 @@ def _parse(root, text: str, url: str) -> Article | None:
         src["categories"] = "wp-core"
     if art.tags:
         src["tags"] = "wp-core"
-    art.original_url = find_original(root, base)
+    art.original_url = find_original(idx, base)
     if art.original_url:
         src["original_url"] = "theme"
     links: list[Link] = []
@@ -181,9 +179,9 @@ def _cut_head(blocks: list[Block], no_container: bool) -> tuple[list[Block], Dat
     return blocks, None
 
 
-def _header_date(root, region, container) -> DateLine | None:
+def _header_date(idx, region, container) -> DateLine | None:
     """The displayed date line outside the body container, inside the post region."""
-    for el in _SLASH_TEXT(root):
+    for el in idx.slash:
         if region is not None and not within(el, region):
             continue
         if container is not None and within(el, container):
@@ -210,8 +208,8 @@ def _header_date(root, region, container) -> DateLine | None:
     return None
 
 
-def _qr_title(root) -> str | None:
-    for el in _QR_XP(root):
+def _qr_title(idx) -> str | None:
+    for el in idx.qr:
         t = text_of(el)
         if t.lower().startswith("qr code:"):
             return t[8:].strip() or None

@@ -79,18 +79,34 @@ def guess_legacy(data: bytes) -> str:
     return "cp1258" if viet * 4 >= high else "cp1252"
 
 
+def _mostly_utf8(data: bytes) -> str | None:
+    """Lossy UTF-8 when only a few sequences are broken (a truncated page, one bad byte)."""
+    for k in (1, 2, 3):   # cut inside the last character: drop the partial bytes
+        text = _try(data[:-k], "utf-8")
+        if text is not None:
+            return text
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    good = sum(1 for ch in text if ch >= "\x80" and ch != "\ufffd")
+    return text if good >= 8 * bad else None
+
+
 def decode_html(data: bytes, encoding: str | None = None) -> str:
     """The page as text. Never raises."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(codec, "replace")
-    for codec in (_codec(encoding), sniff_declared(data), "utf-8"):
+    declared = [c for c in (_codec(encoding), sniff_declared(data)) if c]
+    for codec in declared + ["utf-8"]:
         text = _try(data, codec)
         if text is not None:
             return text
+    if not declared or declared[0] == "utf-8":
+        text = _mostly_utf8(data)
+        if text is not None:
+            return text
     legacy = guess_legacy(data)
-    declared = _codec(encoding) or sniff_declared(data)
-    if declared and declared not in ("utf-8", legacy):
-        # the declaration was wrong (bytes invalid in it) — still prefer it, lossy
-        return data.decode(declared, "replace")
+    if declared and declared[0] not in ("utf-8", legacy):
+        # the declaration does not fit every byte — still the best guess, lossy
+        return data.decode(declared[0], "replace")
     return data.decode(legacy, "replace")

@@ -42,15 +42,23 @@ def build_tree(text: str):
     return root
 
 
-class Index:
-    """Elements by class token and by id, in document order (one pass over the tree)."""
+_RELATED_HEADS = frozenset(("tin khác", "các tin khác", "tin liên quan", "bài viết liên quan",
+                            "tin cùng chuyên mục", "related posts", "bài viết khác"))
 
-    __slots__ = ("by_class", "by_id")
+
+class Index:
+    """One pass over the tree: elements by class token and id, and the few
+    elements later steps look for by text (related-list headings, ``Gốc`` links,
+    ``QR CODE:`` captions, text holding a ``/``), ``<time>`` and ``a[rel]``."""
+
+    __slots__ = ("by_class", "by_id", "heads", "goc", "qr", "slash", "times", "rel_links")
 
     def __init__(self, root):
         by_class: dict[str, list] = {}
         by_id: dict[str, object] = {}
+        heads, goc, qr, slash, times, rel_links = [], [], [], [], [], []
         for el in root.iter(etree.Element):
+            tag = el.tag
             c = el.get("class")
             if c:
                 for tok in c.split():
@@ -62,8 +70,32 @@ class Index:
             i = el.get("id")
             if i and i not in by_id:
                 by_id[i] = el
-        self.by_class = by_class
-        self.by_id = by_id
+            t = el.text
+            if t:
+                if "/" in t:
+                    slash.append(el)
+                if len(t) < 60:
+                    low = t.strip().lower()
+                    if low.rstrip(":").rstrip() in _RELATED_HEADS:
+                        heads.append(el)
+                    elif low == "gốc" and tag == "a":
+                        goc.append(el)
+                if "QR" in t:
+                    qr.append(el)
+            tail = el.tail
+            if tail and "/" in tail:
+                parent = el.getparent()
+                if parent is not None and parent not in slash[-3:]:
+                    slash.append(parent)
+            if tag == "a":
+                if el.get("rel"):
+                    rel_links.append(el)
+            elif tag == "time":
+                if el.get("datetime"):
+                    times.append(el)
+        self.by_class, self.by_id = by_class, by_id
+        self.heads, self.goc, self.qr, self.slash = heads, goc, qr, slash
+        self.times, self.rel_links = times, rel_links
 
     def cls(self, *tokens: str) -> list:
         """Elements carrying any of ``tokens``, in order of the tokens given."""

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
-
 from ..text import normalize
 from .dom import absolute, classes, text_of
 
@@ -27,20 +25,8 @@ _TITLE_CLASSES = ("entry-title", "wp-block-post-title", "post-title", "single-ti
                   "article-title", "td-post-title")
 _LEAD_CLASSES = ("sapo", "entry-summary", "post-excerpt", "article-sapo", "td-post-sub-title",
                  "lead", "summary", "chapeau")
-_GOC_XP = etree.XPath("//a[@href][text()[contains(., 'Gốc') or contains(., 'GỐC') or contains(., 'gốc')]]")
-_RELATED_WORDS = ("khác", "Khác", "KHÁC", "liên quan", "Liên quan", "LIÊN QUAN",
-                  "chuyên mục", "Chuyên mục", "CHUYÊN MỤC", "elated", "ELATED")
-_RELATED_HEADS = ("tin khác", "các tin khác", "tin liên quan", "bài viết liên quan",
-                  "tin cùng chuyên mục", "related posts", "bài viết khác")
 _RELATED_BOX_CLASSES = ("jp-relatedposts", "yarpp-related", "crp_related", "related-posts")
-_XP_CACHE: dict[str, object] = {}
 
-
-def _contains_xp(word: str):
-    xp = _XP_CACHE.get(word)
-    if xp is None:
-        xp = _XP_CACHE[word] = etree.XPath(f"//*[text()[contains(., '{word}')]]")
-    return xp
 
 # class / id words of containers that never hold article text
 _BOILER = re.compile(
@@ -136,26 +122,20 @@ def find_lead(idx, region, container):
     return None, None
 
 
-def find_original(root, base: str) -> str | None:
+def find_original(idx, base: str) -> str | None:
     """href of the ``Gốc`` link (the original source)."""
-    for a in _GOC_XP(root):
-        if text_of(a).lower() == "gốc":
-            return absolute(base, a.get("href"))
+    for a in idx.goc:
+        u = absolute(base, a.get("href"))
+        if u:
+            return u
     return None
 
 
-def find_related(root, idx, text: str, base: str) -> tuple[list[str], list]:
+def find_related(idx, base: str) -> tuple[list[str], list]:
     """URLs of the ``Tin khác`` / related-posts list, and the list containers."""
     urls, boxes = [], []
-    heads = []
-    for w in _RELATED_WORDS:
-        if w in text:
-            heads.extend(_contains_xp(w)(root))
-    for head in heads:
+    for head in idx.heads:
         if len(head) > 3 or any(within(head, b) for b in boxes):
-            continue
-        label = text_of(head).lower().rstrip(":").strip()
-        if label not in _RELATED_HEADS:
             continue
         box = head
         got = []

@@ -10,8 +10,6 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from lxml import etree
-
 from ..text import normalize
 from .dom import absolute, classes, rel_tokens, text_of
 from .model import Term
@@ -20,8 +18,6 @@ _SHORTLINK_ID = re.compile(r"[?&]p=(\d+)")
 _REST = re.compile(r"/wp/v2/(posts|pages|media)/(\d+)")
 _POSTID = re.compile(r"^postid-(\d+)$")
 _POST_N = re.compile(r"^post-(\d+)$")
-_TIME = etree.XPath("//time[@datetime]")
-_TERM_LINKS = etree.XPath("//a[@rel]")
 
 # body classes of pages that are not one post
 NOT_SINGLE = {
@@ -113,9 +109,9 @@ def _head(root, core: Core, base: str) -> None:
                 core.title_tag = text_of(el) or None
 
 
-def _terms(root, scope, base: str, core: Core) -> None:
+def _terms(idx, scope, base: str, core: Core) -> None:
     """Category and tag links, in page order, de-duplicated by slug."""
-    nodes = scope.iter("a") if scope is not None else _TERM_LINKS(root)
+    nodes = scope.iter("a") if scope is not None else idx.rel_links
     seen_c, seen_t = set(), set()
     for a in nodes:
         rels = rel_tokens(a)
@@ -125,8 +121,12 @@ def _terms(root, scope, base: str, core: Core) -> None:
         name = text_of(a)
         if not url or not name:
             continue
-        is_cat = "category" in rels
-        slug = _term_slug(url, "category" if is_cat else "tag")
+        # block themes write rel="tag" on category links too: the URL or the
+        # wp-block-post-terms wrapper tells them apart
+        parent = a.getparent()
+        is_cat = "category" in rels or "/category/" in url or (
+            parent is not None and "taxonomy-category" in (parent.get("class") or ""))
+        slug = _term_slug(url)
         if not slug:
             continue
         bucket, seen = (core.categories, seen_c) if is_cat else (core.tags, seen_t)
@@ -135,7 +135,7 @@ def _terms(root, scope, base: str, core: Core) -> None:
             bucket.append(Term(slug=slug, name=name, url=url))
 
 
-def _term_slug(url: str, base_seg: str) -> str | None:
+def _term_slug(url: str) -> str | None:
     try:
         parts = [p for p in urlsplit(url).path.split("/") if p]
     except ValueError:
@@ -173,15 +173,15 @@ def read_core(root, idx, url: str) -> Core:
                     core.article_id = int(m.group(1))
                     break
     scope = core.article if core.article is not None and core.post_articles == 1 else None
-    _terms(root, scope, base, core)
+    _terms(idx, scope, base, core)
     if scope is not None and not core.categories and not core.tags:
-        _terms(root, None, base, core)
-    _time(root, core)
+        _terms(idx, None, base, core)
+    _time(idx, core)
     return core
 
 
-def _time(root, core: Core) -> None:
-    times = _TIME(root)
+def _time(idx, core: Core) -> None:
+    times = idx.times
     if not times:
         return
     chosen = None
