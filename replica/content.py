@@ -14,7 +14,7 @@ import random
 import re
 from array import array
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from archive.text import fold, slugify
 
@@ -27,7 +27,7 @@ LAST_REGULAR = datetime(2026, 11, 27, 18, 0, tzinfo=TZ)
 BULK_SHARE = 0.08
 FIRST_ID = 27
 
-_META, _TITLE, _BODY = 1, 2, 3
+_META, _TITLE, BODY_STREAM = 1, 2, 3
 
 
 class _FoldTable(dict):
@@ -68,10 +68,8 @@ class Meta:
     tags: tuple[tuple[str, str], ...]
     n_images: int
     bulk: bool
-
-    @property
-    def modified(self) -> datetime:
-        return self.published
+    modified: datetime
+    version: int = 0
 
 
 @dataclass
@@ -81,7 +79,7 @@ class Post:
     Block kinds: ``("p", text)``, ``("h2"|"h3", text)``, ``("dash", text)`` (an
     en-dash list line in its own paragraph), ``("ul", [items])``, ``("nbsp",)``,
     ``("img", Image)``, ``("link", before, anchor, after, href)`` (href is a
-    site path or an absolute off-site URL).
+    site path, an absolute off-site URL, or None when the target post was deleted).
     """
     meta: Meta
     lead: str
@@ -109,22 +107,43 @@ class Corpus:
     def __init__(self, posts: int, seed: int, *, day: int = 0):
         if posts < 1:
             raise ValueError("posts must be at least 1")
-        self.n, self.seed, self.day = posts, seed, day
+        self.n = self.base_n = posts
+        self.seed, self.day = seed, day
+        # the timeline's changes (replica.timeline), keyed by index; empty on day 0
+        self.added: dict[int, datetime] = {}
+        self.titles: dict[int, str] = {}
+        self.slug_of: dict[int, str] = {}
+        self.cats: dict[int, tuple] = {}
+        self.modified: dict[int, datetime] = {}
+        self.version: dict[int, int] = {}
+        self.deleted: dict[int, tuple[int, int]] = {}      # index -> (status 404|410, day)
+        self.old_slugs: dict[str, int] = {}
+        self.events: list[dict] = []
         self.n_bulk = max(1, round(posts * BULK_SHARE)) if posts >= 5 else 0
         self.ids = array("q")
         self._slugs: dict[str, int] = {}
         self._attempts: dict[int, int] = {}
         self.terms: dict[str, dict[str, array]] = {"category": {}, "tag": {}}
         self.term_names: dict[str, dict[str, str]] = {"category": dict(W.CATEGORIES), "tag": {}}
-        next_id = FIRST_ID
+        self._next_id = FIRST_ID
         for i in range(posts):
-            m = self._meta(i, next_id, build=True)
-            self.ids.append(m.id)
-            next_id = m.id + 1 + self._gap  # revisions take ids too
-            for kind, terms in (("category", m.categories), ("tag", m.tags)):
-                for slug, name in terms:
-                    self.terms[kind].setdefault(slug, array("l")).append(i)
-                    self.term_names[kind].setdefault(slug, name)
+            self._build(i)
+        if day:
+            from .timeline import play
+            for d in range(1, day + 1):
+                play(self, d)
+        self.live = array("l", (i for i in range(self.n) if i not in self.deleted))
+
+    def _build(self, i: int) -> Meta:
+        """Index post ``i`` (ids, slug, terms); posts are built in index order."""
+        m = self._meta(i, self._next_id, build=True)
+        self.ids.append(m.id)
+        self._next_id = m.id + 1 + self._gap  # revisions take ids too
+        for kind, terms in (("category", m.categories), ("tag", m.tags)):
+            for slug, name in terms:
+                self.terms[kind].setdefault(slug, array("l")).append(i)
+                self.term_names[kind].setdefault(slug, name)
+        return m
 
     # ---- lookup -------------------------------------------------------------
     def __len__(self) -> int:
@@ -135,17 +154,40 @@ class Corpus:
         return i if i < self.n and self.ids[i] == post_id else None
 
     def index_of_slug(self, slug: str) -> int | None:
+        """The post currently at ``slug`` (deleted ones included: check ``is_deleted``)."""
         return self._slugs.get(slug)
+
+    def renamed_from(self, slug: str) -> int | None:
+        """The post that once had ``slug`` and was renamed since."""
+        return self.old_slugs.get(slug)
+
+    def is_deleted(self, i: int) -> bool:
+        return i in self.deleted
 
     def meta(self, i: int) -> Meta:
         return self._meta(i, self.ids[i])
 
+    def post(self, i: int):
+        from .body import make_post
+        return make_post(self, i)
+
+    def max_modified(self, indices) -> datetime:
+        """Newest ``modified`` among ``indices`` (an ascending sequence of live indices)."""
+        newest = self.meta(indices[-1]).published
+        if self.modified:
+            lo, hi = indices[0], indices[-1]
+            newest = max([newest] + [d for i, d in self.modified.items()
+                                     if lo <= i <= hi and i not in self.deleted])
+        return newest
+
     # ---- generation ---------------------------------------------------------
     def _published(self, i: int, rng: random.Random) -> datetime:
+        if i >= self.base_n:
+            return self.added[i]
         if i < self.n_bulk:
             step = (5 * 3600 - 60) / self.n_bulk
             return BULK_DAY + timedelta(minutes=int((i + rng.random()) * step) // 60)
-        regular = self.n - self.n_bulk
+        regular = self.base_n - self.n_bulk
         span = (LAST_REGULAR - FIRST_REGULAR).total_seconds()
         step = span / regular
         secs = (i - self.n_bulk + rng.random()) * step
@@ -173,80 +215,17 @@ class Corpus:
                 self._attempts[i] = attempt
             self._gap = rng.randrange(0, 3)
             post_id = post_id + n_images  # attachments take the ids before the post
-        return Meta(i, post_id, slug, title, published, tuple(cats), tags, n_images, i < self.n_bulk)
+        if i in self.titles:
+            title = self.titles[i]
+        slug = self.slug_of.get(i, slug)
+        cats = self.cats.get(i, cats)
+        return Meta(i, post_id, slug, title, published, tuple(cats), tags, n_images,
+                    i < self.n_bulk, self.modified.get(i, published), self.version.get(i, 0))
 
-    def post(self, i: int) -> Post:
-        m = self.meta(i)
-        rng = rng_for(self.seed, i, _BODY)
-        year = m.published.year
-        event_phrase = second = None
-        event_date = None
-        if m.bulk:
-            ev = date(2018, 1, 1) + timedelta(days=rng.randrange(0, 375))   # up to 2019-01-11
-            if rng.random() < 0.6:
-                event_phrase = f"{rng.choice(W.PARTS_OF_DAY)} {ev:%d/%m/%Y}"
-                event_date = ev.isoformat()
-                if rng.random() < 0.5:
-                    later = ev + timedelta(days=rng.randrange(3, 12))
-                    second = f"Đến ngày {later.day}/{later.month}/{later.year}, các đơn vị đã hoàn thành việc rà soát."
-            else:
-                fmt = rng.choice(("tháng {m}/{y}", "tháng {m} năm {y}"))
-                event_phrase = fmt.format(m=ev.month, y=ev.year)
-                event_date = f"{ev.year}-{ev.month:02d}"
-        elif rng.random() < 0.3:
-            d = m.published.date() - timedelta(days=rng.randrange(0, 3))
-            event_phrase = f"{rng.choice(W.PARTS_OF_DAY)} {d.day}/{d.month}/{d.year}"
-        post = Post(m, textgen.lead(rng, m.title, event_phrase, year), event_date=event_date)
-        n_par = rng.randrange(3, 10)
-        img_at = sorted(rng.sample(range(n_par), min(m.n_images, n_par)))
-        img_k = 0
-        for k in range(n_par):
-            if k and rng.random() < 0.2:
-                post.blocks.append((rng.choice(("h2", "h3", "h3")), rng.choice(W.SUBHEADS)))
-            r = rng.random()
-            if r < 0.1:
-                post.blocks.extend(("dash", t) for t in textgen.dash_items(rng, year))
-            elif r < 0.17:
-                post.blocks.append(("ul", [t[2:] for t in textgen.dash_items(rng, year)]))
-            elif r < 0.27 and self.n > 1:
-                j = rng.randrange(self.n - 1)
-                j += j >= i
-                href = f"/{self.meta(j).slug}.html" if rng.random() < 0.7 else \
-                    f"{rng.choice(W.ORIGIN_HOSTS)}/tin-{rng.randrange(10000, 99999)}.html"
-                post.blocks.append(("link", textgen.sentence(rng, year) + " Xem thêm: ",
-                                    "tại đây", " .", href))
-            else:
-                post.blocks.append(("p", textgen.paragraph(rng, year)))
-            if k == n_par // 2 and second:
-                post.blocks.append(("p", second))
-            if rng.random() < 0.12:
-                post.blocks.append(("nbsp",))
-            while img_k < len(img_at) and img_at[img_k] == k:
-                post.blocks.append(("img", self._image(m, img_k, rng)))
-                img_k += 1
-        if rng.random() < 0.9:
-            post.author = rng.choice(W.AUTHORS)
-        if rng.random() < 0.3:
-            post.source = rng.choice(W.SOURCES)
-            post.source_sep = ". " if rng.random() < 0.75 else ": "
-        if year >= 2021 and rng.random() < 0.45:
-            post.original_url = f"{rng.choice(W.ORIGIN_HOSTS)}/{m.slug[:60].rstrip('-')}-{m.id * 7 + 3}.html"
-        post.nfd = rng.random() < 0.06
-        pool = list(range(max(0, i - 40), i)) or list(range(i + 1, min(self.n, i + 41)))
-        post.related = rng.sample(pool, min(5, len(pool)))
-        return post
-
-    def _image(self, m: Meta, k: int, rng: random.Random) -> Image:
-        p = m.published
-        has_caption = rng.random() < 0.9
-        style = rng.choice(("figure", "classic")) if has_caption else "plain"
-        return Image(f"/wp-content/uploads/{p.year:04d}/{p.month:02d}/hp{m.id}-{k + 1}.jpg",
-                     textgen.caption(rng) if has_caption else None, style,
-                     rng.random() < 0.5, rng.random() < 0.25, m.id - m.n_images + k)
 
     def image_exists(self, year: int, month: int, post_id: int, k: int) -> bool:
         i = self.index_of_id(post_id)
-        if i is None:
+        if i is None or i in self.deleted:
             return False
         m = self.meta(i)
         return 1 <= k <= m.n_images and (m.published.year, m.published.month) == (year, month)

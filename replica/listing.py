@@ -69,7 +69,7 @@ def listing_page(corpus: Corpus, base: str, indices, page: int, first_url: str,
 
 def feed(corpus: Corpus, base: str) -> str:
     items = []
-    for i in newest_first(range(len(corpus)), 1):
+    for i in newest_first(corpus.live, 1):
         m = corpus.meta(i)
         url = post_url(base, m)
         cats = "".join(f"<category><![CDATA[{n}]]></category>" for _, n in m.categories)
@@ -79,7 +79,7 @@ def feed(corpus: Corpus, base: str) -> str:
             f"<pubDate>{format_datetime(m.published)}</pubDate>{cats}"
             f'<guid isPermaLink="false">{base}/?p={m.id}</guid>'
             f"<description><![CDATA[{m.title}]]></description></item>\n")
-    last = corpus.meta(len(corpus) - 1).published
+    last = corpus.max_modified(corpus.live)
     return f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"
  xmlns:content="http://purl.org/rss/1.0/modules/content/"
  xmlns:dc="http://purl.org/dc/elements/1.1/"

@@ -56,16 +56,23 @@ class Site:
         c = self.corpus
         if path == "/" and "p" in query:
             i = c.index_of_id(int(query["p"][0])) if query["p"][0].isdigit() else None
-            if i is None:
+            if i is None or c.is_deleted(i):
                 return self._not_found(base)
             return self._redirect(render.post_url(base, c.meta(i)))
         if path == "/":
-            return self._listing(base, range(len(c)), 1, "/", None, "home blog")
+            return self._listing(base, c.live, 1, "/", None, "home blog")
         m = _POST.match(path)
         if m:
             i = c.index_of_slug(m.group(1))
             if i is None:
-                return self._not_found(base)
+                j = c.renamed_from(m.group(1))
+                if j is None:
+                    return self._not_found(base)
+                if c.is_deleted(j):
+                    return self._not_found(base, c.deleted[j][0])
+                return self._redirect(render.post_url(base, c.meta(j)) + (m.group(2) or ""))
+            if c.is_deleted(i):
+                return self._not_found(base, c.deleted[i][0])
             post = c.post(i)
             if m.group(2):
                 return 200, [("Content-Type", HTML)], render.amp_page(base, post).encode()
@@ -95,7 +102,7 @@ class Site:
         if path == "/robots.txt":
             return 200, [("Content-Type", "text/plain; charset=utf-8")], sitemap.robots(base).encode()
         if path == "/wp-sitemap.xml":
-            return self._xml(sitemap.index(c, base, self.lastmod), range(len(c)))
+            return self._xml(sitemap.index(c, base, self.lastmod), c.live)
         m = _SITEMAP.match(path)
         if m:
             n = int(m.group(1))
@@ -104,13 +111,13 @@ class Site:
         m = _TAXO.match(path)
         if m:
             text = sitemap.taxonomy(c, base, m.group(1))
-            return self._xml(text, range(len(c))) if text else self._not_found(base)
+            return self._xml(text, c.live) if text else self._not_found(base)
         return self._not_found(base)
 
     def _term_listing(self, base: str, prefix: str, page: int):
         c = self.corpus
         if prefix == "/":
-            return self._listing(base, range(len(c)), page, "/", None, "home blog")
+            return self._listing(base, c.live, page, "/", None, "home blog")
         kind, slug = prefix.strip("/").split("/", 1)
         indices = c.terms["category" if kind == "category" else "tag"].get(slug)
         if indices is None or "/" in slug:
@@ -133,10 +140,9 @@ class Site:
                 ("Link", f"<{base}/?p={m.id}>; rel=shortlink")]
 
     def _xml(self, text: str, indices):
-        newest = max((self.corpus.meta(i).modified for i in (indices[-1:] or [])), default=None)
         hdrs = [("Content-Type", XML), ("X-Robots-Tag", "noindex, follow")]
-        if newest is not None:
-            hdrs.insert(1, ("Last-Modified", http_date(newest)))
+        if len(indices):
+            hdrs.insert(1, ("Last-Modified", http_date(self.corpus.max_modified(indices))))
         return 200, hdrs, text.encode()
 
     @staticmethod
@@ -145,8 +151,8 @@ class Site:
                      ("X-Redirect-By", "WordPress")], b""
 
     @staticmethod
-    def _not_found(base: str):
-        return 404, [("Content-Type", HTML), ("Cache-Control", "no-cache, must-revalidate, max-age=0")], \
+    def _not_found(base: str, status: int = 404):
+        return status, [("Content-Type", HTML), ("Cache-Control", "no-cache, must-revalidate, max-age=0")], \
             templates.not_found(base).encode()
 
     # ---- validators, conditional GET, gzip ----------------------------------

@@ -11,15 +11,16 @@ _NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 
 
 def sitemap_count(corpus: Corpus) -> int:
-    return -(-len(corpus) // PER_SITEMAP)
+    return -(-len(corpus.live) // PER_SITEMAP)
 
 
-def chunk(corpus: Corpus, n: int) -> range:
-    return range((n - 1) * PER_SITEMAP, min(n * PER_SITEMAP, len(corpus)))
+def chunk(corpus: Corpus, n: int):
+    """The live post indices listed in posts sitemap ``n`` (id ascending, as WordPress core)."""
+    return corpus.live[(n - 1) * PER_SITEMAP:n * PER_SITEMAP]
 
 
 def newest(corpus: Corpus, indices) -> str:
-    return max(corpus.meta(i).modified for i in indices).isoformat()
+    return corpus.max_modified(indices).isoformat()
 
 
 def index(corpus: Corpus, base: str, lastmod: bool) -> str:

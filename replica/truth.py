@@ -52,8 +52,13 @@ def truth_of(post: Post, base_url: str) -> dict:
 
 
 def iter_truth(posts: int, seed: int, base_url: str = DEFAULT_BASE_URL, *, day: int = 0) -> Iterator[dict]:
-    """One dict per post in post-id order (the ``articles`` columns minus body_html + terms)."""
+    """One dict per live post in post-id order (the ``articles`` columns minus body_html + terms)."""
     corpus = Corpus(posts, seed, day=day)
     base = base_url.rstrip("/")
-    for i in range(len(corpus)):
+    for i in corpus.live:
         yield truth_of(corpus.post(i), base)
+
+
+def iter_events(posts: int, seed: int, *, day: int) -> Iterator[dict]:
+    """The changes of days 1..``day`` (see ``replica.timeline``), in order."""
+    yield from Corpus(posts, seed, day=day).events

@@ -75,4 +75,16 @@ def truth(posts, seed, day, base_url):
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
+@replica.command("events")
+@posts_option
+@seed_option
+@click.option("--day", type=click.IntRange(1), required=True, help="Last simulated day.")
+def events(posts, seed, day):
+    """Print the site's changes of days 1..DAY (add, edit, rename, delete) as JSON lines."""
+    from replica.truth import iter_events
+
+    for event in iter_events(posts, seed, day=day):
+        sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
+
+
 COMMANDS = [replica]
