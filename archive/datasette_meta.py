@@ -39,7 +39,9 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "record_id": "WARC-Record-ID of the response (or revisit) record",
         "record_type": "response, or revisit (payload identical to an earlier capture)",
         "refers_to_capture_id": "for a revisit: the capture holding the payload",
-        "truncated": "WARC-Truncated reason when the body was cut (length, disconnect), else NULL"}),
+        "truncated": "WARC-Truncated reason when the body was cut (length, disconnect), else NULL",
+        "etag": "ETag response header, for a conditional GET on the next crawl",
+        "last_modified": "Last-Modified response header, for a conditional GET on the next crawl"}),
     "articles": ("One row per WordPress post (by post id; by canonical URL when there is no id). "
                  "Full-text search: the canned query `search`.", {
         "id": "article number",
@@ -67,6 +69,19 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "extract_sources": "JSON: which layer gave each field (wp-core, metadata, theme, text)",
         "content_digest": "sha1 of title, lead and body text, to tell edits apart",
         "gone_at": "when the post was found deleted (404/410); NULL while it exists"}),
+    "article_versions": ("One row per distinct content of a post: an edit adds a version, "
+                         "articles shows the newest.", {
+        "id": "version row number", "article_id": "the article",
+        "version": "1 for the first content seen, then 2, 3, …",
+        "title": "title of this version", "lead": "lead of this version",
+        "body_text": "body text of this version",
+        "content_digest": "sha1 of title, lead and body text",
+        "capture_id": "the capture this version was parsed from",
+        "seen_at": "when this version was first seen (UTC)"}),
+    "article_urls": ("Every URL a post was seen under (a renamed slug keeps its post id).", {
+        "article_id": "the article", "url": "a URL of the post",
+        "first_seen_at": "first time seen under this URL (UTC)",
+        "last_seen_at": "latest time seen under this URL (UTC)"}),
     "categories": ("WordPress categories.", {
         "id": "category number", "slug": "slug from /category/<slug>/",
         "name": "display name", "url": "archive URL of the category"}),

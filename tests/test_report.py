@@ -83,10 +83,14 @@ def test_crawls_match_sql(doc, conn):
     pages = q(conn, "SELECT (SELECT count(*) FROM captures WHERE crawl_id=crawls.id),"
                     " (SELECT count(*) FROM errors WHERE crawl_id=crawls.id) FROM crawls ORDER BY id")
     assert [(r[3], r[6]) for r in rows] == pages
-    # new/changed come from stats_json under either key spelling; the dead crawl has none
-    assert (rows[0][4], rows[0][5]) == ("10", "0")
-    assert (rows[1][4], rows[1][5]) == ("0", "1")
-    assert rows[2][2] == "running" and rows[2][5] == "—"
+    # new/changed: first and later article versions parsed from each crawl's captures
+    assert [(r[4], r[5]) for r in rows] == q(conn, """
+        SELECT (SELECT count(*) FROM article_versions v JOIN captures c ON c.id = v.capture_id
+                WHERE c.crawl_id = crawls.id AND v.version = 1),
+               (SELECT count(*) FROM article_versions v JOIN captures c ON c.id = v.capture_id
+                WHERE c.crawl_id = crawls.id AND v.version > 1) FROM crawls ORDER BY id""")
+    assert [(r[4], r[5]) for r in rows] == [("10", "0"), ("0", "1"), ("0", "0")]
+    assert rows[2][2] == "running"
 
 
 def test_statuses_and_errors_match_sql(doc, conn):
@@ -109,6 +113,14 @@ def test_summary(doc, conn):
     assert got["articles"] == str(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
 
+def test_stats_fallback_without_versions_table(tmp_path):
+    from archive.report.data import _stat, _stats
+    assert _stat(_stats('{"new": "many", "archive/articles_new": 3}'), "new") == 3
+    assert _stat(_stats('{"articles_changed": 2}'), "changed") == 2
+    assert _stat(_stats("not json"), "new") is None
+    assert _stat(_stats("[1]"), "changed") is None
+
+
 def test_tolerates_odd_stats_and_empty_archive(tmp_path):
     conn = open_db(tmp_path / "a.sqlite")
     conn.execute("INSERT INTO crawls(started_at, status, stats_json) VALUES ('x', 'failed', 'not json')")
@@ -116,7 +128,7 @@ def test_tolerates_odd_stats_and_empty_archive(tmp_path):
     conn.execute("INSERT INTO crawls(started_at, status, stats_json)"
                  " VALUES ('z', 'finished', '{\"new\": \"many\", \"archive/articles_new\": 3}')")
     d = collect(conn)
-    assert [c.new for c in d.crawls] == [0, 0, 3]
+    assert [c.pages for c in d.crawls] == [0, 0, 0]
     page = build_report(conn)
     assert page.count("data:image/png;base64,") == len(CHARTS)
 

@@ -65,6 +65,8 @@ def collect(conn: sqlite3.Connection) -> ReportData:
         "categories": q("SELECT count(*) FROM categories")[0][0],
         "images": q("SELECT count(*) FROM images")[0][0],
     }
+    if q("SELECT 1 FROM sqlite_master WHERE name = 'article_versions'"):
+        d.totals["article versions"] = q("SELECT count(*) FROM article_versions")[0][0]
     d.months = [tuple(r) for r in q(
         "SELECT substr(published_at, 1, 7) AS m, sum(date_is_bulk_import = 0),"
         " sum(date_is_bulk_import = 1) FROM articles WHERE published_at IS NOT NULL"
@@ -76,18 +78,26 @@ def collect(conn: sqlite3.Connection) -> ReportData:
         "SELECT c.slug, coalesce(c.name, c.slug), count(ac.article_id) AS n FROM categories c"
         " LEFT JOIN article_categories ac ON ac.category_id = c.id"
         " GROUP BY c.id ORDER BY n DESC, c.slug")]
+    versions = bool(q("SELECT 1 FROM sqlite_master WHERE name = 'article_versions'"))
     for r in q("SELECT id, started_at, ended_at, status, stats_json,"
                " (SELECT count(*) FROM captures WHERE crawl_id = crawls.id),"
                " (SELECT count(*) FROM errors WHERE crawl_id = crawls.id)"
                " FROM crawls ORDER BY id"):
         stats = _stats(r[4])
-        new = _stat(stats, "new")
-        if new is None and r[1]:
-            # fall back on the rows: articles first seen while this crawl ran
-            new = q("SELECT count(*) FROM articles WHERE first_seen_at >= ?"
-                    " AND (? IS NULL OR first_seen_at <= ?)", r[1], r[2], r[2])[0][0]
+        if versions:
+            # first versions are new articles, later ones changed articles, by the crawl
+            # whose capture they were parsed from
+            new, changed = q(
+                "SELECT coalesce(sum(v.version = 1), 0), coalesce(sum(v.version > 1), 0)"
+                " FROM article_versions v JOIN captures c ON c.id = v.capture_id"
+                " WHERE c.crawl_id = ?", r[0])[0]
+        else:
+            new, changed = _stat(stats, "new"), _stat(stats, "changed")
+            if new is None and r[1]:
+                new = q("SELECT count(*) FROM articles WHERE first_seen_at >= ?"
+                        " AND (? IS NULL OR first_seen_at <= ?)", r[1], r[2], r[2])[0][0]
         d.crawls.append(CrawlRow(id=r[0], started_at=r[1], status=r[3], pages=r[5], new=new,
-                                 changed=_stat(stats, "changed"), errors=r[6]))
+                                 changed=changed, errors=r[6]))
     d.statuses = [(str(s) if s is not None else "none", n) for s, n in q(
         "SELECT status, count(*) FROM captures GROUP BY status ORDER BY status IS NULL, status")]
     d.error_kinds = [tuple(r) for r in q(

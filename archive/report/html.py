@@ -67,7 +67,8 @@ def render(d: ReportData, *, title: str, generated_at: str) -> str:
         _section("crawls", "Crawl history",
                  _chart("crawls", charts.crawls_chart(d.crawls), "Crawl history"),
                  '<p class="note">pages: captures recorded; errors: rows in <code>errors</code>; '
-                 "new and changed: from the crawl's statistics (— when it recorded none).</p>",
+                 "new and changed: first and later versions of articles parsed from the crawl's "
+                 "captures (<code>article_versions</code>).</p>",
                  _table("crawls", ["crawl", "started", "status", "pages", "new", "changed",
                                    "errors"], crawl_rows)),
         _section("statuses", "HTTP status codes and error kinds",
