@@ -91,7 +91,7 @@ def _parse(root, text: str, url: str) -> Article | None:
         (meta.og.get("og:title"), "metadata", True),
         (core.title_tag, "wp-core", True),
         (qr, "text", False),
-    ], art.slug, meta.site_names)
+    ], art.slug, meta.site_names + [text_of(e) for e in idx.cls("site-title")[:1]])
     if layer:
         src["title"] = layer
     if art.title:

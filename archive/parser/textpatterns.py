@@ -78,6 +78,11 @@ _NAME_AGENCY = re.compile(
     rf"^[{_UP}][{_LO}]+(?:\s[{_UP}][{_LO}]+){{0,3}}\s\((?:[{_UP}]{{2,10}}|[{_UP}][{_LO}]+(?:\s[{_UP}][{_LO}]+){{0,3}})\)$")
 
 
+# capitals that close a line without being anyone's initials
+_ABBREVIATIONS = {"UBND", "HĐND", "TTXVN", "TTXV", "VOV", "VTV", "VNA", "TP", "TW", "BHXH", "CAND",
+                  "QĐND", "GTVT", "TTTT", "KCN", "THPT", "THCS", "CNTT", "ATGT", "PCCC", "ĐBQH"}
+
+
 def author_line(line: str) -> str | None:
     """The line itself when it is an author signature of initials, else None.
 
@@ -85,7 +90,7 @@ def author_line(line: str) -> str | None:
     ``Minh Anh (TTXVN)``; never an ordinary sentence or heading.
     """
     s = line.strip()
-    if not s or len(s) > 40:
+    if not s or len(s) > 40 or s.rstrip(".") in _ABBREVIATIONS:
         return None
     if _AUTHOR.match(s) or _NAME_AGENCY.match(s):
         return s

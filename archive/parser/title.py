@@ -11,6 +11,7 @@ import re
 
 from ..text import normalize, slugify
 
+KNOWN_SITE_NAMES = ["Cổng tin tức Thành phố Hải Phòng"]
 _SEPS = (" – ", " — ", " | ", " - ", " » ", " :: ")
 _SEP_RE = re.compile(r" (?:–|—|\||-|»|::) ")
 
@@ -33,7 +34,7 @@ def variants(title: str) -> list[str]:
 
 def strip_site_name(title: str, site_names: list[str]) -> str:
     """``Title – Site`` → ``Title`` (known site name first, else the last segment)."""
-    for name in site_names:
+    for name in site_names + KNOWN_SITE_NAMES:
         if not name:
             continue
         for sep in _SEPS:
@@ -43,9 +44,9 @@ def strip_site_name(title: str, site_names: list[str]) -> str:
                 return title[len(name + sep):].strip()
     for sep in (" – ", " — ", " | ", " » ", " - "):
         if sep in title:
-            head, tail = title.rsplit(sep, 1)
-            if head.strip() and len(tail) <= len(head):
-                return head.strip()
+            head = title.rsplit(sep, 1)[0].strip()
+            if head:
+                return head
     return title
 
 
