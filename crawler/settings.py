@@ -60,3 +60,23 @@ EXTENSIONS = {
 ITEM_PIPELINES = {
     "crawler.pipelines.ArticlePipeline": 300,
 }
+
+# --- faults, bounds and traps (crawler/middlewares/, docs/faults.md) ---------------
+PORTAL_CRAWL_DELAY_MAX = 60.0               # robots.txt Crawl-delay honoured up to this many seconds
+PORTAL_RETRY_AFTER_BASE = 1.0               # 429/503 without Retry-After: pause 1, 2, 4 … s
+PORTAL_RETRY_AFTER_MAX = 300.0              # never pause a host longer than this per answer
+PORTAL_RETRY_AFTER_TIMES = 6                # retries of a throttled request before an errors row
+PORTAL_MAX_BODY_SIZE = 32 * 1024 * 1024     # bodies cut here, archived with WARC-Truncated: length
+PORTAL_MAX_DECOMPRESSED_SIZE = 64 * 1024 * 1024  # gzip/deflate inflating past this: refused
+PORTAL_MAX_URLS_PER_PATTERN = 5000          # distinct URLs per pattern (digits folded): trap cap
+PORTAL_MAX_PATTERN_RUN = 20                 # same-pattern page-to-page hops (endless calendars)
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.crawl_delay.CrawlDelayMiddleware": 110,
+    "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,
+    "crawler.middlewares.decompression.DecompressionGuardMiddleware": 595,
+    "crawler.middlewares.redirect_guard.RedirectGuardMiddleware": 605,
+    "crawler.middlewares.body_limit.BodyLimitMiddleware": 620,
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.trap_guard.TrapGuardMiddleware": 950,
+}

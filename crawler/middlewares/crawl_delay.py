@@ -1,0 +1,92 @@
+"""Honour robots.txt ``Crawl-delay``: Scrapy's RobotsTxtMiddleware parses it and ignores it.
+
+On the ``robots_parsed`` signal the delay for our user agent is read from the
+parser (Protego) and kept per host; every request of that host, and every
+response (after AutoThrottle has adjusted the slot), raises the host's
+downloader slot delay to at least that value. The delay is never lowered below
+``DOWNLOAD_DELAY`` or below what AutoThrottle chose, and a randomised delay
+(``RANDOMIZE_DOWNLOAD_DELAY``) is widened so its lower bound still honours it.
+An absurd ``Crawl-delay`` is capped at ``PORTAL_CRAWL_DELAY_MAX`` seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+log = logging.getLogger(__name__)
+
+
+def slot_delay_for(crawl_delay: float, jitter: float) -> float:
+    """The slot delay whose randomised lower bound ``delay * (1 - jitter)`` is ``crawl_delay``."""
+    if 0 < jitter < 1:
+        return crawl_delay / (1 - jitter)
+    return crawl_delay
+
+
+class CrawlDelayMiddleware:
+    def __init__(self, crawler, *, user_agent: str, max_delay: float):
+        self.crawler = crawler
+        self.user_agent = user_agent
+        self.max_delay = max_delay
+        self.delays: dict[str, float] = {}  # host → Crawl-delay in seconds
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        s = crawler.settings
+        if not s.getbool("ROBOTSTXT_OBEY") or not s.getbool("PORTAL_CRAWL_DELAY_ENABLED", True):
+            raise NotConfigured("robots.txt is not obeyed or PORTAL_CRAWL_DELAY_ENABLED is off")
+        user_agent = s.get("ROBOTSTXT_USER_AGENT") or s.get("USER_AGENT") or "*"
+        mw = cls(crawler, user_agent=user_agent, max_delay=s.getfloat("PORTAL_CRAWL_DELAY_MAX", 60.0))
+        crawler.signals.connect(mw.robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(mw.response_downloaded, signal=signals.response_downloaded)
+        return mw
+
+    # -- signals --------------------------------------------------------------
+    def robots_parsed(self, robotparser, request):
+        reader = getattr(robotparser, "crawl_delay", None)
+        delay = reader(self.user_agent) if reader is not None else None
+        if delay is None or delay <= 0:
+            return
+        host = urlsplit(request.url).hostname or ""
+        if delay > self.max_delay:
+            log.warning("robots.txt of %s asks Crawl-delay %.0f s; capped at %.0f s "
+                        "(PORTAL_CRAWL_DELAY_MAX)", host, delay, self.max_delay)
+            delay = self.max_delay
+        self.delays[host] = float(delay)
+        self.crawler.stats.set_value("politeness/crawl_delay", float(delay))
+        log.info("robots.txt of %s: Crawl-delay %.2f s honoured", host, delay)
+        self._apply(host)
+
+    def response_downloaded(self, response, request, spider):
+        key = request.meta.get("download_slot")
+        if key is not None:
+            self._apply(key)
+
+    # -- requests -------------------------------------------------------------
+    def process_request(self, request):
+        if self.delays:
+            self._apply(self._downloader().get_slot_key(request))
+
+    def _downloader(self):
+        return self.crawler.engine.downloader
+
+    def _apply(self, key: str) -> None:
+        delay = self.delays.get(key)
+        if delay is None:
+            return
+        downloader = self._downloader()
+        slot = downloader.slots.get(key)
+        if slot is None:
+            # the slot does not exist yet: its creation reads the per-slot settings
+            per_slot = downloader.per_slot_settings.setdefault(key, {})
+            needed = slot_delay_for(delay, getattr(downloader, "_jitter", 0.5))
+            base = getattr(downloader, "_delay", 0.0)
+            per_slot["delay"] = max(per_slot.get("delay", base), needed)
+            return
+        needed = slot_delay_for(delay, slot.jitter)
+        if slot.delay < needed:
+            slot.delay = needed
