@@ -167,5 +167,7 @@ def iter_records(path: str | os.PathLike) -> Iterator[StoredRecord]:
     with open(p, "rb") as f:
         it = ArchiveIterator(f)
         for rec in it:
-            offset = it.get_record_offset()
-            yield _stored(p, offset, rec)
+            # read the payload first: get_record_offset() consumes the rest of the record
+            stored = _stored(p, 0, rec)
+            stored.offset = it.get_record_offset()
+            yield stored
