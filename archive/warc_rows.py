@@ -1,0 +1,289 @@
+"""WARC records → database rows: what ``reindex`` and ``import`` share.
+
+``RowBuilder(store, warc_dir).index_file(path, crawl_id)`` walks one WARC
+file (each record a gzip member, as every file under ``warc/`` is) and writes,
+through ``Store``, what a crawl would have written for it:
+
+- a ``captures`` row per ``response``/``revisit`` record of an HTTP exchange
+  (offset and length of its gzip member, record id, payload digest, status,
+  ``Content-Type``, validators, ``fetched_at`` = WARC-Date to the second);
+  a revisit's ``refers_to_capture_id`` is found by ``WARC-Refers-To``, else by
+  its payload digest;
+- a ``payload_digests`` row for the first complete 200 response of a payload;
+- an article for every 200 HTML response (and 200 HTML revisit, whose payload
+  is read from the record it refers to) that ``parse_article`` accepts, saved
+  with ``seen_at`` = the capture's date — unless the database already holds
+  that post from a newer capture (newest capture wins, whatever the order of
+  files);
+- a 304 moves the post's ``last_seen_at``; a 404/410 marks it gone.
+
+Records of other tools are read too: ``<…>`` around WARC/1.0 target URIs,
+chunked transfer coding kept in the payload (``http_payload`` undoes it).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Iterator
+
+from .dedup import DigestIndex
+from .errors import ArchiveError
+from .parser import parse_article
+from .store import Store
+from .warc.read import StoredRecord, decode_content, iter_records, read_record
+
+log = logging.getLogger(__name__)
+
+HTTP_RECORDS = ("response", "revisit")
+
+
+def clean_uri(uri: str | None) -> str | None:
+    """WARC/1.0 writers (wget) put the target URI in angle brackets."""
+    if uri is None:
+        return None
+    uri = uri.strip()
+    if uri.startswith("<") and uri.endswith(">"):
+        uri = uri[1:-1].strip()
+    return uri
+
+
+def second(warc_date: str | None) -> str | None:
+    """``2026-11-28T23:08:24.267641Z`` → ``2026-11-28T23:08:24Z`` (the crawl's ``fetched_at``)."""
+    if not warc_date:
+        return None
+    m = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?)", warc_date.strip())
+    if not m:
+        return warc_date.strip()
+    stamp = m.group(1)
+    return (stamp if len(stamp) == 19 else stamp + ":00") + "Z"
+
+
+def dechunk(data: bytes) -> bytes | None:
+    """Undo HTTP/1.1 chunked transfer coding; ``None`` if ``data`` is not chunked."""
+    out = bytearray()
+    pos = 0
+    while True:
+        eol = data.find(b"\n", pos)
+        if eol < 0:
+            return None if not out else bytes(out)  # cut inside the framing: keep what we have
+        try:
+            size = int(data[pos:eol].split(b";", 1)[0].strip(), 16)
+        except ValueError:
+            return None
+        if size == 0:
+            return bytes(out)
+        start = eol + 1
+        out += data[start:start + size]
+        if start + size >= len(data):
+            return bytes(out)
+        pos = start + size
+        if data[pos:pos + 2] == b"\r\n":
+            pos += 2
+        elif data[pos:pos + 1] == b"\n":
+            pos += 1
+
+
+def transfer_payload(rec: StoredRecord) -> bytes:
+    """The payload with any chunked framing removed, still content-encoded."""
+    te = (rec.http_header("Transfer-Encoding") or "").lower()
+    if "chunked" in te:
+        plain = dechunk(rec.raw_payload)
+        if plain is not None:
+            return plain
+    return rec.raw_payload
+
+
+def http_payload(rec: StoredRecord) -> bytes:
+    """The body as a browser would see it: de-chunked, Content-Encoding undone."""
+    return decode_content(transfer_payload(rec), rec.http_header("Content-Encoding"))
+
+
+def charset(content_type: str | None) -> str | None:
+    m = re.search(r"charset=[\"']?([\w.:-]+)", content_type or "", re.I)
+    return m.group(1) if m else None
+
+
+def is_html(content_type: str | None) -> bool:
+    ct = (content_type or "").lower()
+    return "html" in ct
+
+
+def warcinfo_fields(rec: StoredRecord) -> dict[str, str]:
+    """The ``application/warc-fields`` block of a warcinfo record (first value of a name wins)."""
+    fields: dict[str, str] = {}
+    for line in rec.raw_payload.decode("utf-8", "replace").splitlines():
+        name, sep, value = line.partition(":")
+        if sep and name.strip() and name.strip() not in fields:
+            fields[name.strip()] = value.strip()
+    return fields
+
+
+def records_with_length(path: str | os.PathLike) -> Iterator[tuple[StoredRecord, int]]:
+    """Every record with the length of its gzip member (next offset − offset)."""
+    size = os.path.getsize(path)
+    prev: StoredRecord | None = None
+    for rec in iter_records(path):
+        if prev is not None:
+            yield prev, rec.offset - prev.offset
+        prev = rec
+    if prev is not None:
+        yield prev, size - prev.offset
+
+
+@dataclass
+class IndexCounts:
+    records: int = 0
+    captures: int = 0
+    revisits: int = 0
+    articles: int = 0
+    pages_parsed: int = 0
+    first_date: str | None = None
+    last_date: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, other: "IndexCounts") -> None:
+        for name in ("records", "captures", "revisits", "articles", "pages_parsed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.problems.extend(other.problems)
+
+
+class RowBuilder:
+    def __init__(self, store: Store, warc_dir: str | os.PathLike):
+        self.store = store
+        self.conn = store.conn
+        self.warc_dir = Path(warc_dir)
+        self.digests = DigestIndex(self.conn)
+        self._captures: dict[str, tuple[int, str, int]] = {}  # record id → (capture id, file, offset)
+
+    # -- one file -------------------------------------------------------------
+    def index_file(self, path: str | os.PathLike, crawl_id: int | None) -> IndexCounts:
+        """Rows for every record of ``path``. A file that cannot be read to its end
+        keeps the rows of the records before the problem, which is reported."""
+        path = Path(path)
+        counts = IndexCounts()
+        methods: dict[str, str] = {}  # request record id / concurrent id → method
+        try:
+            for rec, length in records_with_length(path):
+                counts.records += 1
+                date = rec.date
+                if date:
+                    counts.first_date = counts.first_date or second(date)
+                    counts.last_date = second(date)
+                if rec.rec_type == "request":
+                    self._note_method(rec, methods)
+                elif rec.rec_type in HTTP_RECORDS and rec.http_status is not None:
+                    self._capture(rec, path.name, length, crawl_id, counts, methods)
+        except ArchiveError as exc:
+            counts.problems.append(f"{path.name}: {exc}")
+        except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on a damaged file
+            counts.problems.append(
+                f"{path.name}: unreadable after record {counts.records} ({type(exc).__name__}: {exc})"
+                " — run `portal-archive verify` to find the damage")
+        return counts
+
+    def _note_method(self, rec: StoredRecord, methods: dict[str, str]) -> None:
+        method = (rec.http_protocol or "GET").upper()
+        if method == "GET":
+            return
+        rid, concurrent = rec.record_id, rec.warc_header("WARC-Concurrent-To")
+        if concurrent and concurrent in self._captures:  # our order: response, then request
+            cid = self._captures[concurrent][0]
+            self.conn.execute("UPDATE captures SET method=? WHERE id=?", (method, cid))
+        elif rid:  # wget's order: request, then response naming it
+            methods[rid] = method
+
+    def _capture(self, rec: StoredRecord, name: str, length: int, crawl_id: int | None,
+                 counts: IndexCounts, methods: dict[str, str]) -> None:
+        url = clean_uri(rec.target_uri) or ""
+        fetched_at = second(rec.date) or ""
+        status = rec.http_status
+        revisit = rec.rec_type == "revisit"
+        refers_to = self._refers_to(rec) if revisit else None
+        body = transfer_payload(rec)
+        ref = SimpleNamespace(payload_digest=rec.payload_digest, warc_file=name, offset=rec.offset,
+                              length=length, record_id=rec.record_id)
+        method = methods.get(rec.warc_header("WARC-Concurrent-To") or "", "GET")
+        capture_id = self.store.add_capture(
+            crawl_id, url=url, status=status, content_type=rec.content_type, fetched_at=fetched_at,
+            ref=ref, method=method, payload_length=None if revisit else len(body),
+            record_type=rec.rec_type, refers_to_capture_id=refers_to[0] if refers_to else None,
+            truncated=rec.warc_header("WARC-Truncated"), etag=rec.http_header("ETag"),
+            last_modified=rec.http_header("Last-Modified"))
+        counts.captures += 1
+        if rec.record_id:
+            self._captures[rec.record_id] = (capture_id, name, rec.offset)
+        if revisit:
+            counts.revisits += 1
+            if refers_to is not None:
+                self._fill_revisit_length(capture_id, refers_to)
+        elif status == 200 and rec.payload_digest and body and not rec.warc_header("WARC-Truncated"):
+            self.digests.remember(rec.payload_digest, SimpleNamespace(
+                record_id=rec.record_id, target_uri=url, date=rec.date), capture_id)
+        if status == 200 and is_html(rec.content_type):
+            self._article(rec, url, fetched_at, capture_id, refers_to, counts)
+        elif status == 304 and hasattr(self.store, "touch_article"):
+            self.store.touch_article(url, fetched_at)
+        elif status in (404, 410) and hasattr(self.store, "mark_gone"):
+            self.store.mark_gone(url, fetched_at)
+
+    def _fill_revisit_length(self, capture_id: int, refers_to: tuple[int, str, int]) -> None:
+        # the crawl stores the length of the payload it fetched (= the original's)
+        self.conn.execute(
+            "UPDATE captures SET payload_length=(SELECT payload_length FROM captures WHERE id=?)"
+            " WHERE id=?", (refers_to[0], capture_id))
+
+    def _refers_to(self, rec: StoredRecord) -> tuple[int, str, int] | None:
+        rid = rec.warc_header("WARC-Refers-To")
+        if rid:
+            if rid in self._captures:
+                return self._captures[rid]
+            row = self.conn.execute(
+                "SELECT id, warc_file, warc_offset FROM captures WHERE record_id=?", (rid,)).fetchone()
+            if row is not None:
+                return tuple(row)
+        hit = self.digests.lookup(rec.payload_digest) if rec.payload_digest else None
+        if hit is not None and hit.capture_id is not None:
+            row = self.conn.execute("SELECT id, warc_file, warc_offset FROM captures WHERE id=?",
+                                    (hit.capture_id,)).fetchone()
+            if row is not None:
+                return tuple(row)
+        return None
+
+    # -- articles -------------------------------------------------------------
+    def _article(self, rec: StoredRecord, url: str, fetched_at: str, capture_id: int,
+                 refers_to: tuple[int, str, int] | None, counts: IndexCounts) -> None:
+        source = rec
+        if rec.rec_type == "revisit":
+            if refers_to is None:
+                return
+            try:
+                source = read_record(self.warc_dir / refers_to[1], refers_to[2])
+            except ArchiveError as exc:
+                counts.problems.append(f"revisit {rec.record_id} of {url}: {exc}")
+                return
+        try:
+            html = http_payload(source)
+        except ArchiveError as exc:
+            counts.problems.append(f"{url} ({rec.record_id}): {exc}")
+            return
+        counts.pages_parsed += 1
+        try:
+            article = parse_article(html, url, encoding=charset(source.content_type))
+        except Exception as exc:  # noqa: BLE001 - one bad page must not stop a rebuild
+            counts.problems.append(f"{url} ({rec.record_id}): parser failed ({exc})")
+            return
+        if article is None or self._newer_in_db(article, fetched_at):
+            return
+        self.store.save_article(article, capture_id, fetched_at)
+        counts.articles += 1
+
+    def _newer_in_db(self, article, fetched_at: str) -> bool:
+        """Whether the database saw this post later than ``fetched_at`` (then an
+        older capture, e.g. an imported snapshot, must not overwrite it)."""
+        existing = self.store.find_article(article.wp_post_id, article.url)
+        return existing is not None and (existing["last_seen_at"] or "") > fetched_at

@@ -1,0 +1,37 @@
+"""``portal-archive reindex``: rebuild the database from the WARC files alone."""
+
+from __future__ import annotations
+
+import click
+
+from archive.layout import ArchiveLayout
+from archive.reindex import reindex_archive
+
+from .options import archive_option
+
+
+@click.command()
+@archive_option
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
+              help="Write the rebuilt database here instead of replacing <archive>/archive.sqlite.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
+def reindex(archive_dir: str, db_path: str | None, quiet: bool) -> None:
+    """Rebuild the database from warc/*.warc.gz: crawls, captures, articles (parsed again).
+
+    Without --db the database is built in a temporary file and swapped in
+    atomically; the old one is kept as archive.sqlite.bak-<timestamp>.
+    """
+    def on_file(path, counts):
+        if not quiet:
+            click.echo(f"{path.name}: {counts.records} records, {counts.captures} captures, "
+                       f"{counts.articles} article saves", err=True)
+
+    report = reindex_archive(ArchiveLayout(archive_dir), db_path, on_file=on_file)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    for problem in report.counts.problems:
+        click.echo(f"problem: {problem}", err=True)
+    click.echo(report.summary())
+
+
+COMMANDS = [reindex]
