@@ -153,7 +153,7 @@ def search(conn: sqlite3.Connection, query: str, *, since: str | None = None,
     match = fts_query(query)
     if not match:
         return []
-    register_functions(conn)  # pa_fold, also on a connection not made by open_db
+    _ensure_functions(conn)
     filters, fparams = filter_sql(since=since, until=until, category=category, author=author)
     params = {"match": match, "limit": max(1, int(limit)), **fparams}
     try:
@@ -179,10 +179,19 @@ def search(conn: sqlite3.Connection, query: str, *, since: str | None = None,
             published_at=r["published_at"], published_raw=r["published_raw"],
             date_is_bulk_import=r["date_is_bulk_import"], event_date=r["event_date"],
             author=r["author"], categories=(r["cats"] or "").split(),
-            score=round(r["score"], 4), snippet=snip,
+            score=float(f"{r['score']:.6g}"), snippet=snip,
             title_highlighted=highlight(r["title"], words, prefixes, marks),
         ))
     return hits
+
+
+def _ensure_functions(conn: sqlite3.Connection) -> None:
+    """pa_fold on a connection not made by ``open_db`` (redefining it on one with open
+    cursors would fail, so only when missing)."""
+    try:
+        conn.execute("SELECT pa_fold('')").fetchone()
+    except sqlite3.OperationalError:
+        register_functions(conn)
 
 
 def rebuild_index(conn: sqlite3.Connection) -> int:

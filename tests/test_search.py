@@ -219,3 +219,9 @@ def test_cli_errors(tmp_path, layout):
     assert r.exit_code == 1 and "error:" in r.output
     r = run_cli("search", "x", "--archive", str(layout.root), "--since", "nope", catch=True)
     assert r.exit_code == 1 and "YYYY" in r.output
+
+
+def test_search_while_a_cursor_is_open(conn):
+    """Callers iterate over rows and search for each (no re-registration of functions midway)."""
+    for row in conn.execute("SELECT id, title FROM articles WHERE title IS NOT NULL"):
+        assert row["id"] in ids(search(conn, row["title"], category=None, limit=50))
