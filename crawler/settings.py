@@ -69,7 +69,7 @@ PORTAL_RETRY_AFTER_TIMES = 6                # retries of a throttled request bef
 PORTAL_MAX_BODY_SIZE = 32 * 1024 * 1024     # bodies cut here, archived with WARC-Truncated: length
 PORTAL_MAX_DECOMPRESSED_SIZE = 64 * 1024 * 1024  # gzip/deflate inflating past this: refused
 PORTAL_MAX_URLS_PER_PATTERN = 5000          # distinct URLs per pattern (digits folded): trap cap
-PORTAL_MAX_PATTERN_RUN = 20                 # same-pattern page-to-page hops (endless calendars)
+PORTAL_MAX_STRAY_DEPTH = 2                  # hops through pages neither article nor listing (calendars)
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.crawl_delay.CrawlDelayMiddleware": 110,
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,

@@ -11,9 +11,11 @@ spaces and pages past ``PORTAL_MAX_DEPTH_LISTING``):
 - **pattern cap**: at most ``PORTAL_MAX_URLS_PER_PATTERN`` distinct URLs per
   URL pattern (host + path + query keys, digit runs folded to ``0``:
   ``/lich/2026-11/`` and ``/lich/1907-03/`` are one pattern);
-- **pattern run**: a non-listing page reached from a page of the same pattern
-  extends a run; a run longer than ``PORTAL_MAX_PATTERN_RUN`` is a trap (an
-  endless calendar's "next month" link, a page linking its own variants);
+- **stray depth**: a page that is neither an article nor a listing, feed or
+  sitemap (a calendar, a static page, an odd link's target) is a stray; links
+  found on a stray are one hop deeper, and past ``PORTAL_MAX_STRAY_DEPTH``
+  consecutive stray hops they are not followed (an endless calendar's
+  "next month" and "day" links, whatever their URL pattern);
 - **empty listings**: a listing page that links no post does not lead on to
   more listing pages of its own pattern (endless pagination past the end).
 
@@ -31,12 +33,13 @@ from scrapy import Request
 from scrapy.exceptions import NotConfigured
 from w3lib.url import canonicalize_url
 
-from ..urlpolicy import LISTING, POST
+from ..urlpolicy import FEED, IMAGE, LISTING, POST, SITEMAP
 
 log = logging.getLogger(__name__)
 
 _DIGITS = re.compile(r"\d+")
-_RUN = "portal_pattern_run"
+_STRAY = "portal_stray_depth"
+_NOT_STRAY = (LISTING, FEED, SITEMAP, IMAGE)
 
 
 def url_pattern(url: str) -> str:
@@ -59,10 +62,10 @@ def canonical(url: str) -> str | None:
 
 
 class TrapGuardMiddleware:
-    def __init__(self, stats, *, max_per_pattern: int, max_run: int):
+    def __init__(self, stats, *, max_per_pattern: int, max_stray: int):
         self.stats = stats
         self.max_per_pattern = max_per_pattern
-        self.max_run = max_run
+        self.max_stray = max_stray
         self.seen: dict[str, set[int]] = {}
         self.reported: set[tuple[str, str]] = set()
 
@@ -72,44 +75,35 @@ class TrapGuardMiddleware:
         if not s.getbool("PORTAL_TRAP_GUARD", True):
             raise NotConfigured("PORTAL_TRAP_GUARD is off")
         return cls(crawler.stats, max_per_pattern=s.getint("PORTAL_MAX_URLS_PER_PATTERN", 5000),
-                   max_run=s.getint("PORTAL_MAX_PATTERN_RUN", 20))
+                   max_stray=s.getint("PORTAL_MAX_STRAY_DEPTH", 2))
 
     # -- Scrapy hooks (sync and async spiders) ----------------------------------
     def process_spider_output(self, response, result):
-        yield from self._filter(response, result)
+        yield from self._filter(response, list(result))
 
     async def process_spider_output_async(self, response, result):
-        items = [x async for x in result] if self._is_listing(response) else None
-        if items is None:
-            async for x in result:
-                for out in self._filter(response, (x,)):
-                    yield out
-            return
-        for out in self._filter(response, items):
+        for out in self._filter(response, [x async for x in result]):
             yield out
 
     # -- rules ----------------------------------------------------------------
-    @staticmethod
-    def _is_listing(response) -> bool:
-        return response.meta.get("kind") == LISTING
-
-    def _filter(self, response, result):
-        result = list(result) if self._is_listing(response) else result
-        links_posts = True
-        if self._is_listing(response):
-            links_posts = any(isinstance(r, Request) and r.meta.get("kind") == POST
-                              for r in result)
+    def _filter(self, response, result: list):
+        kind = response.meta.get("kind")
+        requests = [r for r in result if isinstance(r, Request)]
+        is_article = len(requests) < len(result)  # the spider yielded an item
+        links_posts = any(r.meta.get("kind") == POST for r in requests)
+        stray = 0
+        if not is_article and kind not in _NOT_STRAY:
+            stray = response.meta.get(_STRAY, 0) + 1
         here = url_pattern(response.url)
-        run_here = response.meta.get(_RUN, 1)
         for out in result:
             if not isinstance(out, Request):
                 yield out
                 continue
-            req = self._check(out, here, run_here, links_posts)
+            req = self._check(out, here, stray, kind == LISTING and not links_posts)
             if req is not None:
                 yield req
 
-    def _check(self, request, here: str, run_here: int, links_posts: bool):
+    def _check(self, request, here: str, stray: int, empty_listing: bool):
         url = canonical(request.url)
         if url is None:
             return self._drop("scheme", request.url, request.url.split(":", 1)[0])
@@ -118,13 +112,12 @@ class TrapGuardMiddleware:
             request = request.replace(url=url)
         pattern = url_pattern(url)
         kind = request.meta.get("kind")
-        if kind == LISTING and pattern == here and not links_posts:
+        if kind == LISTING and pattern == here and empty_listing:
             return self._drop("empty_listing", url, pattern)
-        if kind != LISTING:
-            run = run_here + 1 if pattern == here else 1
-            if run > self.max_run:
-                return self._drop("pattern_run", url, pattern)
-            request.meta[_RUN] = run
+        if stray:
+            if stray > self.max_stray:
+                return self._drop("stray_depth", url, pattern)
+            request.meta[_STRAY] = stray
         urls = self.seen.setdefault(pattern, set())
         key = hash(url)
         if key not in urls:
