@@ -104,6 +104,10 @@ def check_warc(path: Path, records: dict, report: VerifyReport, *, growing: bool
                     payload = block[cut + 4:] if cut >= 0 else b""
                 if digest_matches(pdig, payload) is False:
                     d.append(f"{where}: payload digest mismatch (content altered)")
+            if rtype == "revisit":
+                refers = _get(headers, "WARC-Refers-To")
+                if refers:
+                    records.setdefault("__refers__", []).append((where, refers))
             if rid in records:
                 d.append(f"{where}: record id used twice")
             records[rid] = (name, m.offset)
@@ -233,8 +237,15 @@ def verify_archive(layout: ArchiveLayout) -> VerifyReport:
         elif not running:
             report.defects.append(
                 f"{path.name}: left open by a killed crawl — the next crawl recovers it")
+    for where, refers in records.pop("__refers__", []):
+        if refers not in records:
+            report.defects.append(f"{where}: refers to {refers}, which is in no WARC file of the archive")
     if rows is not None:
         check_rows(rows, records, report)
+    unindexed = [p.name for p in layout.warc_files() if not (layout.index_dir / (p.name + ".cdxj")).exists()]
+    if unindexed:
+        report.notes.append(f"{len(unindexed)} closed WARC files have no CDXJ index yet "
+                            "(`portal-archive replay` builds them)")
     check_manifest(layout, hashes, report)
     report.seconds = time.perf_counter() - started
     return report

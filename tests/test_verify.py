@@ -145,3 +145,21 @@ def test_open_file_is_a_defect_unless_a_crawl_runs(tmp_path):
         assert res.returncode == 0, res.stdout
         assert "note: a crawl is running" in res.stderr
     writer._file.close()
+
+
+def test_revisit_pointing_nowhere(archive):
+    from types import SimpleNamespace
+
+    from archive.fixity import on_warc_closed
+    from archive.warc import WarcWriter
+    from warc_helpers import post_exchange, T0
+
+    layout, items = archive
+    ghost = SimpleNamespace(record_id="<urn:uuid:00000000-0000-0000-0000-000000000000>",
+                            target_uri=items[0]["url"], date="2026-01-01T00:00:00.000000Z")
+    with WarcWriter(layout.warc_dir, warcinfo={}, on_close=lambda p: on_warc_closed(layout, p)) as w:
+        w.write_revisit(post_exchange(0, T0), ghost)
+    res = run_verify(layout.root)
+    assert res.returncode == 1
+    assert f"refers to {ghost.record_id}, which is in no WARC file" in res.stdout
+    assert "have no CDXJ index" in res.stderr
