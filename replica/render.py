@@ -62,7 +62,7 @@ def content_html(base: str, post: Post) -> str:
             if b[4] is None:
                 out.append(f"<p>{t(b[1])}{t(b[2])}{t(b[3])}</p>\n")
             else:
-                href = base + b[4] if b[4].startswith("/") else b[4]
+                href = base + b[4] if b[4][:1] == "/" and b[4][:2] != "//" else b[4]
                 out.append(f'<p>{t(b[1])}<a href="{a(href)}">{t(b[2])}</a>{t(b[3])}</p>\n')
         elif kind == "img":
             out.append(_img_html(base, b[1], post.meta.title))

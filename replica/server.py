@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import struct
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -37,9 +39,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, method: str) -> None:
         site: Site = self.server.site
         headers = {k: v for k, v in self.headers.items()}
-        status, hdrs, body = site.handle(method, self.path, headers)
-        chunked = (method == "GET" and status in (200, 404) and body
-                   and not any(k == "ETag" for k, _ in hdrs))
+        status, hdrs, body, action = site.respond(method, self.path, headers)
+        stream = not isinstance(body, bytes)
+        chunked = (method == "GET" and status in (200, 404) and body and not stream and action is None
+                   and not any(k in ("ETag", "Content-Encoding") for k, _ in hdrs))
         self.send_response(status)
         for name, value in hdrs:
             if chunked and name == "Content-Length":
@@ -48,15 +51,45 @@ class _Handler(BaseHTTPRequestHandler):
         if chunked:
             self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
+        if action in ("reset", "hang"):
+            self.wfile.flush()
+            if action == "hang":
+                self.server.stopping.wait(site.faults.hang_s)
+            else:
+                data = body if not stream else next(body.make())
+                self.wfile.write(data[:len(data) // 2])
+            self._abort()
+            return
         if method == "HEAD" or status == 304:
             return
-        if chunked:
-            for start in range(0, len(body), CHUNK):
-                piece = body[start:start + CHUNK]
+        pieces = body.make() if stream else (body[i:i + CHUNK] for i in range(0, len(body), CHUNK))
+        if action == "drip":
+            self._drip(b"".join(pieces), site.faults.drip_s)
+        elif chunked:
+            for piece in pieces:
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
             self.wfile.write(b"0\r\n\r\n")
         else:
-            self.wfile.write(body)
+            for piece in pieces:
+                self.wfile.write(piece)
+
+    def _drip(self, data: bytes, seconds: float) -> None:
+        steps = max(1, min(len(data) // 64, 50))
+        size = -(-len(data) // steps)
+        for i in range(0, len(data), size):
+            self.wfile.write(data[i:i + size])
+            self.wfile.flush()
+            if self.server.stopping.wait(seconds / steps):
+                break
+
+    def _abort(self) -> None:
+        """Close the connection with a TCP reset (SO_LINGER 0)."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+        except OSError:
+            pass
 
 
 class ReplicaServer(ThreadingHTTPServer):
@@ -65,7 +98,12 @@ class ReplicaServer(ThreadingHTTPServer):
 
     def __init__(self, address, site: Site):
         self.site = site
+        self.stopping = threading.Event()   # ends hanging and dripping responses at shutdown
         super().__init__(address, _Handler)
+
+    def shutdown(self) -> None:
+        self.stopping.set()
+        super().shutdown()
 
     @property
     def base_url(self) -> str:

@@ -4,7 +4,9 @@
 ``(status, [(name, value), ...], body)``.  Bodies are gzip-encoded here when
 ``Accept-Encoding`` allows it, so what a test gets from ``handle`` is what the
 server sends.  Responses without an ``ETag`` (listings, feed, robots, 404,
-AMP) are the ones the server sends chunked.
+AMP) are the ones the server sends chunked.  ``respond`` also tells the
+server which socket-level fault to play (``reset``, ``hang``, ``drip``) and may
+return a ``badpages.Stream`` body.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import hashlib
 import re
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
+from typing import NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import DEFAULT_BASE_URL, jpeg, listing, render, sitemap, templates
+from . import DEFAULT_BASE_URL, badpages, jpeg, listing, render, sitemap, templates
 from .content import Corpus
+from .faults import SOCKET_LEVEL, Faults
 
 HTML = "text/html; charset=UTF-8"
 XML = "application/xml; charset=UTF-8"
@@ -33,27 +37,67 @@ def http_date(d: datetime) -> str:
     return format_datetime(d.astimezone(timezone.utc), usegmt=True)
 
 
+def remove_dots(path: str) -> str:
+    """RFC 3986 dot-segment removal (as nginx does before routing); keeps a trailing slash."""
+    out: list[str] = []
+    for seg in path.split("/")[1:]:
+        if seg == "..":
+            if out:
+                out.pop()
+        elif seg != ".":
+            out.append(seg)
+    result = "/" + "/".join(out)
+    if path.endswith(("/..", "/.")) and not result.endswith("/"):
+        result += "/"
+    return result
+
+
+class Response(NamedTuple):
+    status: int
+    headers: list
+    body: object              # bytes or badpages.Stream
+    action: str | None = None  # socket-level fault for the server: reset | hang | drip
+
+
 class Site:
-    def __init__(self, corpus: Corpus, *, lastmod: bool = False, base_url: str = DEFAULT_BASE_URL):
+    def __init__(self, corpus: Corpus, *, lastmod: bool = False, base_url: str = DEFAULT_BASE_URL,
+                 faults: Faults | None = None):
         self.corpus, self.lastmod, self.default_base = corpus, lastmod, base_url.rstrip("/")
+        self.faults = faults or Faults()
 
     # ---- entry point --------------------------------------------------------
     def handle(self, method: str, target: str, headers: dict | None = None):
+        """``(status, headers, body bytes)``; socket-level faults are not played here."""
+        r = self.respond(method, target, headers)
+        body = r.body if isinstance(r.body, bytes) else b"".join(r.body.make())
+        return r.status, r.headers, body
+
+    def respond(self, method: str, target: str, headers: dict | None = None) -> Response:
         h = {k.lower(): v for k, v in (headers or {}).items()}
         host = h.get("host")
         base = f"http://{host}" if host else self.default_base
         if method not in ("GET", "HEAD"):
-            return 405, [("Allow", "GET, HEAD"), ("Content-Type", "text/plain; charset=utf-8"),
-                         ("Content-Length", "0")], b""
+            return Response(405, [("Allow", "GET, HEAD"), ("Content-Type", "text/plain; charset=utf-8"),
+                                  ("Content-Length", "0")], b"")
+        fault = self.faults.decide(target) if self.faults.rates else None
+        if fault is not None and fault not in SOCKET_LEVEL:
+            status, hdrs, body = self.faults.http_response(fault)
+            return Response(*self._finish(method, h, status, hdrs, body))
         status, hdrs, body = self.route(target, base)
-        return self._finish(method, h, status, hdrs, body)
+        return Response(*self._finish(method, h, status, hdrs, body), fault)
 
     # ---- routing ------------------------------------------------------------
     def route(self, target: str, base: str):
         parts = urlsplit(target)
-        path = unquote(parts.path or "/")
+        path = remove_dots(unquote(parts.path or "/"))
         query = parse_qs(parts.query)
         c = self.corpus
+        if self.faults.bad:
+            bad = badpages.route(c, base, path)
+            if bad is not None:
+                return bad
+            if path == "/wp-sitemap-posts-page-1.xml":
+                return self._xml(badpages.sitemap(base), c.live)
         if path == "/" and "p" in query:
             i = c.index_of_id(int(query["p"][0])) if query["p"][0].isdigit() else None
             if i is None or c.is_deleted(i):
@@ -102,7 +146,11 @@ class Site:
         if path == "/robots.txt":
             return 200, [("Content-Type", "text/plain; charset=utf-8")], sitemap.robots(base).encode()
         if path == "/wp-sitemap.xml":
-            return self._xml(sitemap.index(c, base, self.lastmod), c.live)
+            text = sitemap.index(c, base, self.lastmod)
+            if self.faults.bad:
+                text = text.replace("</sitemapindex>", f"<sitemap><loc>{base}/wp-sitemap-posts-page-1.xml"
+                                                       "</loc></sitemap></sitemapindex>")
+            return self._xml(text, c.live)
         m = _SITEMAP.match(path)
         if m:
             n = int(m.group(1))
@@ -131,6 +179,8 @@ class Site:
         html = listing.listing_page(self.corpus, base, indices, page, base + first_path, heading, body_class)
         if html is None:
             return self._not_found(base)
+        if self.faults.bad and first_path == "/" and page == 1:
+            html = html.replace("</main>", badpages.links_widget(base) + "</main>", 1)
         return 200, [("Content-Type", HTML)], html.encode()
 
     def _post_headers(self, base: str, m) -> list:
@@ -158,6 +208,9 @@ class Site:
     # ---- validators, conditional GET, gzip ----------------------------------
     def _finish(self, method, h, status, hdrs, body):
         names = {k for k, _ in hdrs}
+        if not isinstance(body, bytes) or "Content-Encoding" in names:   # streams, gzip bomb
+            hdrs.append(("Content-Length", str(body.length if not isinstance(body, bytes) else len(body))))
+            return status, hdrs, (b"" if method == "HEAD" else body)
         if status == 200 and "Last-Modified" in names:
             etag = '"' + hashlib.md5(body).hexdigest()[:20] + '"'
             hdrs.append(("ETag", etag))

@@ -26,8 +26,11 @@ day_option = click.option("--day", type=click.IntRange(0), default=0, show_defau
 @seed_option
 @day_option
 @click.option("--lastmod", is_flag=True, help="Write <lastmod> in sitemaps, as SEO plugins do.")
+@click.option("--faults", "fault_spec", default="", metavar="SPEC",
+              help="Seeded faults, e.g. '500=0.05,reset=0.02,hang=0.01,drip=0.02,429=0.03,503=0.01,bad' "
+                   "(see docs/replica.md).")
 @click.pass_context
-def replica(ctx, host, port, posts, seed, day, lastmod):
+def replica(ctx, host, port, posts, seed, day, lastmod, fault_spec):
     """Serve the offline WordPress replica of the portal on loopback until stopped.
 
     The first line on stdout is ``serving http://HOST:PORT/``.
@@ -35,6 +38,7 @@ def replica(ctx, host, port, posts, seed, day, lastmod):
     if ctx.invoked_subcommand is not None:
         return
     from replica.content import Corpus
+    from replica.faults import Faults, FaultSpecError
     from replica.server import check_loopback, serve
     from replica.site import Site
 
@@ -42,12 +46,16 @@ def replica(ctx, host, port, posts, seed, day, lastmod):
         check_loopback(host)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--host")
+    try:
+        faults = Faults.parse(fault_spec, seed)
+    except FaultSpecError as exc:
+        raise click.BadParameter(str(exc), param_hint="--faults")
 
     def stop(signum, frame):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    site = Site(Corpus(posts, seed, day=day), lastmod=lastmod)
+    site = Site(Corpus(posts, seed, day=day), lastmod=lastmod, faults=faults)
 
     def ready(base_url):
         site.default_base = base_url
@@ -85,6 +93,19 @@ def events(posts, seed, day):
 
     for event in iter_events(posts, seed, day=day):
         sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
+
+
+@replica.command("bad-pages")
+@posts_option
+@seed_option
+@click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True, help="Base URL of the replica.")
+def bad_pages(posts, seed, base_url):
+    """Print the bad pages served with --faults bad (url, kind, expect, truth) as JSON lines."""
+    from replica.badpages import bad_truth
+    from replica.content import Corpus
+
+    for row in bad_truth(Corpus(posts, seed), base_url.rstrip("/")):
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 COMMANDS = [replica]
