@@ -79,7 +79,8 @@ def _get(headers, name):
     return None
 
 
-def check_warc(path: Path, records: dict, report: VerifyReport, *, growing: bool = False) -> str:
+def check_warc(path: Path, records: dict, report: VerifyReport, *, growing: bool = False,
+               refers: list | None = None) -> str:
     """Walk one file, check each record's digests; return the file's SHA-256."""
     sha = hashlib.sha256()
     name = path.name[: -len(OPEN_SUFFIX)] if path.name.endswith(OPEN_SUFFIX) else path.name
@@ -105,9 +106,9 @@ def check_warc(path: Path, records: dict, report: VerifyReport, *, growing: bool
                 if digest_matches(pdig, payload) is False:
                     d.append(f"{where}: payload digest mismatch (content altered)")
             if rtype == "revisit":
-                refers = _get(headers, "WARC-Refers-To")
-                if refers:
-                    records.setdefault("__refers__", []).append((where, refers))
+                target = _get(headers, "WARC-Refers-To")
+                if target and refers is not None:
+                    refers.append((where, target))
             if rid in records:
                 d.append(f"{where}: record id used twice")
             records[rid] = (name, m.offset)
@@ -227,19 +228,20 @@ def verify_archive(layout: ArchiveLayout) -> VerifyReport:
         finally:
             conn.close()
     records: dict = {}
+    refers: list[tuple[str, str]] = []
     hashes: dict[str, str] = {}
     for path in layout.warc_files(include_open=True):
         report.files += 1
         is_open = path.name.endswith(OPEN_SUFFIX)
-        sha = check_warc(path, records, report, growing=is_open and running)
+        sha = check_warc(path, records, report, growing=is_open and running, refers=refers)
         if not is_open:
             hashes[manifest_name(layout, path)] = sha
         elif not running:
             report.defects.append(
                 f"{path.name}: left open by a killed crawl — the next crawl recovers it")
-    for where, refers in records.pop("__refers__", []):
-        if refers not in records:
-            report.defects.append(f"{where}: refers to {refers}, which is in no WARC file of the archive")
+    for where, target in refers:
+        if target not in records:
+            report.defects.append(f"{where}: refers to {target}, which is in no WARC file of the archive")
     if rows is not None:
         check_rows(rows, records, report)
     unindexed = [p.name for p in layout.warc_files() if not (layout.index_dir / (p.name + ".cdxj")).exists()]
