@@ -113,11 +113,13 @@ class _Walker:
         self.images: list[Img] = []
 
     def flush(self) -> None:
+        if not self.raw and not self.images:
+            return
         raw = "".join(self.raw)
         text = normalize(raw)
         if text or self.images:
             kind, tag, el = self.stack[-1]
-            body = _SPACES.sub(" ", normalize_html("".join(self.html))).strip()
+            body = " ".join(normalize_html("".join(self.html)).split())
             self.blocks.append(Block(kind=kind, tag=tag, el=el, raw=raw, text=text, html=body,
                                      anchors=self.anchors, images=self.images,
                                      figure=self.figures[-1] if self.figures else None,
@@ -131,10 +133,9 @@ class _Walker:
 
     def walk(self, el) -> None:
         tag = el.tag
-        if not isinstance(tag, str):
+        if not isinstance(tag, str) or tag in SKIP_TAGS:
             return
-        tag = tag.lower()
-        if tag in SKIP_TAGS or id(el) in self.skip_ids or is_boilerplate(el):
+        if (el.get("class") or el.get("id")) and is_boilerplate(el) or id(el) in self.skip_ids:
             return
         if tag == "br":
             self.raw.append("\n")
@@ -160,7 +161,7 @@ class _Walker:
         self._children(el)
         if keep == "a":
             self.html.append("</a>")
-            label = normalize("".join(self.raw[start:]))
+            label = normalize("".join(self.raw[start:])) if len(self.raw) >= start else ""
             if label:
                 self.anchors.append((href, label))
         elif keep:
@@ -217,7 +218,9 @@ class _Walker:
 
 def normalize_html(s: str) -> str:
     """NFC without touching markup (normalize() would also collapse spaces, done by caller)."""
-    return unicodedata.normalize("NFC", s).replace("\u00a0", " ")
+    if not unicodedata.is_normalized("NFC", s):
+        s = unicodedata.normalize("NFC", s)
+    return s
 
 
 def extract_blocks(container, base: str, skip: list = ()) -> list[Block]:

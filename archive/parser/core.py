@@ -20,7 +20,7 @@ from .metadata import read_metadata
 from .model import Article, Image, Link
 from .textpatterns import (DateLine, author_line, date_line, is_stop, is_ui_line,
                            place_date_line, source_line)
-from .theme import (caption_of_figure, find_container, find_lead, find_original,
+from .theme import (WANTED_CLASSES, WANTED_IDS, caption_of_figure, find_container, find_lead, find_original,
                     find_region, find_related, find_title, is_centered, is_italic_only,
                     is_layout_boilerplate, within)
 from .title import choose_title
@@ -47,7 +47,7 @@ def parse_article(html: bytes, url: str, *, encoding: str | None = None) -> Arti
 
 
 def _parse(root, text: str, url: str) -> Article | None:
-    idx = Index(root)
+    idx = Index(root, WANTED_CLASSES, WANTED_IDS)
     core = read_core(root, idx, url)
     if core.not_single():
         return None

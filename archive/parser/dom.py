@@ -47,38 +47,38 @@ _RELATED_HEADS = frozenset(("tin khác", "các tin khác", "tin liên quan", "b�
 
 
 class Index:
-    """One pass over the tree: elements by class token and id, and the few
+    """One pass over the tree: elements by (wanted) class token and id, and the few
     elements later steps look for by text (related-list headings, ``Gốc`` links,
     ``QR CODE:`` captions, text holding a ``/``), ``<time>`` and ``a[rel]``."""
 
     __slots__ = ("by_class", "by_id", "heads", "goc", "qr", "slash", "times", "rel_links")
 
-    def __init__(self, root):
+    def __init__(self, root, classes_wanted: frozenset, ids_wanted: frozenset):
         by_class: dict[str, list] = {}
         by_id: dict[str, object] = {}
         heads, goc, qr, slash, times, rel_links = [], [], [], [], [], []
         for el in root.iter(etree.Element):
-            tag = el.tag
             c = el.get("class")
             if c:
                 for tok in c.split():
-                    lst = by_class.get(tok)
-                    if lst is None:
-                        by_class[tok] = [el]
-                    elif lst[-1] is not el:
-                        lst.append(el)
+                    if tok in classes_wanted:
+                        lst = by_class.get(tok)
+                        if lst is None:
+                            by_class[tok] = [el]
+                        elif lst[-1] is not el:
+                            lst.append(el)
             i = el.get("id")
-            if i and i not in by_id:
+            if i and i in ids_wanted and i not in by_id:
                 by_id[i] = el
             t = el.text
             if t:
                 if "/" in t:
                     slash.append(el)
-                if len(t) < 60:
+                if len(t) < 40:
                     low = t.strip().lower()
                     if low.rstrip(":").rstrip() in _RELATED_HEADS:
                         heads.append(el)
-                    elif low == "gốc" and tag == "a":
+                    elif low == "gốc" and el.tag == "a":
                         goc.append(el)
                 if "QR" in t:
                     qr.append(el)
@@ -87,6 +87,7 @@ class Index:
                 parent = el.getparent()
                 if parent is not None and parent not in slash[-3:]:
                     slash.append(parent)
+            tag = el.tag
             if tag == "a":
                 if el.get("rel"):
                     rel_links.append(el)
@@ -140,6 +141,8 @@ def absolute(base: str, href: str | None) -> str | None:
     low = href[:11].lower()
     if low.startswith(("javascript:", "data:", "about:", "vbscript:")):
         return None
+    if href.startswith(("http://", "https://")) and "/." not in href and " " not in href:
+        return href        # already absolute: urljoin would return it unchanged
     try:
         return urljoin(base, href) if base else href
     except ValueError:

@@ -26,6 +26,12 @@ _TITLE_CLASSES = ("entry-title", "wp-block-post-title", "post-title", "single-ti
 _LEAD_CLASSES = ("sapo", "entry-summary", "post-excerpt", "article-sapo", "td-post-sub-title",
                  "lead", "summary", "chapeau")
 _RELATED_BOX_CLASSES = ("jp-relatedposts", "yarpp-related", "crp_related", "related-posts")
+_RELATED_BOX_IDS = ("related-posts", "jp-relatedposts")
+# what the one pass over the tree (dom.Index) keeps
+WANTED_CLASSES = frozenset(
+    [c for group in _CONTAINER_CLASSES for c in group] + list(_TITLE_CLASSES) + list(_LEAD_CLASSES)
+    + list(_RELATED_BOX_CLASSES) + ["type-post", "site-title", "site-main", "articleBody"])
+WANTED_IDS = frozenset(_CONTAINER_IDS + _REGION_IDS + _RELATED_BOX_IDS)
 
 
 # class / id words of containers that never hold article text
@@ -155,7 +161,7 @@ def find_related(idx, base: str) -> tuple[list[str], list]:
                 boxes.append(box)
                 break
         urls.extend(got)
-    for box in idx.cls(*_RELATED_BOX_CLASSES) + [idx.by_id[i] for i in ("related-posts", "jp-relatedposts") if i in idx.by_id]:
+    for box in idx.cls(*_RELATED_BOX_CLASSES) + [idx.by_id[i] for i in _RELATED_BOX_IDS if i in idx.by_id]:
         if any(within(box, b) for b in boxes):
             continue
         boxes.append(box)
