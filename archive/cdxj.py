@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from cdxj_indexer.main import write_cdx_index
-
 from .errors import ArchiveError
 from .layout import ArchiveLayout
 
@@ -21,6 +19,8 @@ def index_path(layout: ArchiveLayout, warc: Path) -> Path:
 
 def write_cdxj(warc: str | os.PathLike, output: str | os.PathLike) -> Path:
     """Index one WARC file into ``output`` (sorted CDXJ lines, written atomically)."""
+    from cdxj_indexer.main import write_cdx_index  # slow to import: only when indexing
+
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(output.name + ".tmp")
