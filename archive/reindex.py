@@ -39,7 +39,8 @@ from .import_log import imports_by_file
 from .layout import ArchiveLayout
 from .store import Store
 from .warc.read import read_record
-from .warc_rows import IndexCounts, RowBuilder, second, warcinfo_fields
+from .record_io import second, warcinfo_fields
+from .warc_rows import IndexCounts, RowBuilder
 
 STAMP = re.compile(r"-(\d{17})-")
 

@@ -18,121 +18,28 @@ through ``Store``, what a crawl would have written for it:
 - a 304 moves the post's ``last_seen_at``; a 404/410 marks it gone.
 
 Records of other tools are read too: ``<…>`` around WARC/1.0 target URIs,
-chunked transfer coding kept in the payload (``http_payload`` undoes it).
+chunked transfer coding kept in the payload (``archive.record_io`` undoes it).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Iterator
 
 from .dedup import DigestIndex
 from .errors import ArchiveError
 from .parser import parse_article
 from .store import Store
-from .warc.read import StoredRecord, decode_content, iter_records, read_record
+from .record_io import (charset, clean_uri, http_payload, is_html, last_member_check,
+                        records_with_length, second, transfer_payload)
+from .warc.read import StoredRecord, read_record
 
 log = logging.getLogger(__name__)
 
 HTTP_RECORDS = ("response", "revisit")
-
-
-def clean_uri(uri: str | None) -> str | None:
-    """WARC/1.0 writers (wget) put the target URI in angle brackets."""
-    if uri is None:
-        return None
-    uri = uri.strip()
-    if uri.startswith("<") and uri.endswith(">"):
-        uri = uri[1:-1].strip()
-    return uri
-
-
-def second(warc_date: str | None) -> str | None:
-    """``2026-11-28T23:08:24.267641Z`` → ``2026-11-28T23:08:24Z`` (the crawl's ``fetched_at``)."""
-    if not warc_date:
-        return None
-    m = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?)", warc_date.strip())
-    if not m:
-        return warc_date.strip()
-    stamp = m.group(1)
-    return (stamp if len(stamp) == 19 else stamp + ":00") + "Z"
-
-
-def dechunk(data: bytes) -> bytes | None:
-    """Undo HTTP/1.1 chunked transfer coding; ``None`` if ``data`` is not chunked."""
-    out = bytearray()
-    pos = 0
-    while True:
-        eol = data.find(b"\n", pos)
-        if eol < 0:
-            return None if not out else bytes(out)  # cut inside the framing: keep what we have
-        try:
-            size = int(data[pos:eol].split(b";", 1)[0].strip(), 16)
-        except ValueError:
-            return None
-        if size == 0:
-            return bytes(out)
-        start = eol + 1
-        out += data[start:start + size]
-        if start + size >= len(data):
-            return bytes(out)
-        pos = start + size
-        if data[pos:pos + 2] == b"\r\n":
-            pos += 2
-        elif data[pos:pos + 1] == b"\n":
-            pos += 1
-
-
-def transfer_payload(rec: StoredRecord) -> bytes:
-    """The payload with any chunked framing removed, still content-encoded."""
-    te = (rec.http_header("Transfer-Encoding") or "").lower()
-    if "chunked" in te:
-        plain = dechunk(rec.raw_payload)
-        if plain is not None:
-            return plain
-    return rec.raw_payload
-
-
-def http_payload(rec: StoredRecord) -> bytes:
-    """The body as a browser would see it: de-chunked, Content-Encoding undone."""
-    return decode_content(transfer_payload(rec), rec.http_header("Content-Encoding"))
-
-
-def charset(content_type: str | None) -> str | None:
-    m = re.search(r"charset=[\"']?([\w.:-]+)", content_type or "", re.I)
-    return m.group(1) if m else None
-
-
-def is_html(content_type: str | None) -> bool:
-    ct = (content_type or "").lower()
-    return "html" in ct
-
-
-def warcinfo_fields(rec: StoredRecord) -> dict[str, str]:
-    """The ``application/warc-fields`` block of a warcinfo record (first value of a name wins)."""
-    fields: dict[str, str] = {}
-    for line in rec.raw_payload.decode("utf-8", "replace").splitlines():
-        name, sep, value = line.partition(":")
-        if sep and name.strip() and name.strip() not in fields:
-            fields[name.strip()] = value.strip()
-    return fields
-
-
-def records_with_length(path: str | os.PathLike) -> Iterator[tuple[StoredRecord, int]]:
-    """Every record with the length of its gzip member (next offset − offset)."""
-    size = os.path.getsize(path)
-    prev: StoredRecord | None = None
-    for rec in iter_records(path):
-        if prev is not None:
-            yield prev, rec.offset - prev.offset
-        prev = rec
-    if prev is not None:
-        yield prev, size - prev.offset
 
 
 @dataclass
@@ -167,8 +74,10 @@ class RowBuilder:
         path = Path(path)
         counts = IndexCounts()
         methods: dict[str, str] = {}  # request record id / concurrent id → method
+        last = None
         try:
             for rec, length in records_with_length(path):
+                last = rec.offset
                 counts.records += 1
                 date = rec.date
                 if date:
@@ -184,7 +93,30 @@ class RowBuilder:
             counts.problems.append(
                 f"{path.name}: unreadable after record {counts.records} ({type(exc).__name__}: {exc})"
                 " — run `portal-archive verify` to find the damage")
+        else:
+            if last is not None:
+                self._check_tail(path, last, counts)
         return counts
+
+    def _check_tail(self, path: Path, last: int, counts: IndexCounts) -> None:
+        length, problem = last_member_check(path, last)
+        if problem is None:
+            return
+        if length is None:  # the last record itself is cut: leave its rows out
+            self._forget_from(path.name, last)
+            counts.records -= 1
+        else:  # whole, but followed by a cut record warcio skipped
+            self.conn.execute("UPDATE captures SET warc_length=? WHERE warc_file=? AND warc_offset=?",
+                              (length, path.name, last))
+        counts.problems.append(f"{path.name}: {problem} (the file was cut while written) — "
+                               "run `portal-archive verify`")
+
+    def _forget_from(self, name: str, offset: int) -> None:
+        from .recover import RecoveryReport, forget_past
+
+        forget_past(self.conn, name, offset, RecoveryReport())
+        self._captures = {k: v for k, v in self._captures.items()
+                          if not (v[1] == name and v[2] >= offset)}
 
     def _note_method(self, rec: StoredRecord, methods: dict[str, str]) -> None:
         method = (rec.http_protocol or "GET").upper()

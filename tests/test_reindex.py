@@ -1,0 +1,204 @@
+"""``portal-archive reindex``: the database rebuilt from the WARC files alone.
+
+Which columns are compared, and why some are not: ``tests/reindex_compare.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from archive.db import open_db
+from archive.errors import ArchiveLocked, NotAnArchive
+from archive.layout import ArchiveLayout
+from archive.lock import CrawlLock
+from archive.parser import parse_article
+from archive.reindex import reindex_archive
+from archive.session import ArchiveSession, SessionOptions
+from archive.warc import Exchange
+from clirun import run_cli
+from reindex_compare import assert_same
+
+BASE = "http://127.0.0.1:8765"
+T0 = datetime(2026, 11, 1, 8, 0, 0, tzinfo=timezone.utc)
+
+
+def ro(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+# -- the 300-post demo crawl ------------------------------------------------------
+
+@pytest.mark.slow
+def test_reindex_of_demo_crawl_equals_the_crawl_built_database(demo_archive, tmp_path):
+    rebuilt = tmp_path / "rebuilt.sqlite"
+    proc = run_cli("reindex", "--archive", str(demo_archive), "--db", str(rebuilt))
+    assert "300 articles" in proc.stdout
+    built, new = ro(demo_archive / "archive.sqlite"), ro(rebuilt)
+    counts = assert_same(built, new)
+    assert counts["articles"] == 300 and counts["images"] > 0 and counts["links"] > 0
+    assert counts["categories"] > 0 and counts["captures"] > 300
+    # every image the crawl linked to a capture is linked again (compared by record id above)
+    assert new.execute("SELECT count(*) FROM images WHERE capture_id IS NULL").fetchone()[0] == \
+        built.execute("SELECT count(*) FROM images WHERE capture_id IS NULL").fetchone()[0]
+    # seen-at times come from WARC-Date: the capture's own time, never after the crawl's clock
+    for first, last, fetched in new.execute(
+            "SELECT a.first_seen_at, a.last_seen_at, c.fetched_at FROM articles a "
+            "JOIN captures c ON c.id = a.capture_id"):
+        assert first == fetched and last >= first
+    crawl = new.execute("SELECT * FROM crawls").fetchone()
+    assert crawl["status"] == "reindexed" and crawl["started_at"] <= crawl["ended_at"]
+    # the live archive was not touched
+    assert not list(demo_archive.glob("archive.sqlite.bak-*"))
+
+
+# -- a small archive written by the real session, over three crawls -------------------
+
+def post_html(i: int, version: int) -> bytes:
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8">'
+            f'<link rel="canonical" href="{BASE}/bai-{i}.html"><link rel="shortlink" href="{BASE}/?p={i}">'
+            f'<title>Bài {i} bản {version} – Hải Phòng</title></head>'
+            f'<body class="single single-post postid-{i}"><article id="post-{i}" class="post-{i} post">'
+            f'<h1 class="entry-title">Bài {i} bản {version}</h1><div class="entry-content">'
+            f'<p>Sapo của bài {i}.</p><p>Nội dung bản {version} của bài {i}, đường phố Hải Phòng.</p>'
+            f'<p><img src="{BASE}/wp-content/uploads/anh-{i}.jpg"></p><p>T.H.</p></div></article>'
+            f'</body></html>').encode("utf-8")
+
+
+def exchange(url: str, body: bytes, when: datetime, status: int = 200,
+             ctype: str = "text/html; charset=UTF-8") -> Exchange:
+    return Exchange(url=url, status=status, body=body, fetched_at=when,
+                    response_headers=[("Content-Type", ctype), ("Content-Length", str(len(body)))],
+                    request_headers=[("Host", "127.0.0.1:8765")])
+
+
+def crawl(root: Path, pages: list[tuple[int, int]], when: datetime, extra=()) -> None:
+    """One crawl through the real ArchiveSession: each (post, version) page, its image, extras."""
+    session = ArchiveSession(root, SessionOptions(start_url=BASE + "/", settings={"RUN": when.isoformat()}))
+    session.open()
+    try:
+        t = when
+        for i, version in pages:
+            t += timedelta(seconds=2)
+            url = f"{BASE}/bai-{i}.html"
+            cid = session.record(exchange(url, post_html(i, version), t))
+            article = parse_article(post_html(i, version), url, encoding="UTF-8")
+            session.save_article(article, cid)
+            session.record(exchange(f"{BASE}/wp-content/uploads/anh-{i}.jpg", b"\xff\xd8jpeg" + bytes([i]),
+                                    t + timedelta(seconds=1), ctype="image/jpeg"))
+        for url, status in extra:
+            t += timedelta(seconds=2)
+            session.record(exchange(url, b"not here", t, status=status))
+    finally:
+        session.close("finished")
+
+
+@pytest.fixture
+def three_crawls(tmp_path) -> Path:
+    root = tmp_path / "archive"
+    crawl(root, [(1, 1), (2, 1)], T0)
+    crawl(root, [(1, 1), (3, 1)], T0 + timedelta(days=1), extra=[(f"{BASE}/missing.html", 404)])
+    crawl(root, [(1, 2), (2, 1)], T0 + timedelta(days=2))  # post 1 edited; post 2 unchanged → revisit
+    return root
+
+
+def test_reindex_over_three_crawls_keeps_ids_versions_and_revisits(three_crawls, tmp_path):
+    rebuilt = tmp_path / "rebuilt.sqlite"
+    report = reindex_archive(three_crawls, rebuilt)
+    assert report.files == 3 and report.crawls == 3 and report.articles == 3
+    built, new = ro(three_crawls / "archive.sqlite"), ro(rebuilt)
+    counts = assert_same(built, new)
+    assert counts["crawls"] == 3
+    revisits = new.execute("SELECT count(*) FROM captures WHERE record_type='revisit'"
+                           " AND refers_to_capture_id IS NOT NULL").fetchone()[0]
+    assert revisits >= 3  # post 1 v1, post 2 and the images came back unchanged
+    assert [tuple(r) for r in new.execute(
+        "SELECT v.version, v.title FROM article_versions v JOIN articles a ON a.id = v.article_id "
+        "WHERE a.wp_post_id = 1 ORDER BY version")] == [(1, "Bài 1 bản 1"), (2, "Bài 1 bản 2")]
+    post1 = new.execute("SELECT * FROM articles WHERE wp_post_id=1").fetchone()
+    assert post1["title"] == "Bài 1 bản 2"  # the newest capture wins
+    assert post1["first_seen_at"] == (T0 + timedelta(seconds=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert post1["last_seen_at"] == (T0 + timedelta(days=2, seconds=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    post2 = new.execute("SELECT * FROM articles WHERE wp_post_id=2").fetchone()
+    assert post2["last_seen_at"] == (T0 + timedelta(days=2, seconds=4)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_reindex_replaces_the_live_database_and_keeps_the_old_one(three_crawls):
+    layout = ArchiveLayout(three_crawls)
+    conn = open_db(layout.db)
+    conn.execute("DELETE FROM links")
+    conn.execute("UPDATE articles SET title='hỏng'")
+    conn.close()
+    old_bytes = layout.db.read_bytes()
+    report = reindex_archive(layout)
+    assert report.backup is not None and report.backup.read_bytes() == old_bytes
+    new = ro(layout.db)
+    assert new.execute("SELECT count(*) FROM articles WHERE title='hỏng'").fetchone()[0] == 0
+    assert new.execute("SELECT count(*) FROM links").fetchone()[0] == 0  # the test posts have no links
+    assert new.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
+    assert not list(three_crawls.glob("*.tmp*")) and not Path(f"{layout.db}-wal").exists()
+
+
+def test_reindex_of_a_garbage_database(three_crawls):
+    layout = ArchiveLayout(three_crawls)
+    for side in ("-wal", "-shm"):
+        Path(f"{layout.db}{side}").unlink(missing_ok=True)
+    layout.db.write_bytes(b"this is not a database" * 100)
+    run_cli("reindex", "--archive", str(three_crawls))
+    assert ro(layout.db).execute("SELECT count(*) FROM articles").fetchone()[0] == 3
+    backups = list(three_crawls.glob("archive.sqlite.bak-*"))
+    assert len(backups) == 1 and backups[0].read_bytes().startswith(b"this is not")
+
+
+def test_a_failed_reindex_leaves_the_old_database_untouched(three_crawls):
+    layout = ArchiveLayout(three_crawls)
+    before = layout.db.read_bytes()
+
+    def boom(path, counts):
+        raise RuntimeError("disk on fire")
+
+    with pytest.raises(RuntimeError):
+        reindex_archive(layout, on_file=boom)
+    assert layout.db.read_bytes() == before
+    assert not list(three_crawls.glob("*.tmp*")) and not list(three_crawls.glob("*.bak-*"))
+
+
+def test_reindex_waits_for_no_crawl(three_crawls):
+    layout = ArchiveLayout(three_crawls)
+    before = layout.db.read_bytes()
+    with CrawlLock(layout):
+        with pytest.raises(ArchiveLocked):
+            reindex_archive(layout)
+        proc = run_cli("reindex", "--archive", str(three_crawls), check=False)
+        assert proc.returncode == 75 and "being crawled" in proc.stderr
+    assert layout.db.read_bytes() == before
+
+
+def test_reindex_needs_warc_files(tmp_path):
+    with pytest.raises(NotAnArchive, match="no WARC files"):
+        reindex_archive(tmp_path)
+    proc = run_cli("reindex", "--archive", str(tmp_path / "nowhere"), check=False)
+    assert proc.returncode == 1 and proc.stderr.startswith("error: no archive at")
+
+
+def test_reindex_skips_open_files_and_reports_damage(three_crawls, tmp_path):
+    layout = ArchiveLayout(three_crawls)
+    last = sorted(layout.warc_files())[-1]
+    data = last.read_bytes()
+    shutil.copy(last, Path(f"{last}.open"))  # as if a crawl had been killed
+    last.write_bytes(data[: len(data) - 40])  # cut inside the last record
+    report = reindex_archive(layout, tmp_path / "r.sqlite")
+    assert any(".open" in n for n in report.notes)
+    assert report.counts.captures > 0
+    print(report.counts.problems)
+    assert any(last.name in p for p in report.counts.problems)
+    errors = ro(tmp_path / "r.sqlite").execute("SELECT kind, message FROM errors").fetchall()
+    assert [e[0] for e in errors] == ["reindex"] and last.name in errors[0][1]
+    os.remove(f"{last}.open")
