@@ -61,8 +61,11 @@ class Response(NamedTuple):
 
 class Site:
     def __init__(self, corpus: Corpus, *, lastmod: bool = False, base_url: str = DEFAULT_BASE_URL,
-                 faults: Faults | None = None):
+                 faults: Faults | None = None, validators: bool = True):
+        """``validators=False``: no ``Last-Modified``/``ETag`` on post pages (and no 304 for
+        them), as many real WordPress sites answer; images and sitemaps keep theirs."""
         self.corpus, self.lastmod, self.default_base = corpus, lastmod, base_url.rstrip("/")
+        self.validators = validators
         self.faults = faults or Faults()
 
     # ---- entry point --------------------------------------------------------
@@ -211,6 +214,9 @@ class Site:
         if not isinstance(body, bytes) or "Content-Encoding" in names:   # streams, gzip bomb
             hdrs.append(("Content-Length", str(body.length if not isinstance(body, bytes) else len(body))))
             return status, hdrs, (b"" if method == "HEAD" else body)
+        if not self.validators and ctype_is_html(hdrs):
+            hdrs = [(k, v) for k, v in hdrs if k != "Last-Modified"]
+            names.discard("Last-Modified")
         if status == 200 and "Last-Modified" in names:
             etag = '"' + hashlib.md5(body).hexdigest()[:20] + '"'
             hdrs.append(("ETag", etag))
@@ -240,6 +246,10 @@ class Site:
             except (TypeError, ValueError):
                 return False
         return False
+
+
+def ctype_is_html(hdrs) -> bool:
+    return any(k == "Content-Type" and v.startswith("text/html") for k, v in hdrs)
 
 
 def _accepts_gzip(value: str) -> bool:

@@ -6,6 +6,7 @@ import json
 import signal
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -48,3 +49,24 @@ def test_rejects_non_loopback_host():
     res = subprocess.run([EXE, "replica", "--host", "0.0.0.0", "--port", "0"],
                          capture_output=True, text=True, timeout=30)
     assert res.returncode == 2 and "loopback" in res.stderr
+
+
+def test_faults_option_reaches_the_server():
+    proc = subprocess.Popen([EXE, "replica", "--port", "0", "--posts", "20", "--faults", "500=1,bad"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        base = proc.stdout.readline().split()[1]
+        with urllib.request.urlopen(base + "robots.txt", timeout=10) as resp:
+            assert resp.status == 200                      # robots never fails
+        try:
+            urllib.request.urlopen(base + "bai-viet-rong.html", timeout=10)
+            raise AssertionError("expected a 500")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 500
+        with urllib.request.urlopen(base + "bai-viet-rong.html", timeout=10) as resp:
+            assert resp.status == 200 and resp.read() == b""   # second attempt: the bad page
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+    res = subprocess.run([EXE, "replica", "--faults", "500=7"], capture_output=True, text=True, timeout=30)
+    assert res.returncode == 2 and "--faults" in res.stderr

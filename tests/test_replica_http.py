@@ -120,3 +120,13 @@ def test_redirect_and_image_over_http(server):
 def test_only_loopback():
     with pytest.raises(ValueError):
         start_server(Site(Corpus(5, 1)), host="0.0.0.0")
+
+
+def test_without_validators_posts_have_no_etag_or_last_modified():
+    corpus = Corpus(30, 1)
+    site = Site(corpus, validators=False)
+    status, headers, _ = site.handle("GET", f"/{corpus.meta(3).slug}.html", {"If-None-Match": "*"})
+    names = {k for k, _ in headers}
+    assert status == 200 and not names & {"ETag", "Last-Modified"}
+    status, headers, _ = site.handle("GET", "/wp-sitemap-posts-post-1.xml", {})
+    assert {"ETag", "Last-Modified"} <= {k for k, _ in headers}

@@ -29,8 +29,10 @@ day_option = click.option("--day", type=click.IntRange(0), default=0, show_defau
 @click.option("--faults", "fault_spec", default="", metavar="SPEC",
               help="Seeded faults, e.g. '500=0.05,reset=0.02,hang=0.01,drip=0.02,429=0.03,503=0.01,bad' "
                    "(see docs/replica.md).")
+@click.option("--no-validators", is_flag=True,
+              help="No Last-Modified/ETag on post pages (as many WordPress sites), so no 304 for them.")
 @click.pass_context
-def replica(ctx, host, port, posts, seed, day, lastmod, fault_spec):
+def replica(ctx, host, port, posts, seed, day, lastmod, fault_spec, no_validators):
     """Serve the offline WordPress replica of the portal on loopback until stopped.
 
     The first line on stdout is ``serving http://HOST:PORT/``.
@@ -55,7 +57,8 @@ def replica(ctx, host, port, posts, seed, day, lastmod, fault_spec):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    site = Site(Corpus(posts, seed, day=day), lastmod=lastmod, faults=faults)
+    site = Site(Corpus(posts, seed, day=day), lastmod=lastmod, faults=faults,
+                validators=not no_validators)
 
     def ready(base_url):
         site.default_base = base_url
