@@ -138,7 +138,7 @@ def test_index_follows_insert_update_delete_and_replace(conn):
     conn.execute("DELETE FROM articles WHERE id=?", (aid,))
     assert search(conn, "cat bi") == []
     # the index and the content agree (FTS5's own check, on folded text)
-    assert conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == \
+    assert conn.execute("SELECT count(*) FROM articles_fts_docsize").fetchone()[0] == \
         conn.execute("SELECT count(*) FROM articles").fetchone()[0]
 
 
