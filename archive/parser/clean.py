@@ -13,44 +13,44 @@ import html as htmlmod
 from .blocks import Block
 
 
-def _img_html(url: str, alt: str = "") -> str:
-    return f'<img src="{htmlmod.escape(url, quote=True)}" alt="{htmlmod.escape(alt, quote=True)}">'
+def _img_html(url: str) -> str:
+    return f'<img src="{htmlmod.escape(url, quote=True)}" alt="">'
+
+
+def _list_tag(el) -> str:
+    return el.tag if el.tag in ("ul", "ol") else "ul"
 
 
 def body_html(blocks: list[Block], captions: set[int]) -> str:
     """``captions``: ids of blocks that are image captions (rendered as figcaption)."""
     out: list[str] = []
     open_list = None
-    open_figure = False
+    figure: str | None = None          # an image-only block waiting for its caption
     for b in blocks:
+        is_caption = id(b) in captions
+        if figure is not None:
+            if is_caption:
+                out.append(f"{figure}<figcaption>{b.html}</figcaption></figure>")
+                figure = None
+                continue
+            out.append(figure + "</figure>")
+            figure = None
         is_li = b.kind == "li" and b.list_el is not None
         if open_list is not None and (not is_li or b.list_el is not open_list):
-            out.append(f"</{open_list.tag if open_list.tag in ('ul', 'ol') else 'ul'}>")
+            out.append(f"</{_list_tag(open_list)}>")
             open_list = None
-        if open_figure and id(b) not in captions:
-            out.append("</figure>")
-            open_figure = False
         if is_li and open_list is None:
             open_list = b.list_el
-            out.append(f"<{open_list.tag if open_list.tag in ('ul', 'ol') else 'ul'}>")
-        text_only = b.html
+            out.append(f"<{_list_tag(open_list)}>")
         if b.images and not b.text:
-            if open_figure:
-                out.append("</figure>")
-            out.append("<figure>" + "".join(_img_html(i.url) for i in b.images))
-            open_figure = True
-            continue
-        if id(b) in captions:
-            if open_figure:
-                out.append(f"<figcaption>{text_only}</figcaption></figure>")
-                open_figure = False
-            else:
-                out.append(f"<figcaption>{text_only}</figcaption>")
-            continue
-        tag = b.tag if b.tag not in ("figcaption",) else "p"
-        out.append(f"<{tag}>{text_only}</{tag}>")
-    if open_figure:
-        out.append("</figure>")
+            figure = "<figure>" + "".join(_img_html(i.url) for i in b.images)
+        elif is_caption:
+            out.append(f"<figure><figcaption>{b.html}</figcaption></figure>")
+        else:
+            tag = "p" if b.tag == "figcaption" else b.tag
+            out.append(f"<{tag}>{b.html}</{tag}>")
+    if figure is not None:
+        out.append(figure + "</figure>")
     if open_list is not None:
-        out.append(f"</{open_list.tag if open_list.tag in ('ul', 'ol') else 'ul'}>")
+        out.append(f"</{_list_tag(open_list)}>")
     return "\n".join(out)

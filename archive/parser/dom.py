@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urljoin, urlsplit
 
-from lxml import etree, html as lxml_html
+from lxml import etree
 
 from ..text import normalize
 
