@@ -61,11 +61,12 @@ class Response(NamedTuple):
 
 class Site:
     def __init__(self, corpus: Corpus, *, lastmod: bool = False, base_url: str = DEFAULT_BASE_URL,
-                 faults: Faults | None = None, validators: bool = True):
+                 faults: Faults | None = None, validators: bool = True,
+                 crawl_delay: float | None = None):
         """``validators=False``: no ``Last-Modified``/``ETag`` on post pages (and no 304 for
         them), as many real WordPress sites answer; images and sitemaps keep theirs."""
         self.corpus, self.lastmod, self.default_base = corpus, lastmod, base_url.rstrip("/")
-        self.validators = validators
+        self.validators, self.crawl_delay = validators, crawl_delay
         self.faults = faults or Faults()
 
     # ---- entry point --------------------------------------------------------
@@ -147,7 +148,7 @@ class Site:
             return 200, [("Content-Type", "application/rss+xml; charset=UTF-8")], \
                 listing.feed(c, base).encode()
         if path == "/robots.txt":
-            return 200, [("Content-Type", "text/plain; charset=utf-8")], sitemap.robots(base).encode()
+            return 200, [("Content-Type", "text/plain; charset=utf-8")], sitemap.robots(base, self.crawl_delay).encode()
         if path == "/wp-sitemap.xml":
             text = sitemap.index(c, base, self.lastmod)
             if self.faults.bad:

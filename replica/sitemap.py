@@ -56,6 +56,7 @@ def taxonomy(corpus: Corpus, base: str, kind: str) -> str | None:
     return f"{_HEAD}<urlset {_NS}>{urls}</urlset>\n"
 
 
-def robots(base: str) -> str:
-    return ("User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n\n"
-            f"Sitemap: {base}/wp-sitemap.xml\n")
+def robots(base: str, crawl_delay: float | None = None) -> str:
+    delay = f"Crawl-delay: {crawl_delay:g}\n" if crawl_delay else ""
+    return ("User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n" + delay
+            + f"\nSitemap: {base}/wp-sitemap.xml\n")

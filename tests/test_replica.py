@@ -195,6 +195,11 @@ def test_feed_and_robots(site, corpus):
                              f"Sitemap: {BASE}/wp-sitemap.xml\n")
 
 
+def test_crawl_delay_in_robots(corpus):
+    body = Site(corpus, crawl_delay=2).handle("GET", "/robots.txt", H)[2].decode()
+    assert "Allow: /wp-admin/admin-ajax.php\nCrawl-delay: 2\n\nSitemap: " in body
+
+
 def test_sitemaps_page_at_2000():
     corpus = Corpus(4500, 3)
     for lastmod in (False, True):

@@ -31,8 +31,10 @@ day_option = click.option("--day", type=click.IntRange(0), default=0, show_defau
                    "(see docs/replica.md).")
 @click.option("--no-validators", is_flag=True,
               help="No Last-Modified/ETag on post pages (as many WordPress sites), so no 304 for them.")
+@click.option("--crawl-delay", type=click.FloatRange(0, min_open=True), default=None,
+              help="Add 'Crawl-delay: N' to robots.txt.")
 @click.pass_context
-def replica(ctx, host, port, posts, seed, day, lastmod, fault_spec, no_validators):
+def replica(ctx, host, port, posts, seed, day, lastmod, fault_spec, no_validators, crawl_delay):
     """Serve the offline WordPress replica of the portal on loopback until stopped.
 
     The first line on stdout is ``serving http://HOST:PORT/``.
@@ -58,7 +60,7 @@ def replica(ctx, host, port, posts, seed, day, lastmod, fault_spec, no_validator
 
     signal.signal(signal.SIGTERM, stop)
     site = Site(Corpus(posts, seed, day=day), lastmod=lastmod, faults=faults,
-                validators=not no_validators)
+                validators=not no_validators, crawl_delay=crawl_delay)
 
     def ready(base_url):
         site.default_base = base_url
