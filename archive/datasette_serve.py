@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -73,8 +74,15 @@ def serve(layout: ArchiveLayout, *, port: int = 8001, host: str = "127.0.0.1") -
     with tempfile.TemporaryDirectory(prefix="portal-archive-datasette-") as tmp:
         cmd = datasette_command(layout, Path(tmp), port=port, host=host)
         proc = subprocess.Popen(cmd)
+        # a SIGTERM/SIGHUP to us must stop Datasette too, not leave it orphaned
+        forward = lambda signum, _frame: proc.send_signal(signum)  # noqa: E731
+        old = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGHUP)}
         try:
-            return proc.wait()
-        except KeyboardInterrupt:
-            proc.terminate()
-            return proc.wait()
+            while True:
+                try:
+                    return proc.wait()
+                except KeyboardInterrupt:  # Ctrl-C reaches Datasette too; wait for it
+                    proc.terminate()
+        finally:
+            for sig, handler in old.items():
+                signal.signal(sig, handler)

@@ -168,3 +168,32 @@ def test_table_search_box_uses_the_index(server):
     assert len(rows) == 4
     rows = get(server, "/archive/articles.json", _shape="array", _search="Hải Phòng")
     assert len(rows) == 4
+
+
+@pytest.mark.slow
+def test_cli_serve_stops_datasette_on_sigterm(layout):
+    import sys
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "crawler", "serve", "--archive", str(layout.root),
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                assert canned(base, "date_trust")
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("serve did not start")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    for _ in range(100):  # Datasette itself is gone, not orphaned
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+            time.sleep(0.1)
+        except OSError:
+            break
+    else:
+        pytest.fail("Datasette still answers after serve was stopped")
