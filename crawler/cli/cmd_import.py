@@ -1,0 +1,38 @@
+"""``portal-archive import``: take WARC files made by other tools into the archive."""
+
+from __future__ import annotations
+
+import click
+
+from archive.importer import import_warcs
+from archive.layout import ArchiveLayout
+
+from .options import archive_option
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@archive_option
+def import_cmd(files: tuple[str, ...], archive_dir: str) -> None:
+    """Import WARC files (wget, Heritrix, Browsertrix…; WARC/1.0 or 1.1, gzip or not).
+
+    Each file is copied into warc/ (recompressed one gzip member per record if
+    it is not already, the given file kept in warc/originals/), its responses
+    become captures and the portal's posts in it become articles. A bad or
+    already imported file stops the command before anything is changed.
+    """
+    def on_file(done):
+        how = "recompressed" if done.recompressed else "copied"
+        click.echo(f"{done.source} → warc/{done.stored_as} ({how}): {done.counts.captures} captures, "
+                   f"{done.counts.articles} article saves, crawl {done.crawl_id}", err=True)
+
+    report = import_warcs(ArchiveLayout(archive_dir), list(files), on_file=on_file)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    for f in report.files:
+        for problem in f.counts.problems:
+            click.echo(f"problem: {problem}", err=True)
+    click.echo(report.summary())
+
+
+COMMANDS = [import_cmd]
