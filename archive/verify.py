@@ -92,8 +92,9 @@ def check_warc(path: Path, records: dict, report: VerifyReport, *, growing: bool
             rid = _get(headers, "WARC-Record-ID") or ""
             rtype = _get(headers, "WARC-Type") or ""
             where = f"{path.name}@{m.offset} ({rtype} {rid})"
-            if not m.data.startswith(b"WARC/1.1"):
-                d.append(f"{where}: not a WARC/1.1 record")
+            if not m.data.startswith(b"WARC/1.1") and not (
+                    name.startswith("import-") and m.data.startswith(b"WARC/1.0")):
+                d.append(f"{where}: not a WARC/1.1 record")  # imported files keep their WARC/1.0
             bdig = _get(headers, "WARC-Block-Digest")
             if bdig is not None and digest_matches(bdig, block) is False:
                 d.append(f"{where}: block digest mismatch (content altered)")
