@@ -21,6 +21,7 @@ from .errors import ArchiveError
 from .search_snippet import highlight, query_terms, snippet
 from .text import fold
 
+# marks that cannot occur in stored text, for callers that style matches themselves (the CLI table)
 MARK_START = "\x02"
 MARK_END = "\x03"
 
