@@ -1,0 +1,200 @@
+"""Crawl throughput: the full pipeline against bare Scrapy, wget, and wget + trafilatura.
+
+One replica process (``crawler.replica_process.ReplicaProcess``) on loopback
+serves every contender in turn, politeness off:
+
+  full      ``portal-archive crawl`` into a fresh archive with the demo's settings
+            (WARC + parse + SQLite)
+  bare      ``bench/bare_spider.py``: same settings, discovery and fetches, nothing stored
+  wget      ``wget --recursive --level=inf --warc-file`` over the same site
+  wget+traf wget's WARC, then ``trafilatura.extract`` on each HTML page of it
+            (``bench/warc_trafilatura.py``); the whole job = wget + extraction
+
+For each: fetches (responses), wall seconds, CPU seconds of the process and
+its children (``os.wait4``), pages/s, CPU ms per page, peak RSS, and the CPU
+the shared replica spent serving it (measured apart, not included).
+
+    .venv/bin/python bench/crawl_throughput.py [--posts 2000] [--repeat 1] [--only full,bare]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sqlite3
+import statistics
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._common import (BENCH, CLI, OUT, PYTHON, CpuMeter, demo_settings, measured, save,  # noqa: E402
+                           setting_args, table, write_md)
+from crawler.replica_process import ReplicaProcess  # noqa: E402
+
+# what the portal spider skips (crawler/urlpolicy.py), as one POSIX regex for wget:
+# admin/API/login, AMP copies, feed variants, author/search, query strings,
+# srcset derivatives (-300x200.jpg), theme and plugin assets
+WGET_REJECT = (r"/(wp-admin|wp-json|wp-login\.php|xmlrpc\.php|wp-includes|wp-cron\.php)(/|$)"
+               r"|/amp/?$|/feed/.+|/(author|search)/|\?|-[0-9]+x[0-9]+\.(jpe?g|png|gif|webp)$"
+               r"|/wp-content/(themes|plugins)/")
+TARGETS = {"full_vs_bare": 0.8, "full_vs_wget": 0.75, "full_vs_wget_traf": 2.0}
+
+
+def count_warc_responses(paths) -> int:
+    from warcio.archiveiterator import ArchiveIterator
+
+    n = 0
+    for path in paths:
+        with open(path, "rb") as f:
+            for rec in ArchiveIterator(f):
+                if rec.rec_type == "response":
+                    n += 1
+    return n
+
+
+def run_full(url: str, work: Path, tag: str) -> dict:
+    archive = work / f"full-{tag}"
+    shutil.rmtree(archive, ignore_errors=True)
+    cmd = [*CLI, "crawl", "--archive", str(archive), "--start-url", url, *setting_args(demo_settings())]
+    run = measured(cmd, log=work / f"full-{tag}.log")
+    conn = sqlite3.connect(archive / "archive.sqlite")
+    try:
+        fetches = conn.execute("SELECT count(*) FROM captures").fetchone()[0]
+        articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    finally:
+        conn.close()
+    return {"run": run, "fetches": fetches, "articles": articles, "archive": str(archive)}
+
+
+def run_bare(url: str, work: Path, tag: str) -> dict:
+    stats = work / f"bare-{tag}.json"
+    cmd = [PYTHON, str(BENCH / "bare_spider.py"), "--start-url", url, "--stats", str(stats),
+           *setting_args(demo_settings())]
+    run = measured(cmd, log=work / f"bare-{tag}.log")
+    st = json.loads(stats.read_text())
+    return {"run": run, "fetches": st.get("downloader/response_count", 0), "articles": None}
+
+
+def run_wget(url: str, work: Path, tag: str) -> dict:
+    wget = shutil.which("wget")
+    if not wget:
+        raise SystemExit("wget is not installed — `apt-get install -y wget`, or run with --only full,bare")
+    d = work / f"wget-{tag}"
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir(parents=True)
+    cmd = [wget, "--recursive", "--level=inf", "--no-verbose", "--no-parent",
+           f"--warc-file={d / 'wget'}", f"--directory-prefix={d / 'files'}",
+           f"--reject-regex={WGET_REJECT}", "--user-agent=portal-archive-bench/wget", url]
+    run = measured(cmd, log=work / f"wget-{tag}.log")
+    warcs = sorted(d.glob("*.warc.gz"))
+    return {"run": run, "fetches": count_warc_responses(warcs), "articles": None,
+            "warcs": [str(p) for p in warcs]}
+
+
+def run_traf(warcs: list[str], work: Path, tag: str) -> dict:
+    out = work / f"traf-{tag}.json"
+    cmd = [PYTHON, str(BENCH / "warc_trafilatura.py"), *warcs, "--json", str(out)]
+    run = measured(cmd, log=work / f"traf-{tag}.log")
+    res = json.loads(out.read_text())
+    return {"run": run, "pages": res["pages"], "extracted": res["extracted"]}
+
+
+def row(name: str, fetches: int, wall: float, cpu: float, rss: float, replica_cpu: float,
+        articles=None, note: str = "") -> dict:
+    return {"contender": name, "fetches": fetches, "articles": articles, "wall_s": wall, "cpu_s": cpu,
+            "pages_per_s": fetches / wall if wall else 0.0,
+            "cpu_ms_per_page": cpu / fetches * 1000 if fetches else 0.0,
+            "peak_rss_mb": rss, "replica_cpu_s": replica_cpu, "note": note}
+
+
+def median_row(rows: list[dict]) -> dict:
+    """The run with the median wall time (one row per contender)."""
+    return sorted(rows, key=lambda r: r["wall_s"])[len(rows) // 2]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--posts", type=int, default=2000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=1, help="rounds (contenders interleaved); median reported")
+    ap.add_argument("--only", default="full,bare,wget,traf",
+                    help="comma list of full, bare, wget, traf (traf needs wget)")
+    ap.add_argument("--workdir", type=Path, default=OUT / "crawl")
+    args = ap.parse_args()
+    which = set(args.only.split(","))
+    work = args.workdir
+    work.mkdir(parents=True, exist_ok=True)
+    runs: dict[str, list[dict]] = {k: [] for k in ("full", "bare", "wget", "wget+traf", "traf")}
+    raw = []
+    with ReplicaProcess(posts=args.posts, seed=args.seed) as replica:
+        url = replica.url
+        meter = CpuMeter(replica.proc.pid)
+        print(f"replica of {args.posts} posts at {url}", flush=True)
+        for i in range(args.repeat):
+            tag = str(i)
+            if "full" in which:
+                meter.lap()
+                r = run_full(url, work, tag)
+                rep = meter.lap()
+                runs["full"].append(row("full pipeline (portal-archive crawl)", r["fetches"], r["run"].wall_s,
+                                        r["run"].cpu_s, r["run"].maxrss_mb, rep, r["articles"]))
+                raw.append({"contender": "full", "round": i, **r["run"].to_dict(), "fetches": r["fetches"],
+                            "articles": r["articles"], "replica_cpu_s": rep})
+                print(f"  full: {r['fetches']} fetches in {r['run'].wall_s:.1f} s", flush=True)
+            if "bare" in which:
+                meter.lap()
+                r = run_bare(url, work, tag)
+                rep = meter.lap()
+                runs["bare"].append(row("bare Scrapy spider (bench/bare_spider.py)", r["fetches"],
+                                        r["run"].wall_s, r["run"].cpu_s, r["run"].maxrss_mb, rep))
+                raw.append({"contender": "bare", "round": i, **r["run"].to_dict(), "fetches": r["fetches"],
+                            "replica_cpu_s": rep})
+                print(f"  bare: {r['fetches']} fetches in {r['run'].wall_s:.1f} s", flush=True)
+            if "wget" in which or "traf" in which:
+                meter.lap()
+                w = run_wget(url, work, tag)
+                rep = meter.lap()
+                wr = w["run"]
+                runs["wget"].append(row("wget --recursive --warc-file", w["fetches"], wr.wall_s, wr.cpu_s,
+                                        wr.maxrss_mb, rep))
+                raw.append({"contender": "wget", "round": i, **wr.to_dict(), "fetches": w["fetches"],
+                            "replica_cpu_s": rep})
+                print(f"  wget: {w['fetches']} fetches in {wr.wall_s:.1f} s", flush=True)
+                if "traf" in which:
+                    t = run_traf(w["warcs"], work, tag)
+                    tr = t["run"]
+                    runs["traf"].append(row("  of which trafilatura on the WARC", t["pages"], tr.wall_s, tr.cpu_s,
+                                            tr.maxrss_mb, 0.0, t["extracted"],
+                                            note=f"{t['pages']} HTML pages read, {t['extracted']} extracted"))
+                    runs["wget+traf"].append(row("wget, then trafilatura.extract (whole job)", w["fetches"],
+                                                 wr.wall_s + tr.wall_s, wr.cpu_s + tr.cpu_s,
+                                                 max(wr.maxrss_mb, tr.maxrss_mb), rep, t["extracted"]))
+                    raw.append({"contender": "traf", "round": i, **tr.to_dict(), "pages": t["pages"],
+                                "extracted": t["extracted"]})
+                    print(f"  trafilatura: {t['pages']} pages in {tr.wall_s:.1f} s", flush=True)
+    rows = [median_row(v) for k, v in runs.items() if v]
+    by = {k: median_row(v) for k, v in runs.items() if v}
+    ratios = {}
+    if "full" in by:
+        f = by["full"]["pages_per_s"]
+        for key, other in (("full_vs_bare", "bare"), ("full_vs_wget", "wget"), ("full_vs_wget_traf", "wget+traf")):
+            if other in by and by[other]["pages_per_s"]:
+                ratio = f / by[other]["pages_per_s"]
+                ratios[key] = {"ratio": round(ratio, 3), "target": TARGETS[key], "met": ratio >= TARGETS[key]}
+    save("crawl_throughput", {"posts": args.posts, "repeat": args.repeat, "replica_url": url,
+                              "settings": demo_settings(), "wget_reject_regex": WGET_REJECT,
+                              "rows": rows, "ratios": ratios, "runs": raw})
+    md = table(rows, [("contender", "contender"), ("fetches", "fetches"), ("wall_s", "wall s"),
+                      ("pages_per_s", "pages/s"), ("cpu_s", "CPU s"), ("cpu_ms_per_page", "CPU ms/page"),
+                      ("peak_rss_mb", "peak RSS MB"), ("replica_cpu_s", "replica CPU s")])
+    names = {"full_vs_bare": "bare Scrapy", "full_vs_wget": "wget", "full_vs_wget_traf": "wget + trafilatura"}
+    md += "\n\n" + table([{"vs": names[k], **v} for k, v in ratios.items()],
+                         [("vs", "full pipeline pages/s ÷ pages/s of"), ("ratio", "ratio"), ("target", "target"),
+                          ("met", "met")]) if ratios else ""
+    path = write_md("crawl_throughput", f"Crawl throughput, {args.posts}-post replica\n\n{md}")
+    print(path.read_text())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""Where the crawling process spends its CPU: py-spy over a full-pipeline crawl, samples by component.
+
+Starts a replica, runs ``python -m crawler crawl`` under ``py-spy record``
+(raw collapsed stacks, no idle samples), then assigns every sample of the
+crawl process to the first component found walking its stack from the leaf
+up: WARC compression, other WARC writing, the Scrapy→Exchange conversion,
+SQLite (store/session/dedup), the persistent frontier, the article parser,
+the spider's discovery (link extraction, URL policy, sitemaps, feed),
+start-up imports, or — everything else — Scrapy/Twisted/asyncio itself.
+
+    .venv/bin/python bench/profile_crawl.py [--posts 2000] [--rate 100]
+    .venv/bin/python bench/profile_crawl.py --stacks bench/out/profile-crawl.txt   # re-read a profile
+
+Needs py-spy (``pip install py-spy``; ptrace allowed, as in a container run as root).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._common import CLI, OUT, demo_settings, measured, save, setting_args, table, write_md  # noqa: E402
+
+# (component, substrings of a frame "function (file:line)"), tried leaf → root, first hit wins
+COMPONENTS = [
+    ("start-up (imports)", ("<frozen importlib._bootstrap",)),
+    ("WARC close hooks (CDXJ index, fixity manifest)", ("archive/cdxj.py", "archive/fixity.py")),
+    ("WARC gzip compression", ("gzip_member (archive/warc/", "zlib")),
+    ("WARC writing, other", ("archive/warc/",)),
+    ("Scrapy → Exchange (crawler/capture.py)", ("crawler/capture.py",)),
+    ("frontier (state/frontier.sqlite)", ("archive/frontier.py",)),
+    ("SQLite store: captures, articles, FTS, commits", ("archive/store.py", "archive/session.py", "archive/db",
+                                                        "archive/dedup.py", "archive/revisit.py",
+                                                        "archive/warc_rows.py", "sqlite3")),
+    ("article parser (archive.parser)", ("archive/parser/", "archive/text.py")),
+    ("spider discovery (links, URL policy, sitemaps, feed)", ("crawler/spiders/", "crawler/urlpolicy.py",
+                                                              "scrapy/linkextractors", "scrapy/utils/sitemap",
+                                                              "parsel/", "w3lib/")),
+]
+OTHER = "Scrapy + Twisted + asyncio (engine, downloader, HTTP, middlewares, signals)"
+
+
+def classify(frames: list[str]) -> str:
+    for frame in reversed(frames):
+        for name, needles in COMPONENTS:
+            if any(n in frame for n in needles):
+                return name
+    return OTHER
+
+
+def summarize(stacks: Path, top: int = 25) -> dict:
+    """Samples by component, plus the hottest functions (self and inclusive)."""
+    by_comp: Counter = Counter()
+    self_: Counter = Counter()
+    incl: Counter = Counter()
+    total = idle_threads = 0
+    for line in stacks.read_text().splitlines():
+        stack, _, n = line.rpartition(" ")
+        if not stack or not n.isdigit():
+            continue
+        n = int(n)
+        frames = [f for f in stack.split(";") if f]
+        if not frames:
+            continue
+        if frames[0].startswith("Thread._bootstrap") and frames[-1].startswith(("Condition.wait", "Queue.get")):
+            idle_threads += n  # a Twisted thread-pool worker waiting for work
+            continue
+        total += n
+        by_comp[classify(frames)] += n
+        self_[frames[-1]] += n
+        for f in set(frames):
+            incl[f] += n
+    pct = (lambda n: round(100 * n / total, 1)) if total else (lambda n: 0.0)
+    return {
+        "samples": total, "idle_thread_samples_dropped": idle_threads,
+        "components": [{"component": c, "samples": n, "percent": pct(n)} for c, n in by_comp.most_common()],
+        "top_self": [{"function": f, "percent": pct(n)} for f, n in self_.most_common(top)],
+        "top_inclusive": [{"function": f, "percent": pct(n)} for f, n in incl.most_common(top * 3)
+                          if "(archive/" in f or "(crawler/" in f][:top],
+    }
+
+
+def record(posts: int, seed: int, rate: int, work: Path) -> tuple[Path, dict]:
+    from crawler.replica_process import ReplicaProcess
+
+    pyspy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(pyspy).exists():
+        raise SystemExit("py-spy is not installed — `.venv/bin/pip install py-spy`")
+    work.mkdir(parents=True, exist_ok=True)
+    stacks = OUT / "profile-crawl.txt"
+    archive = work / "profile-archive"
+    shutil.rmtree(archive, ignore_errors=True)
+    with ReplicaProcess(posts=posts, seed=seed) as replica:
+        cmd = [pyspy, "record", "--format", "raw", "--rate", str(rate), "--output", str(stacks), "--",
+               *CLI, "crawl", "--archive", str(archive), "--start-url", replica.url,
+               *setting_args(demo_settings())]
+        run = measured(cmd, log=work / "profile.log")
+    return stacks, {"command": " ".join(cmd), "run": run.to_dict()}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--posts", type=int, default=2000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--rate", type=int, default=100, help="py-spy samples per second")
+    ap.add_argument("--stacks", type=Path, help="summarise this raw py-spy profile instead of recording one")
+    ap.add_argument("--name", default="profile_crawl", help="output name under bench/out/")
+    args = ap.parse_args()
+    meta = {}
+    stacks = args.stacks
+    if stacks is None:
+        stacks, meta = record(args.posts, args.seed, args.rate, OUT / "profile")
+    summary = summarize(stacks)
+    save(args.name, {"posts": args.posts, "stacks": str(stacks), **meta, **summary})
+    md = (f"CPU samples of the crawling process by component ({summary['samples']} samples)\n\n"
+          + table(summary["components"], [("component", "component"), ("percent", "% of samples")])
+          + "\n\nHottest functions of archive/ and crawler/ (inclusive)\n\n"
+          + table(summary["top_inclusive"][:15], [("function", "function"), ("percent", "%")])
+          + "\n\nHottest functions (self)\n\n"
+          + table(summary["top_self"][:15], [("function", "function"), ("percent", "%")]))
+    print(write_md(args.name, md).read_text())
+
+
+if __name__ == "__main__":
+    main()
