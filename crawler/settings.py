@@ -69,12 +69,13 @@ PORTAL_RETRY_AFTER_TIMES = 6                # retries of a throttled request bef
 PORTAL_MAX_BODY_SIZE = 32 * 1024 * 1024     # bodies cut here, archived with WARC-Truncated: length
 PORTAL_MAX_DECOMPRESSED_SIZE = 64 * 1024 * 1024  # gzip/deflate inflating past this: refused
 PORTAL_MAX_URLS_PER_PATTERN = 5000          # distinct URLs per pattern (digits folded): trap cap
-PORTAL_MAX_STRAY_DEPTH = 2                  # hops through pages neither article nor listing (calendars)
+PORTAL_MAX_STRAY_DEPTH = 1                  # hops through pages neither article nor listing (calendars)
 PORTAL_MIN_FREE_SPACE = 128 * 1024 * 1024    # below this many free bytes the crawl stops cleanly
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.disk_guard.DiskGuardMiddleware": 60,
     "crawler.middlewares.crawl_delay.CrawlDelayMiddleware": 110,
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,
+    "crawler.middlewares.empty_body.EmptyBodyMiddleware": 585,
     "crawler.middlewares.decompression.DecompressionGuardMiddleware": 595,
     "crawler.middlewares.redirect_guard.RedirectGuardMiddleware": 605,
     "crawler.middlewares.body_limit.BodyLimitMiddleware": 620,

@@ -75,7 +75,7 @@ class TrapGuardMiddleware:
         if not s.getbool("PORTAL_TRAP_GUARD", True):
             raise NotConfigured("PORTAL_TRAP_GUARD is off")
         return cls(crawler.stats, max_per_pattern=s.getint("PORTAL_MAX_URLS_PER_PATTERN", 5000),
-                   max_stray=s.getint("PORTAL_MAX_STRAY_DEPTH", 2))
+                   max_stray=s.getint("PORTAL_MAX_STRAY_DEPTH", 1))
 
     # -- Scrapy hooks (sync and async spiders) ----------------------------------
     def process_spider_output(self, response, result):
