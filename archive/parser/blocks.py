@@ -29,6 +29,7 @@ SKIP_TAGS = {
 }
 INLINE_KEEP = {"strong", "b", "em", "i", "u", "sub", "sup", "code", "mark", "s", "small"}
 _HEAD = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_LEAF_FAST = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "figcaption", "pre"}
 _LAZY_ATTRS = ("data-lazy-src", "data-src", "data-original", "data-orig-file", "data-large-file")
 _LAZY_SRCSET = ("data-lazy-srcset", "data-srcset", "srcset")
 _PLACEHOLDER = re.compile(r"^data:|/lazy[-_]?load|placeholder|blank\.(gif|png)|spacer\.gif|grey\.gif",
@@ -175,6 +176,18 @@ class _Walker:
 
     def _block(self, el, tag: str) -> None:
         self.flush()
+        if len(el) == 0 and tag in _LEAF_FAST:
+            # the common case: a paragraph / heading / item of plain text, no children
+            t = el.text
+            if t and not t.isspace():
+                text = normalize(t)
+                if text:
+                    kind, out = self._kind(el, tag)
+                    self.blocks.append(Block(
+                        kind=kind, tag=out, el=el, raw=t, text=text, html=_esc(text),
+                        figure=self.figures[-1] if self.figures else None,
+                        list_el=self.lists[-1] if self.lists else None))
+            return
         kind, out = self._kind(el, tag)
         self.stack.append((kind, out, el))
         fig = is_figure(el)

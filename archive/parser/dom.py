@@ -44,6 +44,7 @@ def build_tree(text: str):
 
 _RELATED_HEADS = frozenset(("tin khác", "các tin khác", "tin liên quan", "bài viết liên quan",
                             "tin cùng chuyên mục", "related posts", "bài viết khác"))
+_TEXT_KEYS = _RELATED_HEADS | {h + ":" for h in _RELATED_HEADS} | {h + " :" for h in _RELATED_HEADS} | {"gốc"}
 
 
 class Index:
@@ -59,7 +60,7 @@ class Index:
         heads, goc, qr, slash, times, rel_links = [], [], [], [], [], []
         for el in root.iter(etree.Element):
             c = el.get("class")
-            if c:
+            if c and not classes_wanted.isdisjoint(c.split()):
                 for tok in c.split():
                     if tok in classes_wanted:
                         lst = by_class.get(tok)
@@ -76,10 +77,12 @@ class Index:
                     slash.append(el)
                 if len(t) < 40:
                     low = t.strip().lower()
-                    if low.rstrip(":").rstrip() in _RELATED_HEADS:
-                        heads.append(el)
-                    elif low == "gốc" and el.tag == "a":
-                        goc.append(el)
+                    if low in _TEXT_KEYS:
+                        if low == "gốc":
+                            if el.tag == "a":
+                                goc.append(el)
+                        else:
+                            heads.append(el)
                 if "QR" in t:
                     qr.append(el)
             tail = el.tail
