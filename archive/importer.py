@@ -86,6 +86,32 @@ def known_hashes(layout: ArchiveLayout) -> dict[str, str]:
     return known
 
 
+def _refuse_known_records(layout: ArchiveLayout, inspected: list[Inspected]) -> None:
+    """The same records in another file (e.g. recompressed) are a duplicate too."""
+    seen: dict[str, str] = {}
+    conn = open_db(layout.db, readonly=True) if layout.db.exists() else None
+    try:
+        for ins in inspected:
+            ids = ins.record_ids
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                hit = next((rid for rid in chunk if rid in seen), None)
+                where = seen.get(hit) if hit else None
+                if hit is None and conn is not None:
+                    row = conn.execute(
+                        f"SELECT record_id, warc_file FROM captures WHERE record_id IN "
+                        f"({','.join('?' * len(chunk))}) LIMIT 1", chunk).fetchone()
+                    if row is not None:
+                        hit, where = row[0], f"warc/{row[1]}"
+                if hit is not None:
+                    raise BadWarc(f"{ins.path}: its record {hit} is already in the archive ({where}) "
+                                  "— it is a copy of an archived file; leave it out; nothing was imported")
+            seen.update(dict.fromkeys(ids, str(ins.path)))
+    finally:
+        if conn is not None:
+            conn.close()
+
+
 def import_warcs(root: str | os.PathLike | ArchiveLayout, paths: list[str | os.PathLike], *,
                  on_file=None) -> ImportReport:
     """Import ``paths`` into the archive at ``root``; ``on_file(ImportedFile)`` after each."""
@@ -103,6 +129,7 @@ def import_warcs(root: str | os.PathLike | ArchiveLayout, paths: list[str | os.P
                 raise BadWarc(f"{ins.path}: already in the archive as {known[ins.sha256]} (same SHA-256) "
                               "— leave it out; nothing was imported")
             known[ins.sha256] = f"{ins.path} (given twice)"
+        _refuse_known_records(layout, inspected)
         for ins in inspected:
             done = _import_one(layout, ins, report)
             report.files.append(done)

@@ -47,6 +47,7 @@ class Inspected:
     records: int
     first_date: str | None = None
     warcinfo: dict = field(default_factory=dict)
+    record_ids: list[str] = field(default_factory=list)  # of its response and revisit records
 
 
 def _bad(path: Path, what: str, todo: str = "nothing was imported; check the file") -> BadWarc:
@@ -101,16 +102,22 @@ def _open_stream(path: Path, framing: str) -> BinaryIO:
     return gzip.open(path, "rb") if framing == "gzip" else open(path, "rb")
 
 
-def _scan_stream(path: Path, framing: str) -> tuple[int, dict]:
+def _note(n: int, headers: dict, block: bytes, first: dict, ids: list[str]) -> None:
+    if n == 0:
+        first.update(headers)
+        if headers.get("warc-type") == "warcinfo":
+            first["_fields"] = _fields(block)
+    if headers.get("warc-type") in ("response", "revisit") and headers.get("warc-record-id"):
+        ids.append(headers["warc-record-id"])
+
+
+def _scan_stream(path: Path, framing: str, ids: list[str]) -> tuple[int, dict]:
     """Read every record; return (count, headers of the first record)."""
     n, first = 0, {}
     try:
         with _open_stream(path, framing) as f:
             for _, header, block in iter_raw_records(f):
-                if n == 0:
-                    first = _header_dict(header)
-                    if first.get("warc-type") == "warcinfo":
-                        first["_fields"] = _fields(block)
+                _note(n, _header_dict(header), block, first, ids)
                 n += 1
     except EOFError as exc:
         raise _bad(path, f"is cut short ({exc})",
@@ -155,29 +162,29 @@ def inspect_warc(path: str | os.PathLike) -> Inspected:
         raise _bad(path, f"cannot be read ({exc.strerror})", "check its permissions; nothing was imported")
     if not magic:
         raise _bad(path, "is empty", "pass a WARC file; nothing was imported")
+    ids: list[str] = []
     if magic.startswith(GZIP_MAGIC):
         framing = "members"
         try:
             n = 0
             first: dict = {}
             for m in iter_members(path):
-                if n == 0:
-                    headers, block = split_record(m.data)
-                    first = {k.lower(): v for k, v in reversed(headers)}
-                    if first.get("warc-type") == "warcinfo":
-                        first["_fields"] = _fields(block)
+                headers, block = split_record(m.data)
+                _note(n, {k.lower(): v for k, v in reversed(headers)}, block, first, ids)
                 n += 1
         except TruncatedWarc:
             framing = "gzip"  # one stream over many records, or cut: the stream scan tells
-            n, first = _scan_stream(path, framing)
+            ids.clear()
+            n, first = _scan_stream(path, framing, ids)
     elif magic.startswith(b"WARC/1."):
         framing = "plain"
-        n, first = _scan_stream(path, framing)
+        n, first = _scan_stream(path, framing, ids)
     else:
         raise _bad(path, f"is not a WARC file (it starts with {magic!r})",
                    "pass WARC files (.warc or .warc.gz); nothing was imported")
     return Inspected(path=path, size=path.stat().st_size, sha256=sha256_of(path), framing=framing,
-                     records=n, first_date=first.get("warc-date"), warcinfo=first.get("_fields", {}))
+                     records=n, first_date=first.get("warc-date"), warcinfo=first.get("_fields", {}),
+                     record_ids=ids)
 
 
 def stored_name(ins: Inspected) -> str:

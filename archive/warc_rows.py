@@ -75,28 +75,47 @@ class RowBuilder:
         counts = IndexCounts()
         methods: dict[str, str] = {}  # request record id / concurrent id → method
         last = None
-        try:
-            for rec, length in records_with_length(path):
-                last = rec.offset
-                counts.records += 1
-                date = rec.date
-                if date:
-                    counts.first_date = counts.first_date or second(date)
-                    counts.last_date = second(date)
-                if rec.rec_type == "request":
-                    self._note_method(rec, methods)
-                elif rec.rec_type in HTTP_RECORDS and rec.http_status is not None:
-                    self._capture(rec, path.name, length, crawl_id, counts, methods)
-        except ArchiveError as exc:
-            counts.problems.append(f"{path.name}: {exc}")
-        except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on a damaged file
-            counts.problems.append(
-                f"{path.name}: unreadable after record {counts.records} ({type(exc).__name__}: {exc})"
-                " — run `portal-archive verify` to find the damage")
-        else:
-            if last is not None:
-                self._check_tail(path, last, counts)
+        records = records_with_length(path)
+        while True:
+            try:
+                rec, length = next(records)
+            except StopIteration:
+                if last is not None:
+                    self._check_tail(path, last, counts)
+                break
+            except ArchiveError as exc:
+                counts.problems.append(f"{path.name}: {exc}")
+                break
+            except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on a damaged file
+                counts.problems.append(
+                    f"{path.name}: unreadable after record {counts.records} ({type(exc).__name__}: "
+                    f"{exc}) — run `portal-archive verify` to find the damage")
+                break
+            last = rec.offset
+            counts.records += 1
+            if rec.date:
+                counts.first_date = counts.first_date or second(rec.date)
+                counts.last_date = second(rec.date)
+            if rec.rec_type == "request":
+                self._note_method(rec, methods)
+            elif rec.rec_type in HTTP_RECORDS and rec.http_status is not None:
+                if self._known(rec, path.name, counts):
+                    continue
+                self._capture(rec, path.name, length, crawl_id, counts, methods)
         return counts
+
+    def _known(self, rec: StoredRecord, name: str, counts: IndexCounts) -> bool:
+        """A record id already captured (the same record in two files) is kept once."""
+        if not rec.record_id:
+            return False
+        row = self.conn.execute("SELECT id, warc_file, warc_offset FROM captures WHERE record_id=?",
+                                (rec.record_id,)).fetchone()
+        if row is None:
+            return False
+        counts.problems.append(
+            f"{name}@{rec.offset}: record {rec.record_id} is already archived in {row[1]}@{row[2]} "
+            "— this copy was left out; remove the duplicate file")
+        return True
 
     def _check_tail(self, path: Path, last: int, counts: IndexCounts) -> None:
         length, problem = last_member_check(path, last)

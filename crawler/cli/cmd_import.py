@@ -11,7 +11,7 @@ from .options import archive_option
 
 
 @click.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @archive_option
 def import_cmd(files: tuple[str, ...], archive_dir: str) -> None:
     """Import WARC files (wget, Heritrix, Browsertrix…; WARC/1.0 or 1.1, gzip or not).

@@ -1,0 +1,243 @@
+"""``portal-archive import``: WARC files of other tools taken into the archive.
+
+The foreign WARCs are made by GNU wget (``tests/wget.py``) mirroring the same
+replica our crawler crawls, so the imported articles must equal our crawl's,
+field by field (same host, so URLs are compared too).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from archive.errors import ArchiveError, ArchiveLocked
+from archive.importer import import_warcs
+from archive.layout import ArchiveLayout
+from archive.lock import CrawlLock
+from archive.reindex import reindex_archive
+from archive.verify import verify_archive
+from archive.warc import Exchange, WarcWriter, read_record
+from crawler.replica_process import ReplicaProcess
+from clirun import run_cli
+from reindex_compare import assert_same
+from wget import wget_mirror
+
+ARTICLE_FIELDS = ("url", "slug", "title", "lead", "body_text", "body_html", "published_at",
+                  "published_raw", "date_is_bulk_import", "event_date", "author", "source",
+                  "original_url", "content_digest", "extract_sources", "gone_at")
+STORED_NAME = re.compile(r"^import-\d{17}-[A-Za-z0-9._-]+-[0-9a-f]{12}\.warc\.gz$")
+
+
+def ro(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def articles(db: Path) -> dict[int, dict]:
+    """Every article by post id, with its terms, images (url, caption, captured?) and links."""
+    conn = ro(db)
+    out = {}
+    for a in conn.execute("SELECT * FROM articles"):
+        aid = a["id"]
+        row = {f: a[f] for f in ARTICLE_FIELDS}
+        row["categories"] = [tuple(r) for r in conn.execute(
+            "SELECT c.slug, c.name, c.url FROM article_categories j JOIN categories c ON c.id = j.category_id"
+            " WHERE j.article_id=? ORDER BY j.position", (aid,))]
+        row["tags"] = [tuple(r) for r in conn.execute(
+            "SELECT t.slug, t.name, t.url FROM article_tags j JOIN tags t ON t.id = j.tag_id"
+            " WHERE j.article_id=? ORDER BY j.position", (aid,))]
+        row["images"] = [tuple(r) for r in conn.execute(
+            "SELECT url, caption, capture_id IS NOT NULL FROM images WHERE article_id=? ORDER BY position",
+            (aid,))]
+        row["links"] = [tuple(r) for r in conn.execute(
+            "SELECT url, kind FROM links WHERE article_id=? ORDER BY position", (aid,))]
+        out[a["wp_post_id"]] = row
+    conn.close()
+    return out
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every file of an archive with its SHA-256 (to show nothing changed)."""
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and not p.name.endswith(("-shm", ".lock"))}
+
+
+def assert_captures_point_into_the_copies(root: Path) -> None:
+    conn = ro(root / "archive.sqlite")
+    rows = conn.execute("SELECT warc_file, warc_offset, record_id, url FROM captures").fetchall()
+    assert rows
+    for warc_file, offset, record_id, url in rows:
+        rec = read_record(root / "warc" / warc_file, offset)
+        assert rec.record_id == record_id and url in rec.target_uri
+
+
+# -- wget mirrors of a replica, and our own crawl of it -------------------------------
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory) -> SimpleNamespace:
+    work = tmp_path_factory.mktemp("import-sources")
+    with ReplicaProcess(posts=40, seed=1) as replica:
+        ours = work / "ours"
+        run_cli("crawl", "--archive", str(ours), "--start-url", replica.url, "-s", "DOWNLOAD_DELAY=0",
+                "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=True")
+        gz = wget_mirror(replica.url, work, "mirror")
+        plain = wget_mirror(replica.url, work, "plain", compress=False)
+    whole = work / "whole-file.warc.gz"  # one gzip stream over every record
+    whole.write_bytes(gzip.compress(plain.read_bytes()))
+    return SimpleNamespace(ours=ours, gz=gz, plain=plain, whole=whole, work=work)
+
+
+@pytest.mark.slow
+def test_imported_wget_warc_gives_the_articles_of_our_own_crawl(sources, tmp_path):
+    root = tmp_path / "archive"
+    proc = run_cli("import", str(sources.gz), "--archive", str(root))
+    assert "imported 1 WARC file(s)" in proc.stdout
+    (stored,) = (root / "warc").glob("*.warc.gz")
+    assert STORED_NAME.match(stored.name)
+    assert stored.read_bytes() == sources.gz.read_bytes()  # per-record gzip: a byte-for-byte copy
+    ours, theirs = articles(sources.ours / "archive.sqlite"), articles(root / "archive.sqlite")
+    assert len(ours) == 40 and sorted(theirs) == sorted(ours)
+    for post_id, row in ours.items():
+        assert theirs[post_id] == row, f"post {post_id} differs"
+    assert_captures_point_into_the_copies(root)
+    crawl = ro(root / "archive.sqlite").execute("SELECT * FROM crawls").fetchone()
+    assert crawl["status"] == "imported" and "Wget" in crawl["settings_json"]
+    report = verify_archive(ArchiveLayout(root))
+    assert report.sound, report.defects[:5]
+    # the database can be rebuilt from warc/ alone, import crawl row included
+    counts = assert_same(ro(root / "archive.sqlite"), ro(_reindexed(root, tmp_path)))
+    assert counts["articles"] == 40
+
+
+def _reindexed(root: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "reindexed.sqlite"
+    reindex_archive(root, out)
+    return out
+
+
+@pytest.mark.slow
+def test_uncompressed_and_whole_file_gzip_warcs_are_recompressed_per_record(sources, tmp_path):
+    root = tmp_path / "archive"
+    report = import_warcs(root, [sources.plain])
+    (done,) = report.files
+    assert done.recompressed and done.original_kept_as
+    kept = root / done.original_kept_as
+    assert kept.read_bytes() == sources.plain.read_bytes()
+    assert articles(root / "archive.sqlite") == articles(sources.ours / "archive.sqlite")
+    assert_captures_point_into_the_copies(root)
+    assert verify_archive(ArchiveLayout(root)).sound
+    # a whole-file gzip of the same records: another SHA-256, but the same records
+    before = tree(root)
+    with pytest.raises(ArchiveError, match="is a copy of an archived file"):
+        import_warcs(root, [sources.whole])
+    assert tree(root) == before
+    other = tmp_path / "other"
+    report = import_warcs(other, [sources.whole])
+    assert report.files[0].recompressed
+    assert articles(other / "archive.sqlite") == articles(sources.ours / "archive.sqlite")
+    assert_captures_point_into_the_copies(other)
+    assert verify_archive(ArchiveLayout(other)).sound
+
+
+@pytest.mark.slow
+def test_importing_the_same_file_twice_is_refused(sources, tmp_path):
+    root = tmp_path / "archive"
+    import_warcs(root, [sources.gz])
+    before = tree(root)
+    with pytest.raises(ArchiveError, match="already in the archive"):
+        import_warcs(root, [sources.gz])
+    renamed = tmp_path / "copy with another name.warc.gz"
+    shutil.copy(sources.gz, renamed)
+    proc = run_cli("import", str(renamed), "--archive", str(root), check=False)
+    assert proc.returncode == 1 and "already in the archive" in proc.stderr
+    assert tree(root) == before
+
+
+# -- bad input: nothing already archived changes -------------------------------------
+
+def small_warc(path: Path, n: int = 3) -> Path:
+    """A real WARC of ``n`` small HTML responses, written by our writer."""
+    with WarcWriter(path.parent, prefix="small", warcinfo={"software": "test"}) as w:
+        for i in range(n):
+            body = f"<html><body><p>Trang {i} của Hải Phòng</p></body></html>".encode()
+            w.write_exchange(Exchange(url=f"http://127.0.0.1:9/trang-{i}.html", status=200, body=body,
+                                      response_headers=[("Content-Type", "text/html; charset=UTF-8")]))
+    (made,) = path.parent.glob("small-*.warc.gz")
+    made.rename(path)
+    return path
+
+
+@pytest.fixture
+def archived(tmp_path) -> Path:
+    root = tmp_path / "archive"
+    src = tmp_path / "src"
+    src.mkdir()
+    import_warcs(root, [small_warc(src / "first.warc.gz")])
+    return root
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda d: d / "missing.warc.gz", "no such file"),
+    (lambda d: _write(d / "empty.warc.gz", b""), "is empty"),
+    (lambda d: _write(d / "notes.warc", b"hello, not a WARC\n"), "is not a WARC file"),
+    (lambda d: _write(d / "bad.warc.gz", gzip.compress(b"<html>no warc</html>")), "not a readable WARC"),
+    (lambda d: _cut(small_warc(d / "whole.warc.gz"), d / "cut.warc.gz", -30), "cut short"),
+    (lambda d: _cut(_plain(small_warc(d / "w2.warc.gz"), d / "p.warc"), d / "cut.warc", -100), "cut short"),
+    (lambda d: d, "is not a file"),
+])
+def test_bad_input_is_refused_and_nothing_changes(archived, tmp_path, make, message):
+    bad_dir = tmp_path / "bad"
+    bad_dir.mkdir()
+    good = small_warc(tmp_path / "good.warc.gz", n=2)
+    bad = make(bad_dir)
+    before = tree(archived)
+    with pytest.raises(ArchiveError) as info:
+        import_warcs(archived, [good, bad])  # the good file is not imported either
+    assert message in str(info.value) and str(bad) in str(info.value) and " — " in str(info.value)
+    assert tree(archived) == before
+    proc = run_cli("import", str(good), str(bad), "--archive", str(archived), check=False)
+    assert proc.returncode == 1 and proc.stderr.startswith("error: ") and message in proc.stderr
+    assert tree(archived) == before
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _cut(src: Path, dest: Path, by: int) -> Path:
+    dest.write_bytes(src.read_bytes()[:by])
+    return dest
+
+
+def _plain(src: Path, dest: Path) -> Path:
+    dest.write_bytes(gzip.decompress(src.read_bytes()))
+    return dest
+
+
+def test_stored_names_are_sanitised(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    weird = src / "..; rm -rf ~ $(x) ĐÀ NẴNG ..warc.gz"
+    small_warc(weird)
+    root = tmp_path / "archive"
+    report = import_warcs(root, [weird])
+    name = report.files[0].stored_as
+    assert STORED_NAME.match(name) and (root / "warc" / name).is_file()
+    assert [p.name for p in (root / "warc").iterdir() if p.is_file()] == [name]
+
+
+def test_import_waits_for_a_running_crawl(archived, tmp_path):
+    before = tree(archived)
+    with CrawlLock(ArchiveLayout(archived)):
+        with pytest.raises(ArchiveLocked):
+            import_warcs(archived, [small_warc(tmp_path / "later.warc.gz")])
+    assert tree(archived) == before
