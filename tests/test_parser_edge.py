@@ -179,3 +179,17 @@ def test_source_line(line, src):
                                   "Mã QR Code truy cập vào Fanpage Cổng tin tức Thành phố Hải Phòng"])
 def test_sidebar_lines_stop_the_body(line):
     assert is_stop(line)
+
+
+def test_relative_urls_without_a_fetched_url_use_the_canonical():
+    a = parse("portal_2021_goc_source.html", "")
+    assert a.url == PORTAL + "/hai-phong-hoan-thanh-ha-ngam-cap-vien-thong-tuyen-lach-tray.html"
+    assert a.links[0].url == PORTAL + "/ke-hoach-ha-ngam-2021.html"
+
+
+def test_text_only_listing_is_not_a_post():
+    item = ("<div class='item'><h3><a href='/a{n}.html'>Tin số {n}</a></h3><div class='date'>Thứ Hai, 0{n}/11/2021 "
+            "17:15</div><p>Tóm tắt tin số {n}: các sở, ngành triển khai nhiệm vụ trọng tâm của thành phố trong "
+            "tháng, bảo đảm tiến độ và chất lượng công việc.</p></div>")
+    html = "<html><body><h1>Tin tức</h1>" + "".join(item.format(n=n) for n in range(1, 6)) + "</body></html>"
+    assert parse_article(html.encode(), "https://haiphong.gov.vn/tin-tuc/") is None

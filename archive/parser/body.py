@@ -71,6 +71,18 @@ def header_date(idx, region, container) -> DateLine | None:
     return None
 
 
+def count_date_lines(idx, limit: int = 3) -> int:
+    """How many elements hold a whole date line (a listing shows one per item)."""
+    n = 0
+    for el in idx.slash:
+        t = text_of(el)
+        if len(t) <= 100 and date_line(t) is not None:
+            n += 1
+            if n >= limit:
+                break
+    return n
+
+
 def qr_title(idx) -> str | None:
     for el in idx.qr:
         t = text_of(el)

@@ -48,7 +48,9 @@ def _parse(root, text: str, url: str) -> Article | None:
     if core.not_single():
         return None
     meta = read_metadata(root)
-    base = absolute(url, core.base_href) or url
+    # relative URLs: against <base href>, else the fetched URL, else the canonical one
+    page_url = url if url.startswith(("http://", "https://")) else (core.canonical or url)
+    base = absolute(page_url, core.base_href) or page_url
     signals = core.single_post_signals()
     if meta.is_article():
         signals.append("metadata")
@@ -63,8 +65,9 @@ def _parse(root, text: str, url: str) -> Article | None:
     header_date = None if B.date_in_blocks(blocks[:4]) else B.header_date(idx, region, container)
     blocks, text_date = B.cut_head(blocks, container is None)
     dline = text_date or header_date
-    if not signals:
-        if dline is None or not any(b.kind == "p" and len(b.text) >= 80 for b in blocks):
+    if not signals:     # no WordPress / metadata signal: text patterns must show one post
+        if dline is None or not any(b.kind == "p" and len(b.text) >= 80 for b in blocks) \
+                or B.count_date_lines(idx) > 2:
             return None
     art = Article(url=url)
     src = art.sources

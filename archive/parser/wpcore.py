@@ -150,7 +150,8 @@ def _term_slug(url: str) -> str | None:
 def read_core(root, idx, url: str) -> Core:
     core = Core()
     _head(root, core, url)
-    base = absolute(url, core.base_href) or url
+    page_url = url if url.startswith(("http://", "https://")) else (core.canonical or url)
+    base = absolute(page_url, core.base_href) or page_url
     body = root.find("body")
     if body is not None:
         core.body_classes = classes(body)
