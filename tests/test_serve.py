@@ -197,3 +197,22 @@ def test_cli_serve_stops_datasette_on_sigterm(layout):
             break
     else:
         pytest.fail("Datasette still answers after serve was stopped")
+
+
+def test_live_archive_is_served_mutable_read_only(tmp_path):
+    """While a crawl holds un-checkpointed WAL content, immutable mode would miss it: serve
+    falls back to Datasette's ordinary read-only mode."""
+    from archive.datasette_serve import prepare
+    arch = build_archive(tmp_path / "live")
+    writer = open_db(arch.db)
+    reader = open_db(arch.db)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM articles").fetchone()  # pins the WAL
+    writer.execute("UPDATE crawls SET status = 'running' WHERE id = 1")
+    args, immutable = prepare(arch, tmp_path)
+    assert not immutable and "-i" not in args
+    reader.execute("COMMIT")
+    reader.close()
+    writer.close()
+    args, immutable = prepare(arch, tmp_path)
+    assert immutable and "-i" in args
