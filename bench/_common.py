@@ -58,6 +58,7 @@ class Run:
     maxrss_mb: float
     returncode: int
     rss_samples: list | None = None  # [(seconds since start, RSS MB)] when sampled
+    load_before: float | None = None  # 1-minute load average when it started (the machine is shared)
 
     @property
     def cpu_s(self) -> float:
@@ -93,6 +94,7 @@ def measured(cmd: list[str], *, log: Path | None = None, env: dict | None = None
     """
     out = open(log, "wb") if log else subprocess.DEVNULL
     samples: list | None = [] if rss_every > 0 else None
+    load = os.getloadavg()[0]
     try:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=cwd or ROOT,
@@ -109,7 +111,7 @@ def measured(cmd: list[str], *, log: Path | None = None, env: dict | None = None
         if log:
             out.close()
     run = Run(list(map(str, cmd)), wall, ru.ru_utime, ru.ru_stime, ru.ru_maxrss / 1024,
-              proc.returncode, samples)
+              proc.returncode, samples, load)
     if check and run.returncode not in (0, 3, 8):  # crawl: 3 = some fetches failed; wget: 8 = some 404
         tail = log.read_text(errors="replace")[-2000:] if log else ""
         raise SystemExit(f"benchmark command failed ({run.returncode}): {' '.join(run.cmd)}\n{tail}")
