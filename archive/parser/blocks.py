@@ -38,14 +38,14 @@ _SPACES = re.compile(r"\s+")
 _SIZED = re.compile(r"-\d+x\d+\.(?:jpe?g|png|gif|webp|avif)(?:[?#]|$)", re.IGNORECASE)
 
 
-@dataclass
+@dataclass(slots=True)
 class Img:
     url: str
     figure: object | None = None      # enclosing figure / .wp-caption element
     caption: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     kind: str                          # p | h | li | caption | pre
     tag: str                           # output tag for the clean HTML

@@ -14,14 +14,14 @@ from .blocks import extract_blocks
 from .clean import body_html
 from .dates import event_date, is_bulk_import, iso_local, parse_iso
 from .decode import decode_html
-from .dom import Index, absolute, build_tree, is_amp, is_feed, slug_of, text_of
+from .dom import Index, absolute, classes, build_tree, is_amp, is_feed, slug_of, text_of
 from .metadata import read_metadata
 from .model import Article, Link
 from .textpatterns import DateLine, date_line, place_date_line
 from .theme import (WANTED_CLASSES, WANTED_IDS, find_container, find_lead, find_original,
                     find_region, find_related, find_title, within)
 from .title import choose_title
-from .wpcore import read_core
+from .wpcore import NOT_SINGLE, read_core
 
 
 def parse_article(html: bytes, url: str, *, encoding: str | None = None) -> Article | None:
@@ -43,6 +43,11 @@ def parse_article(html: bytes, url: str, *, encoding: str | None = None) -> Arti
 
 
 def _parse(root, text: str, url: str) -> Article | None:
+    body = root.find("body")
+    if body is not None:        # listings, pages, 404: known before any real work
+        bc = classes(body)
+        if bc & NOT_SINGLE and "single-post" not in bc:
+            return None
     idx = Index(root, WANTED_CLASSES, WANTED_IDS)
     core = read_core(root, idx, url)
     if core.not_single():

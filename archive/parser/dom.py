@@ -18,10 +18,12 @@ _FEED = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:
                    re.IGNORECASE | re.DOTALL)
 
 
+_HTML_TAG = re.compile(r"<html\b", re.IGNORECASE)
+
+
 def is_amp(text: str) -> bool:
-    head = text[:20000]
-    i = head.lower().find("<html")
-    return i >= 0 and bool(_AMP.match(head, i))
+    m = _HTML_TAG.search(text, 0, 20000)
+    return m is not None and bool(_AMP.match(text, m.start()))
 
 
 def is_feed(text: str) -> bool:

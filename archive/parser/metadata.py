@@ -5,15 +5,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from lxml import etree
-
 from ..text import normalize
 
 ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle",
                  "analysisnewsarticle", "opinionnewsarticle", "backgroundnewsarticle",
                  "scholarlyarticle", "techarticle", "report"}
-_LDJSON = etree.XPath("//script[translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
-                      "'abcdefghijklmnopqrstuvwxyz')='application/ld+json']")
 
 
 @dataclass
@@ -84,7 +80,9 @@ def read_metadata(root) -> Meta:
             meta.site_names.append(normalize(content))
     if meta.og.get("og:site_name", "").strip():
         meta.site_names.insert(0, normalize(meta.og["og:site_name"]))
-    for script in _LDJSON(root):
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
         raw = (script.text or "").strip()
         if not raw:
             continue

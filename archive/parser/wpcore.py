@@ -111,7 +111,7 @@ def _head(root, core: Core, base: str) -> None:
 
 def _terms(idx, scope, base: str, core: Core) -> None:
     """Category and tag links, in page order, de-duplicated by slug."""
-    nodes = scope.iter("a") if scope is not None else idx.rel_links
+    nodes = idx.rel_links if scope is None else [a for a in idx.rel_links if _within(a, scope)]
     seen_c, seen_t = set(), set()
     for a in nodes:
         rels = rel_tokens(a)
