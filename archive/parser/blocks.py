@@ -130,7 +130,7 @@ class _Walker:
     def text(self, s: str | None) -> None:
         if s:
             self.raw.append(s)
-            self.html.append(_esc(s))
+            self.html.append(htmlmod.escape(s, False) if ("&" in s or "<" in s or ">" in s) else s)
 
     def walk(self, el) -> None:
         tag = el.tag

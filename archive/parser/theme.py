@@ -186,8 +186,11 @@ def caption_of_figure(fig) -> str | None:
 def is_figure(el) -> bool:
     if el.tag == "figure":
         return True
-    c = classes(el)
-    return "wp-caption" in c or "gallery-item" in c
+    c = el.get("class")
+    if not c or ("wp-caption" not in c and "gallery-item" not in c):
+        return False
+    toks = c.split()
+    return "wp-caption" in toks or "gallery-item" in toks
 
 
 def is_centered(el) -> bool:
