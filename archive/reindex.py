@@ -106,7 +106,8 @@ class CrawlRows:
                        status="imported", start_url=None, settings=settings,
                        tool_version=entry.get("tool_version"))
             want = entry.get("crawl_id")
-        elif software.startswith("portal-archive/") and fields.get("crawl-id", "").isdigit():
+        elif (software.startswith("portal-archive/") and fields.get("crawl-id", "").isdigit()
+              and not path.name.startswith("import-")):  # another archive's crawl ids are not ours
             key = ("crawl", fields["crawl-id"])
             row = dict(started_at=date, ended_at=None, status="reindexed",
                        start_url=fields.get("start-url") or None, settings=fields.get("settings"),

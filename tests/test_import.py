@@ -241,3 +241,39 @@ def test_import_waits_for_a_running_crawl(archived, tmp_path):
         with pytest.raises(ArchiveLocked):
             import_warcs(archived, [small_warc(tmp_path / "later.warc.gz")])
     assert tree(archived) == before
+
+
+@pytest.mark.slow
+def test_import_into_a_crawled_archive_then_reindex(sources, tmp_path):
+    """wget's captures are newer than our crawl's: same posts, so no new version;
+    and the mixed archive rebuilds to the same database."""
+    root = tmp_path / "archive"
+    shutil.copytree(sources.ours, root)
+    before = articles(root / "archive.sqlite")
+    import_warcs(root, [sources.gz])
+    assert articles(root / "archive.sqlite") == before
+    conn = ro(root / "archive.sqlite")
+    assert conn.execute("SELECT count(*) FROM article_versions").fetchone()[0] == 40
+    assert conn.execute("SELECT count(DISTINCT crawl_id) FROM captures").fetchone()[0] == 2
+    assert verify_archive(ArchiveLayout(root)).sound
+    assert_same(conn, ro(_reindexed(root, tmp_path)))
+
+
+def test_an_older_snapshot_does_not_overwrite_newer_articles(tmp_path):
+    from datetime import datetime, timezone
+    from test_reindex import BASE, T0, crawl, post_html
+
+    root = tmp_path / "archive"
+    crawl(root, [(1, 2)], T0)  # the archive saw version 2 on T0
+    old = tmp_path / "old"
+    with WarcWriter(old, prefix="old", warcinfo={"software": "other-tool/1"}) as w:
+        w.write_exchange(Exchange(url=f"{BASE}/bai-1.html", status=200, body=post_html(1, 1),
+                                  fetched_at=datetime(2025, 1, 1, tzinfo=timezone.utc),
+                                  response_headers=[("Content-Type", "text/html; charset=UTF-8")]))
+    (warc,) = old.glob("*.warc.gz")
+    report = import_warcs(root, [warc])
+    assert report.files[0].counts.captures == 1 and report.files[0].counts.articles == 0
+    conn = ro(root / "archive.sqlite")
+    assert [tuple(r) for r in conn.execute("SELECT title FROM articles")] == [("Bài 1 bản 2",)]
+    # a rebuild applies the same rule: the same rows
+    assert_same(conn, ro(_reindexed(root, tmp_path)))
