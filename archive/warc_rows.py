@@ -122,6 +122,9 @@ class RowBuilder:
         if problem is None:
             return
         if length is None:  # the last record itself is cut: leave its rows out
+            if self.conn.execute("SELECT 1 FROM captures WHERE warc_file=? AND warc_offset=?",
+                                 (path.name, last)).fetchone():
+                counts.captures -= 1
             self._forget_from(path.name, last)
             counts.records -= 1
         else:  # whole, but followed by a cut record warcio skipped

@@ -202,3 +202,19 @@ def test_reindex_skips_open_files_and_reports_damage(three_crawls, tmp_path):
     errors = ro(tmp_path / "r.sqlite").execute("SELECT kind, message FROM errors").fetchall()
     assert [e[0] for e in errors] == ["reindex"] and last.name in errors[0][1]
     os.remove(f"{last}.open")
+
+
+def test_a_record_cut_at_the_end_is_left_out(three_crawls, tmp_path):
+    layout = ArchiveLayout(three_crawls)
+    conn = ro(layout.db)
+    name, offset, length, url = conn.execute(
+        "SELECT warc_file, warc_offset, warc_length, url FROM captures ORDER BY id DESC LIMIT 1").fetchone()
+    total = conn.execute("SELECT count(*) FROM captures").fetchone()[0]
+    path = layout.warc_dir / name
+    path.write_bytes(path.read_bytes()[: offset + length // 2])  # cut inside the last response
+    report = reindex_archive(layout, tmp_path / "r.sqlite")
+    assert any(f"offset {offset}" in p for p in report.counts.problems)
+    new = ro(tmp_path / "r.sqlite")
+    assert new.execute("SELECT count(*) FROM captures").fetchone()[0] == total - 1 == report.counts.captures
+    assert new.execute("SELECT count(*) FROM captures WHERE url=? AND warc_offset=?",
+                       (url, offset)).fetchone()[0] == 0
