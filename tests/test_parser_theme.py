@@ -107,3 +107,30 @@ def test_og_site_name_suffix_removed():
     a = parse_article(html, "https://b.vn/?p=1")
     assert a.title == "Tin A" and a.sources["title"] == "metadata"
     assert a.wp_post_id is None
+
+
+def test_elementor_single_template():
+    html = """<html><head><meta charset="utf-8"><title>Lễ hội Hoa Phượng Đỏ 2023 – Du lịch Hải Phòng</title>
+    <link rel="canonical" href="https://dulich.example.vn/le-hoi-hoa-phuong-do-2023/"></head>
+    <body class="post-template-default single single-post postid-42 elementor-default elementor-template-full-width">
+    <div data-elementor-type="single-post" class="elementor elementor-9 elementor-location-single post-42 post type-post status-publish hentry category-su-kien">
+    <div class="elementor-widget elementor-widget-theme-post-title"><div class="elementor-widget-container">
+    <h1 class="elementor-heading-title elementor-size-default">Lễ hội Hoa Phượng Đỏ 2023</h1></div></div>
+    <div class="elementor-widget elementor-widget-post-info"><ul class="elementor-icon-list-items elementor-post-info">
+    <li><span class="elementor-post-info__item--type-date"><time>Thứ Sáu, 12/05/2023 20:00</time></span></li>
+    <li><a href="https://dulich.example.vn/category/su-kien/" rel="category tag">Sự kiện</a></li></ul></div>
+    <div class="elementor-widget elementor-widget-theme-post-content"><div class="elementor-widget-container">
+    <p>Tối 12/5, thành phố khai mạc Lễ hội Hoa Phượng Đỏ năm 2023 tại Quảng trường Nhà hát lớn.</p>
+    <p>Lễ hội kéo dài đến hết ngày 14/5 với nhiều hoạt động văn hóa, thể thao.</p>
+    <p style="text-align: right;"><strong>H.A.</strong></p>
+    </div></div>
+    <div class="elementor-widget elementor-widget-share-buttons"><a href="https://facebook.com/sharer">Chia sẻ Facebook</a></div>
+    </div></body></html>"""
+    a = parse_article(html.encode(), "https://dulich.example.vn/le-hoi-hoa-phuong-do-2023/")
+    assert a.wp_post_id == 42
+    assert a.title == "Lễ hội Hoa Phượng Đỏ 2023"
+    assert a.published_raw == "Thứ Sáu, 12/05/2023 20:00" and a.published_at == "2023-05-12T20:00:00+07:00"
+    assert a.lead == "Tối 12/5, thành phố khai mạc Lễ hội Hoa Phượng Đỏ năm 2023 tại Quảng trường Nhà hát lớn."
+    assert a.body_text == "Lễ hội kéo dài đến hết ngày 14/5 với nhiều hoạt động văn hóa, thể thao."
+    assert a.author == "H.A."
+    assert [(t.slug, t.name) for t in a.categories] == [("su-kien", "Sự kiện")]

@@ -52,7 +52,9 @@ def header_date(idx, region, container) -> DateLine | None:
         node, ok = el, True
         anc = el
         while anc is not None:
-            if anc.tag in ("a", "li") or is_layout_boilerplate(anc):
+            # not a linked item of a news list ("<li><a>title</a> (date)</li>"), no sidebar
+            if anc.tag == "a" or is_layout_boilerplate(anc) or (
+                    anc.tag == "li" and anc.find(".//a") is not None):
                 ok = False
                 break
             anc = anc.getparent()

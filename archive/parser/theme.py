@@ -17,7 +17,8 @@ _CONTAINER_CLASSES = (
     ("entry-content",), ("wp-block-post-content",),
     ("post-content", "single-content", "article-content", "td-post-content", "post-entry",
      "entry-body", "content-detail", "detail-content", "news-content", "post-body",
-     "article-body", "the-content", "noidung", "content-news"),
+     "article-body", "the-content", "noidung", "content-news", "content-inner",
+     "elementor-widget-theme-post-content", "jeg_post_content"),
 )
 _CONTAINER_IDS = ("content-detail", "article-body", "noidung")
 _REGION_IDS = ("main", "primary", "content")
@@ -48,18 +49,22 @@ _LAYOUT_BOILER = re.compile(
 _CAPTION_CLASS = re.compile(r"caption|chu-?thich|image-desc|photo-desc", re.IGNORECASE)
 
 
+def _attrs(el) -> str:
+    attrs = (el.get("class") or "") + " " + (el.get("id") or "")
+    # page builders call every block a widget: "elementor-widget-…" is no sidebar
+    return attrs.replace("elementor-widget", "elementor-w") if "elementor-widget" in attrs else attrs
+
+
 def is_boilerplate(el) -> bool:
     """True for share/QR/sidebar/comment/navigation/meta containers (by class or id)."""
-    attrs = (el.get("class") or "") + " " + (el.get("id") or "")
-    if not attrs.strip():
-        return False
-    if "caption" in attrs:
+    attrs = _attrs(el)
+    if not attrs.strip() or "caption" in attrs:
         return False
     return bool(_BOILER.search(attrs))
 
 
 def is_layout_boilerplate(el) -> bool:
-    attrs = (el.get("class") or "") + " " + (el.get("id") or "")
+    attrs = _attrs(el)
     return bool(attrs.strip()) and bool(_LAYOUT_BOILER.search(attrs))
 
 
