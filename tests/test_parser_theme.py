@@ -134,3 +134,14 @@ def test_elementor_single_template():
     assert a.body_text == "Lễ hội kéo dài đến hết ngày 14/5 với nhiều hoạt động văn hóa, thể thao."
     assert a.author == "H.A."
     assert [(t.slug, t.name) for t in a.categories] == [("su-kien", "Sự kiện")]
+
+
+def test_title_heading_of_the_post_not_of_a_sidebar_list():
+    html = """<html><head><title>Bài chính – Site</title></head>
+    <body class="single single-post postid-7">
+    <aside class="widget-area"><article class="post-1"><h2 class="entry-title"><a href="/khac.html">Bài khác</a></h2></article></aside>
+    <main><article id="post-7" class="post-7 post type-post"><header><h1 class="entry-title">Bài chính</h1></header>
+    <div class="entry-content"><p>Nội dung của bài chính, đủ dài để làm đoạn dẫn của bài viết.</p></div></article></main>
+    </body></html>"""
+    a = parse_article(html.encode(), "https://x.vn/?p=7")
+    assert a.title == "Bài chính" and a.sources["title"] == "theme"

@@ -90,7 +90,7 @@ def _parse(root, text: str, url: str) -> Article | None:
     # title
     qr = B.qr_title(idx)
     art.title, layer = choose_title([
-        (find_title(root, idx), "theme", False),
+        (find_title(idx, region), "theme", False),
         (meta.headline, "metadata", False),
         (meta.og.get("og:title"), "metadata", True),
         (core.title_tag, "wp-core", True),

@@ -111,13 +111,24 @@ def find_container(idx, region):
     return None
 
 
-def find_title(root, idx):
-    for el in idx.cls(*_TITLE_CLASSES):
-        if el.tag in ("h1", "h2", "div", "span"):
-            t = text_of(el)
-            if t:
-                return t
+def find_title(idx, region):
+    """The theme's title heading: an h1 in the post region first, never one in a sidebar."""
+    cands = [el for el in idx.cls(*_TITLE_CLASSES)
+             if el.tag in ("h1", "h2", "div", "span") and not _in_layout_boilerplate(el)]
+    cands.sort(key=lambda el: (el.tag != "h1", not within(el, region)))   # stable: page order
+    for el in cands:
+        t = text_of(el)
+        if t:
+            return t
     return None
+
+
+def _in_layout_boilerplate(el) -> bool:
+    while el is not None:
+        if is_layout_boilerplate(el):
+            return True
+        el = el.getparent()
+    return False
 
 
 def find_lead(idx, region, container):
