@@ -2,19 +2,18 @@
 
 Payloads as a browser saw them (chunked framing and Content-Encoding undone),
 WARC/1.0 quirks (``<…>`` around target URIs), WARC-Date to the second, the
-fields of a warcinfo record, each record with its gzip member length, and a
-check of a file's tail that warcio does not make.
+fields of a warcinfo record, and the gzip member spans of a file (which also
+find a cut that warcio reads past without a word).
 """
 
 from __future__ import annotations
 
 import os
 import re
-import zlib
-from typing import Iterator
 
-from .warc.members import split_record
-from .warc.read import StoredRecord, decode_content, iter_records
+from .errors import TruncatedWarc
+from .warc.members import walk_members
+from .warc.read import StoredRecord, decode_content
 
 
 def clean_uri(uri: str | None) -> str | None:
@@ -98,44 +97,13 @@ def warcinfo_fields(rec: StoredRecord) -> dict[str, str]:
     return fields
 
 
-def records_with_length(path: str | os.PathLike) -> Iterator[tuple[StoredRecord, int]]:
-    """Every record with the length of its gzip member (next offset − offset)."""
-    size = os.path.getsize(path)
-    prev: StoredRecord | None = None
-    for rec in iter_records(path):
-        if prev is not None:
-            yield prev, rec.offset - prev.offset
-        prev = rec
-    if prev is not None:
-        yield prev, size - prev.offset
-
-
-def last_member_check(path: str | os.PathLike, offset: int) -> tuple[int | None, str | None]:
-    """``(length, problem)`` of the gzip member at ``offset``, the last one warcio read.
-
-    warcio reads a member cut by a crash as a short record, or skips a cut
-    member after the last whole one, without a word (shared/WARC.md); so the
-    tail is checked here. ``problem`` is None when the member holds one whole
-    record and nothing follows it."""
-    with open(path, "rb") as f:
-        f.seek(offset)
-        data = f.read()
-    d = zlib.decompressobj(zlib.MAX_WBITS + 16)
+def member_spans(path: str | os.PathLike) -> tuple[dict[int, int], str | None]:
+    """``({offset: length} of each whole gzip member, damage or None)``: the walk
+    stops at the first member that is cut or holds no single whole record."""
+    spans: dict[int, int] = {}
     try:
-        out = d.decompress(data)
-    except zlib.error as exc:
-        return None, f"the record at offset {offset} is not valid gzip ({exc})"
-    if not d.eof:
-        return None, f"the record at offset {offset} ends before its gzip stream does"
-    try:
-        headers, block = split_record(out)
-        want = int(next((v for k, v in headers if k.lower() == "content-length"), "x"))
-    except ValueError:
-        return None, f"the record at offset {offset} holds no whole WARC header"
-    if len(block) < want:
-        return None, f"the record at offset {offset} holds {len(block)} of {want} block bytes"
-    length = len(data) - len(d.unused_data)
-    if d.unused_data:
-        return length, (f"{len(d.unused_data)} bytes after the last whole record (offset {offset}) "
-                        "hold no whole record")
-    return length, None
+        for offset, length in walk_members(path):
+            spans[offset] = length
+    except TruncatedWarc as exc:
+        return spans, str(exc)
+    return spans, None

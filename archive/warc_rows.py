@@ -33,9 +33,9 @@ from .dedup import DigestIndex
 from .errors import ArchiveError
 from .parser import parse_article
 from .store import Store
-from .record_io import (charset, clean_uri, http_payload, is_html, last_member_check,
-                        records_with_length, second, transfer_payload)
-from .warc.read import StoredRecord, read_record
+from .record_io import (charset, clean_uri, http_payload, is_html, member_spans, second,
+                        transfer_payload)
+from .warc.read import StoredRecord, iter_records, read_record
 
 log = logging.getLogger(__name__)
 
@@ -69,29 +69,30 @@ class RowBuilder:
 
     # -- one file -------------------------------------------------------------
     def index_file(self, path: str | os.PathLike, crawl_id: int | None) -> IndexCounts:
-        """Rows for every record of ``path``. A file that cannot be read to its end
-        keeps the rows of the records before the problem, which is reported."""
+        """Rows for every whole record of ``path``. The gzip members are walked
+        first (warcio reads a member cut by a crash as a short record without a
+        word, shared/WARC.md): records past the first bad member are left out and
+        the damage is reported in ``counts.problems``."""
         path = Path(path)
         counts = IndexCounts()
-        methods: dict[str, str] = {}  # request record id / concurrent id → method
-        last = None
-        records = records_with_length(path)
-        while True:
+        spans, damage = member_spans(path)
+        if damage is not None:
+            counts.problems.append(damage)
+        methods: dict[str, str] = {}  # request record id → method (wget writes the request first)
+        records = iter_records(path)
+        while len(spans) > counts.records:
             try:
-                rec, length = next(records)
+                rec = next(records)
             except StopIteration:
-                if last is not None:
-                    self._check_tail(path, last, counts)
-                break
-            except ArchiveError as exc:
-                counts.problems.append(f"{path.name}: {exc}")
                 break
             except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on a damaged file
                 counts.problems.append(
                     f"{path.name}: unreadable after record {counts.records} ({type(exc).__name__}: "
                     f"{exc}) — run `portal-archive verify` to find the damage")
                 break
-            last = rec.offset
+            length = spans.get(rec.offset)
+            if length is None:
+                break
             counts.records += 1
             if rec.date:
                 counts.first_date = counts.first_date or second(rec.date)
@@ -99,9 +100,8 @@ class RowBuilder:
             if rec.rec_type == "request":
                 self._note_method(rec, methods)
             elif rec.rec_type in HTTP_RECORDS and rec.http_status is not None:
-                if self._known(rec, path.name, counts):
-                    continue
-                self._capture(rec, path.name, length, crawl_id, counts, methods)
+                if not self._known(rec, path.name, counts):
+                    self._capture(rec, path.name, length, crawl_id, counts, methods)
         return counts
 
     def _known(self, rec: StoredRecord, name: str, counts: IndexCounts) -> bool:
@@ -116,29 +116,6 @@ class RowBuilder:
             f"{name}@{rec.offset}: record {rec.record_id} is already archived in {row[1]}@{row[2]} "
             "— this copy was left out; remove the duplicate file")
         return True
-
-    def _check_tail(self, path: Path, last: int, counts: IndexCounts) -> None:
-        length, problem = last_member_check(path, last)
-        if problem is None:
-            return
-        if length is None:  # the last record itself is cut: leave its rows out
-            if self.conn.execute("SELECT 1 FROM captures WHERE warc_file=? AND warc_offset=?",
-                                 (path.name, last)).fetchone():
-                counts.captures -= 1
-            self._forget_from(path.name, last)
-            counts.records -= 1
-        else:  # whole, but followed by a cut record warcio skipped
-            self.conn.execute("UPDATE captures SET warc_length=? WHERE warc_file=? AND warc_offset=?",
-                              (length, path.name, last))
-        counts.problems.append(f"{path.name}: {problem} (the file was cut while written) — "
-                               "run `portal-archive verify`")
-
-    def _forget_from(self, name: str, offset: int) -> None:
-        from .recover import RecoveryReport, forget_past
-
-        forget_past(self.conn, name, offset, RecoveryReport())
-        self._captures = {k: v for k, v in self._captures.items()
-                          if not (v[1] == name and v[2] >= offset)}
 
     def _note_method(self, rec: StoredRecord, methods: dict[str, str]) -> None:
         method = (rec.http_protocol or "GET").upper()
