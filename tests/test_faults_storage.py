@@ -1,0 +1,81 @@
+"""Storage faults: a disk filling up mid-crawl, a read-only archive directory.
+
+Real file systems: a small tmpfs for the full disk, a read-only bind mount for
+the read-only archive (both need root; skipped otherwise).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from clirun import run_cli
+from faultnet import crawl, crawl_log, open_db, replica
+
+pytestmark = pytest.mark.slow
+
+
+def _run(*cmd: str) -> bool:
+    return subprocess.run(cmd, capture_output=True).returncode == 0
+
+
+@contextmanager
+def tmpfs(path: Path, size: str):
+    path.mkdir(parents=True, exist_ok=True)
+    if not _run("mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)):
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        yield path
+    finally:
+        _run("umount", "-l", str(path))
+
+
+@contextmanager
+def read_only(path: Path):
+    if not (_run("mount", "--bind", str(path), str(path))
+            and _run("mount", "-o", "remount,ro,bind", str(path))):
+        _run("umount", str(path))
+        pytest.skip("cannot make a read-only bind mount here (needs root)")
+    try:
+        yield path
+    finally:
+        _run("umount", "-l", str(path))
+
+
+def test_disk_full_ends_the_crawl_cleanly_and_the_archive_verifies(tmp_path):
+    with tmpfs(tmp_path / "small", "12m") as fs:
+        archive = fs / "archive"
+        with replica(600, "") as site:
+            proc = crawl(archive, site.url, "PORTAL_MIN_FREE_SPACE=9000000")
+        log = crawl_log(archive)
+        assert proc.returncode == 1, proc.stdout + proc.stderr[-2000:]
+        assert "disk-full" in proc.stdout + proc.stderr
+        assert "Traceback" not in proc.stderr and "Traceback" not in log
+        with open_db(archive) as db:
+            status = db.execute("SELECT status FROM crawls").fetchone()[0]
+            error = db.execute("SELECT kind, message FROM errors").fetchone()
+            articles = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        assert status == "disk-full"
+        assert error["kind"] == "disk-full" and "PORTAL_MIN_FREE_SPACE" in error["message"]
+        assert 0 < articles < 600
+        assert not list((archive / "warc").glob("*.open"))  # every WARC closed
+        if run_cli("verify", "--help", check=False).returncode == 0:
+            check = run_cli("verify", "--archive", str(archive), check=False)
+            assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_read_only_archive_gives_one_clear_line(tmp_path):
+    root = tmp_path / "ro"
+    (root / "existing").mkdir(parents=True)
+    with read_only(root):
+        for target in (root / "existing", root / "new"):
+            proc = run_cli("crawl", "--archive", str(target), "--start-url", "http://127.0.0.1:9/",
+                           check=False)
+            assert proc.returncode == 1, proc.stdout + proc.stderr
+            lines = [x for x in proc.stderr.splitlines() if x.strip()]
+            assert len(lines) == 1 and lines[0].startswith("error:"), proc.stderr
+            assert "Read-only" in lines[0] or "read-only" in lines[0]
+            assert "Traceback" not in proc.stderr
