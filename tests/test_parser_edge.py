@@ -193,3 +193,17 @@ def test_text_only_listing_is_not_a_post():
             "tháng, bảo đảm tiến độ và chất lượng công việc.</p></div>")
     html = "<html><body><h1>Tin tức</h1>" + "".join(item.format(n=n) for n in range(1, 6)) + "</body></html>"
     assert parse_article(html.encode(), "https://haiphong.gov.vn/tin-tuc/") is None
+
+
+def test_icon_before_goc_and_tin_khac_labels():
+    html = """<html><body class="single single-post postid-5"><article id="post-5" class="post-5 post type-post">
+    <div class="meta"><a href="#" class="print"><i class="fa fa-print"></i> Print</a> Thứ Hai, 01/11/2021 17:15
+    <a class="goc" href="https://baohaiphong.vn/x.html"><i class="fa fa-link"></i> Gốc</a></div>
+    <div class="entry-content"><p>Nội dung đủ dài của bài viết về hoạt động của thành phố trong tuần qua.</p></div>
+    </article><div class="box"><h3><i class="fa fa-list"></i> Tin khác</h3><ul><li><a href="/y.html">Y</a></li></ul></div>
+    </body></html>"""
+    a = parse_article(html.encode(), PORTAL + "/x.html")
+    assert a.original_url == "https://baohaiphong.vn/x.html"
+    assert a.published_raw == "Thứ Hai, 01/11/2021 17:15"
+    assert [(l.url, l.kind) for l in a.links] == [(PORTAL + "/y.html", "related"),
+                                                  ("https://baohaiphong.vn/x.html", "original")]

@@ -88,10 +88,20 @@ class Index:
                 if "QR" in t:
                     qr.append(el)
             tail = el.tail
-            if tail and "/" in tail:
-                parent = el.getparent()
-                if parent is not None and parent not in slash[-3:]:
-                    slash.append(parent)
+            if tail:
+                if "/" in tail:
+                    parent = el.getparent()
+                    if parent is not None and parent not in slash[-3:]:
+                        slash.append(parent)
+                if len(tail) < 40:     # "<a><i class=icon></i> Gốc</a>", "<h3><i></i> Tin khác</h3>"
+                    low = tail.strip().lower()
+                    if low in _TEXT_KEYS:
+                        parent = el.getparent()
+                        if parent is not None and not (parent.text or "").strip():
+                            if low != "gốc":
+                                heads.append(parent)
+                            elif parent.tag == "a":
+                                goc.append(parent)
             tag = el.tag
             if tag == "a":
                 if el.get("rel"):
@@ -121,19 +131,40 @@ def rel_tokens(el) -> set[str]:
     return set(r.lower().split()) if r else set()
 
 
+_NO_TEXT = frozenset(("script", "style", "noscript", "template"))
+# elements whose content is not run together with its neighbours' text
+_SEPARATE = frozenset(("br", "p", "div", "li", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+                       "ul", "ol", "section", "article", "header", "footer", "figure", "figcaption",
+                       "blockquote", "dt", "dd", "table"))
+
+
 def text_of(el) -> str:
-    """Normalised text content of an element (scripts and styles excluded)."""
-    parts = []
-    for node in el.iter():
-        if not isinstance(node.tag, str) or node.tag in ("script", "style", "noscript", "template"):
-            if node is not el and node.tail:
-                parts.append(node.tail)
-            continue
-        if node.text:
-            parts.append(node.text)
-        if node is not el and node.tail:
-            parts.append(node.tail)
-    return normalize(" ".join(parts))
+    """Normalised text content of an element in document order (no script/style text).
+
+    Inline pieces run together (``Hả<b>i</b>`` → ``Hải``); block elements and ``<br>``
+    are separated by a space.
+    """
+    if len(el) == 0:
+        return normalize(el.text)
+    parts: list[str] = []
+    _collect(el, parts)
+    return normalize("".join(parts))
+
+
+def _collect(el, parts: list[str]) -> None:
+    if el.text:
+        parts.append(el.text)
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in _NO_TEXT:
+            if tag in _SEPARATE:
+                parts.append(" ")
+                _collect(child, parts)
+                parts.append(" ")
+            else:
+                _collect(child, parts)
+        if child.tail:
+            parts.append(child.tail)
 
 
 def absolute(base: str, href: str | None) -> str | None:

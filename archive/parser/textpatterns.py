@@ -15,14 +15,14 @@ _LO = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềế�
 _WEEKDAY = r"(?:Thứ\s+(?:Hai|Ba|Tư|Năm|Sáu|Bảy|[2-7])|Chủ\s+Nhật|CN)"
 _TIME = r"(?P<H>\d{1,2})\s*[:hg]\s*(?P<M>\d{2})(?:\s*(?P<ampm>AM|PM|SA|CH))?"
 _DMY = r"(?P<d>\d{1,2})\s*[/\-.]\s*(?P<m>\d{1,2})\s*[/\-.]\s*(?P<y>\d{4})"
-_LABEL = r"(?:(?:Print|In|In bài|Thời gian|Ngày đăng|Đăng ngày|Ngày|Cập nhật|Posted on|Đăng lúc)\s*:?\s+)?"
+_LABEL = r"(?:(?:Print|In bài|In|Thời gian|Ngày đăng|Đăng ngày|Ngày|Cập nhật|Posted on|Đăng lúc)\s*:?\s*)?"
 _SEP = r"\s*(?:[,|\-–]\s*)?(?:lúc\s+)?"
 
 _DATE_LINE = re.compile(
     rf"^{_LABEL}(?P<raw>(?:{_WEEKDAY}\s*,?\s*)?(?:ngày\s+)?{_DMY}(?:{_SEP}{_TIME})?)"
-    r"(?:\s*\(?GMT\s*\+\s*7\)?)?(?:\s+Gốc)?\s*$", re.IGNORECASE)
+    r"(?:\s*\(?GMT\s*\+\s*7\)?)?(?:\s*Gốc)?\s*$", re.IGNORECASE)
 _DATE_LINE_TIME_FIRST = re.compile(
-    rf"^{_LABEL}(?P<raw>{_TIME}{_SEP}(?:{_WEEKDAY}\s*,?\s*)?(?:ngày\s+)?{_DMY})(?:\s+Gốc)?\s*$",
+    rf"^{_LABEL}(?P<raw>{_TIME}{_SEP}(?:{_WEEKDAY}\s*,?\s*)?(?:ngày\s+)?{_DMY})(?:\s*Gốc)?\s*$",
     re.IGNORECASE)
 _DATELINE_PLACE = re.compile(
     rf"^(?P<raw>(?:[{_UP}][\w ]{{1,30}},\s*)?ngày\s+(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})"
