@@ -169,4 +169,5 @@ def _dates(art: Article, core, meta, dline: DateLine | None) -> None:
         art.published_raw, src["published_raw"] = dline.raw, "text"
         if art.published_at is None:
             art.published_at, src["published_at"] = iso_local(dline.when), "text"
-    art.date_is_bulk_import = is_bulk_import(parse_iso(art.published_at))
+    # the rule is about the date the page *displays*; machine dates only without one
+    art.date_is_bulk_import = is_bulk_import(dline.when if dline is not None else parse_iso(art.published_at))
