@@ -56,7 +56,7 @@ class Index:
 
     __slots__ = ("by_class", "by_id", "heads", "goc", "qr", "slash", "times", "rel_links")
 
-    def __init__(self, root, classes_wanted: frozenset, ids_wanted: frozenset):
+    def __init__(self, root, classes_wanted: frozenset, ids_xpath=None):
         by_class: dict[str, list] = {}
         by_id: dict[str, object] = {}
         heads, goc, qr, slash, times, rel_links = [], [], [], [], [], []
@@ -70,9 +70,6 @@ class Index:
                             by_class[tok] = [el]
                         elif lst[-1] is not el:
                             lst.append(el)
-            i = el.get("id")
-            if i and i in ids_wanted and i not in by_id:
-                by_id[i] = el
             t = el.text
             if t:
                 if "/" in t:
@@ -109,6 +106,9 @@ class Index:
             elif tag == "time":
                 if el.get("datetime"):
                     times.append(el)
+        if ids_xpath is not None:   # XPath id(): libxml2's id table, no per-element work
+            for el in ids_xpath(root):
+                by_id.setdefault(el.get("id"), el)
         self.by_class, self.by_id = by_class, by_id
         self.heads, self.goc, self.qr, self.slash = heads, goc, qr, slash
         self.times, self.rel_links = times, rel_links

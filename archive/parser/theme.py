@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from ..text import normalize
 from .dom import absolute, classes, text_of
 
@@ -32,7 +34,7 @@ _RELATED_BOX_IDS = ("related-posts", "jp-relatedposts")
 WANTED_CLASSES = frozenset(
     [c for group in _CONTAINER_CLASSES for c in group] + list(_TITLE_CLASSES) + list(_LEAD_CLASSES)
     + list(_RELATED_BOX_CLASSES) + ["type-post", "site-title", "site-main", "articleBody"])
-WANTED_IDS = frozenset(_CONTAINER_IDS + _REGION_IDS + _RELATED_BOX_IDS)
+WANTED_IDS = etree.XPath("id('%s')" % " ".join(_CONTAINER_IDS + _REGION_IDS + _RELATED_BOX_IDS))
 
 
 # class / id words of containers that never hold article text
