@@ -12,6 +12,8 @@ class NotAnArchive(ArchiveError):
 class ArchiveLocked(ArchiveError):
     """Another process holds the archive's crawl lock."""
 
+    exit_code = 75  # EX_TEMPFAIL: cron may simply try again later
+
     def __init__(self, message: str, pid: int | None = None):
         super().__init__(message)
         self.pid = pid

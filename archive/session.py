@@ -13,13 +13,17 @@ import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+from . import __version__, cdxj, fixity
 from .db import open_db, utcnow
+from .dedup import DigestIndex
 from .errors import ArchiveError
+from .frontier import Frontier
 from .layout import ArchiveLayout
 from .parser.model import Article
+from .recover import recover_archive
 from .store import Store
 from .warc.exchange import Exchange, RecordRef
+from .warc.records import payload_digest
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +44,7 @@ class ArchiveSession:
         self.conn = None
         self.store: Store | None = None
         self.writer = None
+        self.frontier: Frontier | None = None
         self.crawl_id: int | None = None
         self.counts = {"captures": 0, "articles": 0, "errors": 0, "revisits": 0}
 
@@ -50,7 +55,11 @@ class ArchiveSession:
         self.layout.create()
         self.conn = open_db(self.layout.db)
         self.store = Store(self.conn)
+        self.digests = DigestIndex(self.conn)
         self._recover()
+        self.frontier = Frontier(self.layout)
+        # we hold the crawl lock: a crawl still marked running was killed
+        self.conn.execute("UPDATE crawls SET status='killed' WHERE status='running'")
         self.crawl_id = self.store.start_crawl(self.options.start_url, self.options.settings)
         warcinfo = {
             "software": f"portal-archive/{__version__}",
@@ -72,56 +81,78 @@ class ArchiveSession:
 
     def _recover(self) -> None:
         """Cut back WARCs a killed crawl left open, and forget rows past the cut."""
-        try:
-            from .recover import recover_archive
-        except ImportError:  # pragma: no cover - bootstrap
-            return
         report = recover_archive(self.layout, self.conn)
         if report:
             log.warning("recovered an interrupted crawl: %s", report)
 
     def _on_warc_closed(self, path: Path) -> None:
-        for hook in ("fixity", "cdxj"):
+        """A WARC file closed: add it to the fixity manifest and index it (CDXJ)."""
+        for hook in (fixity.on_warc_closed, cdxj.on_warc_closed):
             try:
-                mod = __import__(f"archive.{hook}", fromlist=["on_warc_closed"])
-            except ImportError:
-                continue
-            fn = getattr(mod, "on_warc_closed", None)
-            if fn is not None:
-                try:
-                    fn(self.layout, Path(path))
-                except Exception as exc:  # noqa: BLE001 - never lose a crawl over an index
-                    log.error("%s hook failed for %s: %s", hook, path, exc)
+                hook(self.layout, Path(path))
+            except Exception as exc:  # noqa: BLE001 - `verify`/`reindex` can redo both later
+                log.error("after closing %s: %s failed: %s", path, hook.__module__, exc)
 
     def close(self, status: str, stats: dict | None = None, exit_code: int | None = None) -> None:
         if self.writer is not None:
             self.writer.close()
             self.writer = None
+        if self.frontier is not None:
+            if status == "finished":
+                self.frontier.clear()  # nothing to resume
+            self.frontier.close()
+            self.frontier = None
         if self.store is not None and self.crawl_id is not None:
             merged = dict(stats or {})
             merged.update({f"archive/{k}": v for k, v in self.counts.items()})
             self.store.finish_crawl(self.crawl_id, status, merged, exit_code)
+            self._write_stats_file(status, merged)
         if self.conn is not None:
             self.conn.close()
             self.conn = None
 
+    def _write_stats_file(self, status: str, stats: dict) -> None:
+        path = self.layout.logs_dir / f"crawl-{self.crawl_id:05d}.json"
+        try:
+            path.write_text(json.dumps({"crawl_id": self.crawl_id, "status": status,
+                                        "stats": stats}, indent=1, sort_keys=True, default=str,
+                                       ensure_ascii=False))
+        except OSError as exc:  # the crawls row holds the same numbers
+            log.error("cannot write %s: %s", path, exc)
+
     # -- recording ------------------------------------------------------------
     def record(self, exchange: Exchange) -> int:
-        """Write the exchange to WARC, then its captures row; return the row id."""
+        """Write the exchange to WARC, then its captures row; return the row id.
+
+        A 200 response whose payload is already archived becomes a ``revisit``
+        record. The digest row is added only after the record is written, so a
+        crash can at worst duplicate a payload, never point at a missing one.
+        """
         if self.writer is None or self.store is None:
             raise ArchiveError("archive session is not open — call open() first")
-        ref: RecordRef = self.writer.write_exchange(exchange)
-        ctype = None
-        for name, value in exchange.response_headers:
-            if name.lower() == "content-type":
-                ctype = value.decode("latin-1") if isinstance(value, bytes) else value
-                break
+        headers = {name.lower(): (value.decode("latin-1") if isinstance(value, bytes) else value)
+                   for name, value in exchange.response_headers}
+        digest = payload_digest(exchange.body)
+        hit = None
+        if exchange.status == 200 and not exchange.truncated and exchange.body:
+            hit = self.digests.lookup(digest)
+        if hit is not None:
+            ref: RecordRef = self.writer.write_revisit(exchange, hit)
+            self.counts["revisits"] += 1
+        else:
+            ref = self.writer.write_exchange(exchange)
         capture_id = self.store.add_capture(
-            self.crawl_id, url=exchange.url, status=exchange.status, content_type=ctype,
+            self.crawl_id, url=exchange.url, status=exchange.status,
+            content_type=headers.get("content-type"),
             fetched_at=exchange.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ"), ref=ref,
             method=exchange.method, payload_length=len(exchange.body),
-            truncated=exchange.truncated,
+            record_type="revisit" if hit is not None else "response",
+            refers_to_capture_id=hit.capture_id if hit is not None else None,
+            truncated=exchange.truncated, etag=headers.get("etag"),
+            last_modified=headers.get("last-modified"),
         )
+        if hit is None and exchange.status == 200 and not exchange.truncated and exchange.body:
+            self.digests.remember(digest, ref, capture_id)
         self.counts["captures"] += 1
         return capture_id
 
@@ -129,6 +160,14 @@ class ArchiveSession:
         article_id = self.store.save_article(article, capture_id, utcnow())
         self.counts["articles"] += 1
         return article_id
+
+    def touch(self, url: str) -> None:
+        """``url`` answered 304 Not Modified: the post is still there, unchanged."""
+        self.store.touch_article(url, utcnow())
+
+    def mark_gone(self, url: str) -> None:
+        self.store.mark_gone(url, utcnow())
+        self.counts["gone"] = self.counts.get("gone", 0) + 1
 
     def error(self, url: str | None, kind: str, message: str) -> None:
         self.store.add_error(self.crawl_id, url, kind, message)

@@ -19,8 +19,13 @@ from .parser.model import Article, Term
 
 
 def content_digest(article: Article) -> str:
+    """Digest of what an edit can change: title, lead, body, date, people, terms."""
     h = hashlib.sha1()
-    for part in (article.title, article.lead, article.body_text):
+    parts = (article.title, article.lead, article.body_text, article.published_at,
+             article.author, article.source, article.original_url,
+             ",".join(t.slug for t in article.categories), ",".join(t.slug for t in article.tags),
+             ",".join(i.url for i in article.images))
+    for part in parts:
         h.update((part or "").encode("utf-8"))
         h.update(b"\x00")
     return "sha1:" + h.hexdigest()
@@ -71,19 +76,20 @@ class Store:
     def add_capture(self, crawl_id: int | None, *, url: str, status: int | None,
                     content_type: str | None, fetched_at: str, ref=None, method: str = "GET",
                     payload_length: int | None = None, record_type: str = "response",
-                    refers_to_capture_id: int | None = None, truncated: str | None = None) -> int:
+                    refers_to_capture_id: int | None = None, truncated: str | None = None,
+                    etag: str | None = None, last_modified: str | None = None) -> int:
         """Record one fetch. ``ref`` is the WARC ``RecordRef`` (or None)."""
         with self.transaction():
             cur = self.conn.execute(
                 "INSERT INTO captures(crawl_id, url, method, status, content_type, fetched_at,"
                 " payload_digest, payload_length, warc_file, warc_offset, warc_length, record_id,"
-                " record_type, refers_to_capture_id, truncated)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " record_type, refers_to_capture_id, truncated, etag, last_modified)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (crawl_id, url, method, status, content_type, fetched_at,
                  getattr(ref, "payload_digest", None), payload_length,
                  getattr(ref, "warc_file", None), getattr(ref, "offset", None),
                  getattr(ref, "length", None), getattr(ref, "record_id", None),
-                 record_type, refers_to_capture_id, truncated),
+                 record_type, refers_to_capture_id, truncated, etag, last_modified),
             )
             capture_id = cur.lastrowid
             if status == 200 and record_type in ("response", "revisit"):
@@ -112,11 +118,17 @@ class Store:
         ).fetchone()
 
     def save_article(self, article: Article, capture_id: int | None, seen_at: str | None = None) -> int:
-        """Insert or update the article (one row per WordPress post id, else per URL)."""
+        """Insert or update the article (one row per WordPress post id, else per URL).
+
+        A changed content (title, lead, body, date, terms…) adds a row to
+        ``article_versions`` and ``articles`` shows the newest; unchanged
+        content only moves ``last_seen_at``. A new URL for the same post id (a
+        renamed slug) is kept in ``article_urls``.
+        """
         seen_at = seen_at or utcnow()
         row = article.to_row()
         row["date_is_bulk_import"] = int(bool(row["date_is_bulk_import"]))
-        row["content_digest"] = content_digest(article)
+        row["content_digest"] = digest = content_digest(article)
         row["extract_sources"] = json.dumps(article.sources, sort_keys=True)
         row["capture_id"] = capture_id
         row["last_seen_at"] = seen_at
@@ -129,23 +141,66 @@ class Store:
                 article_id = self.conn.execute(
                     f"INSERT INTO articles({cols}) VALUES ({marks})", tuple(row.values())
                 ).lastrowid
+                changed = True
             else:
                 article_id = existing["id"]
-                sets = ", ".join(f"{c}=?" for c in row)
-                self.conn.execute(
-                    f"UPDATE articles SET {sets}, gone_at=NULL WHERE id=?",
-                    (*row.values(), article_id),
+                changed = existing["content_digest"] != digest
+                if changed:
+                    sets = ", ".join(f"{c}=?" for c in row)
+                    self.conn.execute(f"UPDATE articles SET {sets}, gone_at=NULL WHERE id=?",
+                                      (*row.values(), article_id))
+                else:
+                    self.conn.execute(
+                        "UPDATE articles SET url=?, slug=?, last_seen_at=?, gone_at=NULL WHERE id=?",
+                        (article.url, article.slug, seen_at, article_id))
+            self.conn.execute(
+                "INSERT INTO article_urls(article_id, url, first_seen_at, last_seen_at) VALUES (?,?,?,?) "
+                "ON CONFLICT(article_id, url) DO UPDATE SET last_seen_at=excluded.last_seen_at",
+                (article_id, article.url, seen_at, seen_at))
+            if changed:
+                self._add_version(article_id, article, digest, capture_id, seen_at)
+                self._save_terms(article_id, "categories", "article_categories", "category_id",
+                                 article.categories)
+                self._save_terms(article_id, "tags", "article_tags", "tag_id", article.tags)
+                self._save_images(article_id, article)
+                self.conn.execute("DELETE FROM links WHERE article_id=?", (article_id,))
+                self.conn.executemany(
+                    "INSERT INTO links(article_id, url, kind, position) VALUES (?,?,?,?)",
+                    [(article_id, link.url, link.kind, i) for i, link in enumerate(article.links)],
                 )
-            self._save_terms(article_id, "categories", "article_categories", "category_id",
-                             article.categories)
-            self._save_terms(article_id, "tags", "article_tags", "tag_id", article.tags)
-            self._save_images(article_id, article)
-            self.conn.execute("DELETE FROM links WHERE article_id=?", (article_id,))
-            self.conn.executemany(
-                "INSERT INTO links(article_id, url, kind, position) VALUES (?,?,?,?)",
-                [(article_id, link.url, link.kind, i) for i, link in enumerate(article.links)],
-            )
         return article_id
+
+    def _add_version(self, article_id, article, digest, capture_id, seen_at) -> None:
+        last = self.conn.execute(
+            "SELECT max(version) FROM article_versions WHERE article_id=?", (article_id,)).fetchone()[0]
+        self.conn.execute(
+            "INSERT INTO article_versions(article_id, version, title, lead, body_text, content_digest,"
+            " capture_id, seen_at) VALUES (?,?,?,?,?,?,?,?)",
+            (article_id, (last or 0) + 1, article.title, article.lead, article.body_text, digest,
+             capture_id, seen_at))
+
+    def touch_article(self, url: str, seen_at: str | None = None) -> bool:
+        """The post at ``url`` was seen unchanged (e.g. a 304): move last_seen_at."""
+        seen_at = seen_at or utcnow()
+        with self.transaction():
+            row = self.conn.execute(
+                "SELECT article_id FROM article_urls WHERE url=? ORDER BY last_seen_at DESC LIMIT 1",
+                (url,)).fetchone()
+            if row is None:
+                return False
+            self.conn.execute("UPDATE articles SET last_seen_at=? WHERE id=?", (seen_at, row[0]))
+            self.conn.execute("UPDATE article_urls SET last_seen_at=? WHERE article_id=? AND url=?",
+                              (seen_at, row[0], url))
+            return True
+
+    def mark_gone(self, url: str, at: str | None = None) -> bool:
+        """The post at ``url`` answers 404/410: mark it gone, keep every row."""
+        at = at or utcnow()
+        with self.transaction():
+            cur = self.conn.execute(
+                "UPDATE articles SET gone_at=coalesce(gone_at, ?) WHERE url=? AND gone_at IS NULL",
+                (at, url))
+            return cur.rowcount > 0
 
     def _term_id(self, table: str, term: Term) -> int:
         self.conn.execute(

@@ -18,7 +18,7 @@ from .capture import exchange_from_scrapy
 log = logging.getLogger(__name__)
 
 RECORDED_SETTINGS = (
-    "BOT_NAME", "USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "RANDOMIZE_DOWNLOAD_DELAY",
+    "BOT_NAME", "USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "DOWNLOAD_DELAY_JITTER",
     "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "AUTOTHROTTLE_ENABLED",
     "AUTOTHROTTLE_TARGET_CONCURRENCY", "AUTOTHROTTLE_MAX_DELAY", "DOWNLOAD_TIMEOUT",
     "DOWNLOAD_MAXSIZE", "RETRY_TIMES", "RETRY_HTTP_CODES", "DEFAULT_REQUEST_HEADERS",
@@ -73,4 +73,5 @@ class ArchiveExtension:
             "interrupted" if reason in ("shutdown", "closespider_timeout", "closespider_pagecount")
             else reason)
         stats = dict(self.stats.get_stats())
+        stats["finish_reason"] = reason
         self.session.close(status, stats)

@@ -14,7 +14,7 @@ from .runner import CrawlResult, build_settings, run_crawl
 DEMO_SETTINGS = {
     # the replica is ours and on loopback: no need to be polite to it
     "DOWNLOAD_DELAY": "0",
-    "RANDOMIZE_DOWNLOAD_DELAY": "False",
+    "DOWNLOAD_DELAY_JITTER": "0",
     "AUTOTHROTTLE_ENABLED": "False",
     "CONCURRENT_REQUESTS": "16",
     "CONCURRENT_REQUESTS_PER_DOMAIN": "16",

@@ -21,5 +21,8 @@ class ArticlePipeline:
         raise NotConfigured("ArticlePipeline needs crawler.archive_extension.ArchiveExtension")
 
     def process_item(self, item):
-        self.extension.session.save_article(item["article"], item.get("capture_id"))
+        session = self.extension.session
+        session.save_article(item["article"], item.get("capture_id"))
+        for url in item.get("urls", ()):
+            session.frontier.done(url)  # only now: the article row is stored
         return item

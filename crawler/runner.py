@@ -6,14 +6,18 @@ crawl; tests run whole crawls through the CLI as a subprocess.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from archive import __version__
 from archive.layout import ArchiveLayout
+from archive.lock import CrawlLock
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_SOME_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 75
+EXIT_SIGNALLED = 130  # stopped by SIGINT/SIGTERM: cleanly closed, resumed by the next run
 
 
 def parse_overrides(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
@@ -44,6 +48,8 @@ def build_settings(archive_dir: str | None = None, start_url: str | None = None,
         contact = settings.get("PORTAL_CONTACT_URL")
         settings.set("USER_AGENT", f"portal-archive/{__version__} (+{contact}; archival crawler)",
                      priority="cmdline")
+    if sys.stderr.isatty() and "PORTAL_PROGRESS" not in (overrides or {}):
+        settings.set("PORTAL_PROGRESS", True, priority="cmdline")
     layout = ArchiveLayout(settings.get("PORTAL_ARCHIVE_DIR"))
     settings.set("PORTAL_ARCHIVE_DIR", str(layout.root), priority="cmdline")
     if not settings.get("LOG_FILE") and not (overrides or {}).get("LOG_FILE"):
@@ -63,14 +69,21 @@ class CrawlResult:
 
 
 def run_crawl(settings) -> CrawlResult:
-    """Run the ``portal`` spider with these settings; block until it ends."""
+    """Run the ``portal`` spider with these settings; block until it ends.
+
+    Holds the archive's crawl lock for the whole run: a second crawl of the
+    same archive raises ``ArchiveLocked`` (exit code 75).
+    """
     from scrapy.crawler import CrawlerProcess
 
+    if sys.stderr.isatty() and "PORTAL_PROGRESS" not in (overrides or {}):
+        settings.set("PORTAL_PROGRESS", True, priority="cmdline")
     layout = ArchiveLayout(settings.get("PORTAL_ARCHIVE_DIR")).create()
-    process = CrawlerProcess(settings)
-    process.crawl("portal")
-    process.start()
-    return _result(layout)
+    with CrawlLock(layout):
+        process = CrawlerProcess(settings)
+        process.crawl("portal")
+        process.start()
+        return _result(layout)
 
 
 def _result(layout: ArchiveLayout) -> CrawlResult:
@@ -80,6 +93,9 @@ def _result(layout: ArchiveLayout) -> CrawlResult:
         if row is None:
             return CrawlResult(None, "failed", EXIT_FATAL, 0, 0, 0)
         crawl_id, status = row
+        reason = (json.loads(conn.execute("SELECT stats_json FROM crawls WHERE id=?",
+                                          (crawl_id,)).fetchone()[0] or "{}")
+                  .get("finish_reason"))
         captures = conn.execute("SELECT count(*) FROM captures WHERE crawl_id=?", (crawl_id,)).fetchone()[0]
         errors = conn.execute("SELECT count(*) FROM errors WHERE crawl_id=?", (crawl_id,)).fetchone()[0]
         articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -88,6 +104,8 @@ def _result(layout: ArchiveLayout) -> CrawlResult:
     code = EXIT_OK
     if status not in ("finished", "interrupted"):
         code = EXIT_FATAL
+    elif reason == "shutdown":
+        code = EXIT_SIGNALLED
     elif errors:
         code = EXIT_SOME_FAILED
     return CrawlResult(crawl_id, status, code, captures, articles, errors)

@@ -20,12 +20,17 @@ PORTAL_FETCH_AMP = False                    # AMP copies (<post>/amp) are not fe
 PORTAL_FOLLOW_LINKS = True                  # discover through listings, feed and related links
 PORTAL_MAX_DEPTH_LISTING = 2000             # /page/N/ beyond this is a trap, not an archive
 
+# --- recurring crawls (see archive/revisit.py) ------------------------------------
+PORTAL_FULL = False                         # True: fetch everything again (--full)
+PORTAL_REVISIT_RECENT_DAYS = 3              # posts published this recently are re-checked each crawl
+PORTAL_REVISIT_PERIOD_DAYS = 90             # every older post is re-checked once per this many days
+
 # --- politeness (the real portal is a government server) ------------------------
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5                 # ±50 % around DOWNLOAD_DELAY
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
@@ -54,8 +59,11 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 LOG_LEVEL = "INFO"
 
+PORTAL_PROGRESS = False                     # a progress line on stderr; the CLI turns it on for a terminal
+
 EXTENSIONS = {
     "crawler.archive_extension.ArchiveExtension": 100,
+    "crawler.progress.Progress": 200,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ArticlePipeline": 300,

@@ -30,6 +30,11 @@ _LISTING = re.compile(r"^/((category|tag)/[^?#]+)?$", re.I)
 _ALLOWED_QUERY_KEYS = {"p", "page_id", "cat"}
 
 
+def is_paged(url: str) -> bool:
+    """``/page/N/`` of a listing (N ≥ 2 in WordPress)."""
+    return bool(_PAGED.search(urlsplit(url).path))
+
+
 @dataclass(frozen=True)
 class UrlPolicy:
     fetch_amp: bool = False

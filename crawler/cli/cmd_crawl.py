@@ -12,21 +12,40 @@ from .options import archive_option
 @click.command()
 @archive_option
 @click.option("--start-url", default=None, help="Where to start [default: the real portal].")
+@click.option("--full", is_flag=True, help="Fetch everything again, not only what may have changed.")
+@click.option("--max-duration", type=click.IntRange(min=1), default=None, metavar="SECONDS",
+              help="Stop cleanly after this long (the next run resumes).")
+@click.option("--max-pages", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Stop cleanly after N responses (the next run resumes).")
+@click.option("-v", "--verbose", is_flag=True, help="Print the summary even when not on a terminal.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override any Scrapy or PORTAL_* setting (repeatable).")
-def crawl(archive_dir, start_url, overrides):
-    """Crawl the portal into WARC files and the SQLite database."""
-    from crawler.runner import build_settings, parse_overrides, run_crawl
+def crawl(archive_dir, start_url, full, max_duration, max_pages, verbose, overrides):
+    """Crawl the portal into WARC files and the SQLite database.
+
+    \b
+    Exit codes: 0 done, 1 fatal, 2 usage, 3 finished but some pages failed,
+    75 another crawl holds the archive, 130 stopped by SIGINT/SIGTERM.
+    """
+    from crawler.runner import EXIT_OK, build_settings, parse_overrides, run_crawl
 
     try:
         parsed = parse_overrides(overrides)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
+    if full:
+        parsed["PORTAL_FULL"] = "True"
+    if max_duration:
+        parsed["CLOSESPIDER_TIMEOUT"] = str(max_duration)
+    if max_pages:
+        parsed["CLOSESPIDER_PAGECOUNT"] = str(max_pages)
     result = run_crawl(build_settings(archive_dir, start_url, parsed))
-    click.echo(
-        f"crawl {result.crawl_id} {result.status}: {result.captures} captures, "
-        f"{result.articles} articles in the archive, {result.errors} errors"
-    )
+    line = (f"crawl {result.crawl_id} {result.status}: {result.captures} fetches, "
+            f"{result.articles} articles in the archive, {result.errors} errors")
+    if result.exit_code != EXIT_OK:
+        click.echo(line, err=True)
+    elif verbose or sys.stdout.isatty():
+        click.echo(line)
     sys.exit(result.exit_code)
 
 

@@ -13,15 +13,17 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from archive.parser import parse_article
+from archive.revisit import RevisitPolicy, load_known
 
-from ..urlpolicy import AMP, FEED, IMAGE, LISTING, POST, SITEMAP, UrlPolicy
+from ..urlpolicy import AMP, FEED, IMAGE, LISTING, POST, SITEMAP, UrlPolicy, is_paged
 
 PRIORITY = {SITEMAP: 40, FEED: 30, LISTING: 20, POST: 10, AMP: 5, IMAGE: 0}
 SITEMAP_PROBES = ("/wp-sitemap.xml", "/sitemap_index.xml")
@@ -58,24 +60,67 @@ class PortalSpider(scrapy.Spider):
         spider.follow_links = s.getbool("PORTAL_FOLLOW_LINKS")
         spider.link_extractor = LinkExtractor(allow_domains=[host], tags=("a", "link"),
                                               attrs=("href",))
+        spider.full = s.getbool("PORTAL_FULL")
+        spider.revisit = RevisitPolicy(recent_days=s.getint("PORTAL_REVISIT_RECENT_DAYS"),
+                                       period_days=s.getint("PORTAL_REVISIT_PERIOD_DAYS"))
+        spider.known = {}
+        spider.incremental = False
+        spider.sitemap_posts = set()
+        spider.vanished_checked = False
+        crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
 
     # -- requests -------------------------------------------------------------
-    def request(self, url: str, kind: str, **meta) -> scrapy.Request:
+    def request(self, url: str, kind: str, headers: dict | None = None, **meta) -> scrapy.Request:
+        """A request, written to the persistent frontier before it is scheduled."""
+        meta = {"kind": kind, **meta}
+        if headers:
+            meta["conditional"] = headers
+            meta["handle_httpstatus_list"] = [304]
+        self.archive.frontier.add(url, kind, PRIORITY[kind], {k: v for k, v in meta.items()
+                                                               if k != "handle_httpstatus_list"})
         return scrapy.Request(
-            url, callback=self.dispatch, errback=self.failed,
-            priority=PRIORITY[kind], meta={"kind": kind, **meta},
+            url, callback=self.dispatch, errback=self.failed, headers=headers,
+            priority=PRIORITY[kind], meta=meta,
         )
 
-    def follow(self, url: str, base: str | None = None):
-        """A request for ``url`` if the policy keeps it, else None."""
+    def follow(self, url: str, base: str | None = None, lastmod: str | None = None):
+        """A request for ``url`` if the URL policy and the revisit policy keep it."""
         url = urljoin(base or self.start_url, url).split("#", 1)[0]
         if urlsplit(url).hostname != self.allowed_domains[0]:
             return None
         kind = self.policy.classify(url)
-        return self.request(url, kind) if kind else None
+        if not kind:
+            return None
+        if self.archive.frontier.is_done(url):
+            return None  # fetched by the interrupted crawl this one resumes
+        headers = None
+        if self.incremental and kind in (POST, IMAGE):
+            known = self.known.get(url)
+            if kind == IMAGE and known is not None:
+                return None
+            if not self.revisit.should_fetch(url, known, lastmod):
+                self.crawler.stats.inc_value("incremental/skipped")
+                return None
+            headers = self.revisit.conditional_headers(known) or None
+        return self.request(url, kind, headers)
+
+    def _load_state(self) -> None:
+        """What the archive already holds decides what this crawl fetches."""
+        self.known = load_known(self.archive.conn)
+        self.incremental = bool(self.known) and not self.full
+        self.crawler.stats.set_value("incremental/enabled", self.incremental)
+        self.crawler.stats.set_value("incremental/known_urls", len(self.known))
 
     async def start(self):
+        self._load_state()
+        resumed = self.archive.frontier.queued()
+        if resumed:
+            self.logger.info("resuming an interrupted crawl: %d queued URLs", len(resumed))
+            self.crawler.stats.set_value("frontier/resumed", len(resumed))
+        for url, kind, _priority, meta in resumed:
+            if kind in PRIORITY:
+                yield self.request(url, kind, meta.pop("conditional", None), **meta)
         root = urljoin(self.start_url, "/")
         yield self.request(urljoin(root, "/robots.txt"), SITEMAP, robots=True, probe=True)
         for path in SITEMAP_PROBES:
@@ -85,19 +130,28 @@ class PortalSpider(scrapy.Spider):
 
     # -- responses ------------------------------------------------------------
     def dispatch(self, response):
+        """Every response ends here; the URL counts as done once its outcome is stored."""
         kind = response.meta.get("kind")
-        if response.meta.get("robots"):
+        if response.status == 304:
+            self.archive.touch(response.url)
+            self.crawler.stats.inc_value("incremental/not_modified")
+        elif response.meta.get("robots"):
             for url in sitemap_urls_from_robots(response.body, base_url=response.url):
                 req = self.follow(url)
                 if req is not None:
                     yield req
-            return
-        if kind == IMAGE:
-            return
-        if kind in (SITEMAP, FEED) or not isinstance(response, TextResponse):
+        elif kind == IMAGE:
+            pass
+        elif kind in (SITEMAP, FEED) or not isinstance(response, TextResponse):
             yield from self.parse_xml(response)
-            return
-        yield from self.parse_html(response)
+        else:
+            yield from self.parse_html(response)
+            return  # parse_html marks done itself (an article only once stored)
+        self.done(response)
+
+    def done(self, response) -> None:
+        for url in {response.url, *response.meta.get("redirect_urls", ())}:
+            self.archive.frontier.done(url)
 
     def parse_xml(self, response):
         body = response.body
@@ -115,9 +169,12 @@ class PortalSpider(scrapy.Spider):
             loc = entry.get("loc")
             if not loc:
                 continue
+            loc = loc.strip()
             if sitemap.type == "sitemapindex" and "-users-" in loc:
                 continue  # author archives: not posts
-            req = self.follow(loc.strip())
+            if sitemap.type == "urlset":
+                self.sitemap_posts.add(loc)
+            req = self.follow(loc, lastmod=entry.get("lastmod"))
             if req is not None:
                 yield req
 
@@ -132,13 +189,9 @@ class PortalSpider(scrapy.Spider):
     def parse_html(self, response):
         article = parse_article(response.body, response.url, encoding=_charset(response))
         if article is None:
-            if self.follow_links:
-                for link in self.link_extractor.extract_links(response):
-                    req = self.follow(link.url)
-                    if req is not None:
-                        yield req
+            yield from self.parse_listing(response)
+            self.done(response)
             return
-        yield {"article": article, "capture_id": response.meta.get("capture_id")}
         for image in article.images:
             req = self.follow(image.url, response.url)
             if req is not None:
@@ -158,6 +211,50 @@ class PortalSpider(scrapy.Spider):
                     req = self.follow(link.url, response.url)
                     if req is not None:
                         yield req
+        # last: the pipeline marks the page done, after the requests above are in the frontier
+        yield {"article": article, "capture_id": response.meta.get("capture_id"),
+               "urls": sorted({response.url, *response.meta.get("redirect_urls", ())})}
+
+    def parse_listing(self, response):
+        """Home, category and tag listings: follow posts; page on only while they are new."""
+        if not self.follow_links:
+            return
+        requests, paged, new_posts = [], [], 0
+        for link in self.link_extractor.extract_links(response):
+            url = link.url.split("#", 1)[0]
+            if self.incremental and self.policy.classify(url) == POST and url not in self.known:
+                new_posts += 1
+            req = self.follow(url)
+            if req is None:
+                continue
+            (paged if is_paged(req.url) else requests).append(req)
+        if self.incremental and not new_posts:
+            # newest first: a page without a new post means the rest is known
+            self.crawler.stats.inc_value("incremental/listing_stops")
+            for req in paged:
+                self.archive.frontier.done(req.url)
+            paged = []
+        yield from requests
+        yield from paged
+
+    # -- end of discovery ------------------------------------------------------
+    def idle(self):
+        """Once discovery is over, re-check known posts that left the sitemaps."""
+        if self.vanished_checked or not self.incremental or not self.sitemap_posts:
+            return
+        self.vanished_checked = True
+        vanished = [url for url, page in self.known.items()
+                    if page.is_article and url not in self.sitemap_posts]
+        scheduled = 0
+        for url in vanished:
+            if self.archive.frontier.is_done(url):
+                continue
+            headers = self.revisit.conditional_headers(self.known[url]) or None
+            self.crawler.engine.crawl(self.request(url, POST, headers, vanished=True))
+            scheduled += 1
+        self.crawler.stats.set_value("incremental/vanished_rechecked", scheduled)
+        if scheduled:
+            raise DontCloseSpider
 
     # -- failures -------------------------------------------------------------
     def failed(self, failure):
@@ -166,7 +263,9 @@ class PortalSpider(scrapy.Spider):
             return  # robots.txt or offsite: a decision, not a failure
         if failure.check(HttpError):
             status = failure.value.response.status
-            if request.meta.get("probe") and status in (404, 410):
+            if status in (404, 410) and (request.meta.get("probe") or
+                                         self._gone(request.url, request.meta)):
+                self.archive.frontier.done(request.url)
                 return
             kind, message = f"http-{status}", f"HTTP {status}"
         else:
@@ -179,3 +278,13 @@ class PortalSpider(scrapy.Spider):
             }.get(type(exc).__name__, type(exc).__name__)
             message = str(exc) or type(exc).__name__
         self.archive.error(request.url, kind, message)
+        self.archive.frontier.done(request.url)
+
+    def _gone(self, url: str, meta: dict) -> bool:
+        """A known post answering 404/410 was deleted: mark it, it is no failure."""
+        page = self.known.get(url)
+        if page is None or not page.is_article:
+            return False
+        self.archive.mark_gone(url)
+        self.crawler.stats.inc_value("incremental/gone")
+        return True

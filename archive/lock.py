@@ -1,0 +1,61 @@
+"""One crawl per archive at a time: an advisory lock in ``<archive>/state/``.
+
+``fcntl.flock`` is released by the kernel when the holder dies, so a lock
+left by a killed crawl is taken over at once; the file names the holder's pid
+so that a refused crawl can say who holds it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+
+from .errors import ArchiveLocked
+from .layout import ArchiveLayout
+
+
+class CrawlLock:
+    def __init__(self, layout: ArchiveLayout):
+        self.path = layout.state_dir / "crawl.lock"
+        self._fd: int | None = None
+
+    def holder(self) -> int | None:
+        try:
+            text = Path(self.path).read_text().strip()
+        except OSError:
+            return None
+        return int(text) if text.isdigit() else None
+
+    def acquire(self) -> "CrawlLock":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            pid = self.holder()
+            raise ArchiveLocked(
+                f"archive {self.path.parent.parent} is being crawled by pid {pid} — "
+                "wait for it to finish (or stop it) and run again", pid=pid) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        os.fsync(fd)
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        try:
+            os.ftruncate(self._fd, 0)
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self):
+        return self.acquire()
+
+    def __exit__(self, *exc):
+        self.release()

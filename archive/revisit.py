@@ -1,0 +1,100 @@
+"""What a recurring crawl re-fetches: the revisit policy (no Scrapy, no network).
+
+An archive that already holds a crawl fetches only what may have changed:
+- URLs never fetched;
+- posts whose sitemap ``lastmod`` is newer than the last fetch;
+- posts published in the last ``recent_days`` days (they are edited most);
+- a rotating slice of older posts, so that each is re-checked at least once
+  every ``period_days`` days (the real portal's core sitemaps give no
+  ``lastmod``, and its HTML usually no validators);
+- known posts that have vanished from the sitemaps (deleted or renamed).
+Re-fetches carry ``If-None-Match``/``If-Modified-Since`` when the last
+response gave validators, so an unchanged page costs a 304.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import zlib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+
+@dataclass(frozen=True)
+class KnownPage:
+    fetched_at: str              # last fetch (UTC, ISO 8601 Z)
+    etag: str | None
+    last_modified: str | None
+    published_at: str | None     # for posts
+    is_article: bool
+
+
+def load_known(conn: sqlite3.Connection) -> dict[str, KnownPage]:
+    """Every URL fetched with a 2xx/304 answer, with its newest validators."""
+    known: dict[str, KnownPage] = {}
+    rows = conn.execute(
+        "SELECT url, max(fetched_at), etag, last_modified FROM captures "
+        "WHERE status BETWEEN 200 AND 299 OR status = 304 GROUP BY url")
+    for url, fetched_at, etag, last_modified in rows:
+        known[url] = KnownPage(fetched_at, etag, last_modified, None, False)
+    for url, published_at in conn.execute(
+            "SELECT u.url, a.published_at FROM article_urls u JOIN articles a ON a.id = u.article_id"):
+        page = known.get(url)
+        if page is not None:
+            known[url] = KnownPage(page.fetched_at, page.etag, page.last_modified, published_at, True)
+    return known
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    value = value.strip().replace("Z", "+00:00")
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            dt = datetime.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class RevisitPolicy:
+    recent_days: int = 3
+    period_days: int = 90
+    today: date | None = None
+
+    def _today(self) -> date:
+        return self.today or datetime.now(timezone.utc).date()
+
+    def in_slice(self, url: str) -> bool:
+        """True for the 1/period_days of URLs whose turn is today."""
+        if self.period_days <= 1:
+            return True
+        return zlib.crc32(url.encode("utf-8")) % self.period_days == \
+            self._today().toordinal() % self.period_days
+
+    def should_fetch(self, url: str, known: KnownPage | None, lastmod: str | None = None) -> bool:
+        if known is None:
+            return True
+        if lastmod:
+            lm, fetched = _parse_time(lastmod), _parse_time(known.fetched_at)
+            if lm is not None and fetched is not None:
+                return lm > fetched
+        if known.is_article and known.published_at:
+            published = _parse_time(known.published_at)
+            if published is not None and published.date() >= self._today() - timedelta(days=self.recent_days):
+                return True
+        return self.in_slice(url)
+
+    @staticmethod
+    def conditional_headers(known: KnownPage | None) -> dict[str, str]:
+        if known is None:
+            return {}
+        headers = {}
+        if known.etag:
+            headers["If-None-Match"] = known.etag
+        if known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
+        return headers
