@@ -11,16 +11,13 @@ from .theme import caption_of_figure, is_centered, is_italic_only, is_layout_boi
 from .dom import text_of
 
 
-def date_in_blocks(blocks: list[Block]) -> bool:
-    return any(_block_date(b) for b in blocks)
-
-
 def _block_date(b: Block) -> DateLine | None:
     if b.kind == "li" or len(b.text) > 120:
         return None
     d = date_line(b.text)
-    if d is None and b.lines:
-        d = date_line(b.lines[0])
+    if d is None and "\n" in b.raw:
+        lines = b.lines
+        d = date_line(lines[0]) if lines else None
     return d
 
 

@@ -67,9 +67,9 @@ def _parse(root, text: str, url: str) -> Article | None:
         blocks = extract_blocks(container, base, boxes)
     else:   # without a body element, the post's <header> (title, meta line) is not text
         blocks = extract_blocks(region, base, boxes + list(region.iter("header")))
-    header_date = None if B.date_in_blocks(blocks[:4]) else B.header_date(idx, region, container)
-    blocks, text_date = B.cut_head(blocks, container is None)
-    dline = text_date or header_date
+    blocks, dline = B.cut_head(blocks, container is None)
+    if dline is None:
+        dline = B.header_date(idx, region, container)
     if not signals:     # no WordPress / metadata signal: text patterns must show one post
         if dline is None or not any(b.kind == "p" and len(b.text) >= 80 for b in blocks) \
                 or B.count_date_lines(idx) > 2:

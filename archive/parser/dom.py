@@ -62,8 +62,8 @@ class Index:
         heads, goc, qr, slash, times, rel_links = [], [], [], [], [], []
         for el in root.iter(etree.Element):
             c = el.get("class")
-            if c and not classes_wanted.isdisjoint(c.split()):
-                for tok in c.split():
+            if c and not classes_wanted.isdisjoint(toks := c.split()):
+                for tok in toks:
                     if tok in classes_wanted:
                         lst = by_class.get(tok)
                         if lst is None:
