@@ -124,11 +124,15 @@ def import_warcs(root: str | os.PathLike | ArchiveLayout, paths: list[str | os.P
     with _lock(layout):
         inspected = [inspect_warc(p) for p in paths]
         known = known_hashes(layout)
+        given: dict[str, Path] = {}
         for ins in inspected:
             if ins.sha256 in known:
                 raise BadWarc(f"{ins.path}: already in the archive as {known[ins.sha256]} (same SHA-256) "
                               "— leave it out; nothing was imported")
-            known[ins.sha256] = f"{ins.path} (given twice)"
+            if ins.sha256 in given:
+                raise BadWarc(f"{ins.path}: the same file as {given[ins.sha256]} (same SHA-256) "
+                              "— give it once; nothing was imported")
+            given[ins.sha256] = ins.path
         _refuse_known_records(layout, inspected)
         for ins in inspected:
             done = _import_one(layout, ins, report)
@@ -146,6 +150,9 @@ def _import_one(layout: ArchiveLayout, ins: Inspected, report: ImportReport) -> 
         raise BadWarc(f"{ins.path}: {dest} already exists — it was imported before; nothing was imported")
     part = dest.with_name(name + ".part")
     original = layout.warc_dir / "originals" / f"{name}.source" if ins.framing != "members" else None
+    for stale in (part, original):  # left by a killed import (we hold the lock)
+        if stale is not None:
+            stale.unlink(missing_ok=True)
     created: list[Path] = []
     try:
         created.append(part)

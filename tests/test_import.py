@@ -159,6 +159,10 @@ def test_importing_the_same_file_twice_is_refused(sources, tmp_path):
     proc = run_cli("import", str(renamed), "--archive", str(root), check=False)
     assert proc.returncode == 1 and "already in the archive" in proc.stderr
     assert tree(root) == before
+    other = tmp_path / "other"
+    with pytest.raises(ArchiveError, match="the same file as"):
+        import_warcs(other, [sources.plain, sources.gz, sources.plain])
+    assert not list((other / "warc").glob("*.warc.gz"))
 
 
 # -- bad input: nothing already archived changes -------------------------------------
@@ -233,6 +237,17 @@ def test_stored_names_are_sanitised(tmp_path):
     name = report.files[0].stored_as
     assert STORED_NAME.match(name) and (root / "warc" / name).is_file()
     assert [p.name for p in (root / "warc").iterdir() if p.is_file()] == [name]
+
+
+def test_an_import_killed_midway_leaves_nothing_in_the_way(tmp_path):
+    src = small_warc(tmp_path / "again.warc.gz")
+    root = tmp_path / "archive"
+    first = import_warcs(tmp_path / "probe", [src]).files[0].stored_as
+    (root / "warc").mkdir(parents=True)
+    (root / "warc" / f"{first}.part").write_bytes(b"half a copy")  # as a killed import leaves it
+    report = import_warcs(root, [src])
+    assert report.files[0].stored_as == first
+    assert sorted(p.name for p in (root / "warc").iterdir()) == [first]
 
 
 def test_import_waits_for_a_running_crawl(archived, tmp_path):
