@@ -292,3 +292,55 @@ def test_an_older_snapshot_does_not_overwrite_newer_articles(tmp_path):
     assert [tuple(r) for r in conn.execute("SELECT title FROM articles")] == [("Bài 1 bản 2",)]
     # a rebuild applies the same rule: the same rows
     assert_same(conn, ro(_reindexed(root, tmp_path)))
+
+
+def warcio_file(path: Path) -> Path:
+    """A WARC/1.0 made by warcio (as pywb and many Python tools make them): a post
+    sent chunked and gzip-encoded, a Heritrix-style DNS record, and a revisit that
+    names its original only by target URI and date (no WARC-Refers-To)."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from test_reindex import BASE, post_html
+
+    encoded = gzip.compress(post_html(7, 1))
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(encoded[i:i + 500]), encoded[i:i + 500])
+                       for i in range(0, len(encoded), 500)) + b"0\r\n\r\n"
+    url = f"{BASE}/bai-7.html"
+    with open(path, "wb") as f:
+        w = WARCWriter(f, gzip=True)
+        w.write_record(w.create_warcinfo_record(path.name, {"software": "warcio-test"}))
+        w.write_record(w.create_warc_record("dns:127.0.0.1", "resource", payload=BytesIO(b"127.0.0.1\n"),
+                                            warc_content_type="text/dns"))
+        headers = [("Content-Type", "text/html; charset=UTF-8"), ("Content-Encoding", "gzip"),
+                   ("Transfer-Encoding", "chunked")]
+        rec = w.create_warc_record(url, "response", payload=BytesIO(chunked), length=len(chunked),
+                                   http_headers=StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1"))
+        rec.rec_headers.replace_header("WARC-Date", "2026-01-02T03:04:05Z")
+        w.write_record(rec)
+        digest = rec.rec_headers.get_header("WARC-Payload-Digest")
+        rev = w.create_revisit_record(url, digest, url, "2026-01-02T03:04:05Z",
+                                      http_headers=StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1"))
+        rev.rec_headers.replace_header("WARC-Date", "2026-02-03T04:05:06Z")
+        w.write_record(rev)
+    return path
+
+
+def test_warcio_made_warc_chunked_gzip_and_a_revisit_without_refers_to(tmp_path):
+    root = tmp_path / "archive"
+    src = warcio_file(tmp_path / "made-by-warcio.warc.gz")
+    report = import_warcs(root, [src])
+    counts = report.files[0].counts
+    assert counts.captures == 2 and counts.revisits == 1 and not counts.problems
+    conn = ro(root / "archive.sqlite")
+    art = conn.execute("SELECT * FROM articles").fetchone()
+    assert art["wp_post_id"] == 7 and art["title"] == "Bài 7 bản 1"
+    assert "đường phố Hải Phòng" in art["body_text"]
+    assert (art["first_seen_at"], art["last_seen_at"]) == ("2026-01-02T03:04:05Z", "2026-02-03T04:05:06Z")
+    orig, rev = conn.execute("SELECT * FROM captures ORDER BY id").fetchall()
+    assert rev["record_type"] == "revisit" and rev["refers_to_capture_id"] == orig["id"]
+    assert orig["payload_length"] == rev["payload_length"]  # de-chunked, still gzip-encoded
+    assert verify_archive(ArchiveLayout(root)).sound
+    assert_same(conn, ro(_reindexed(root, tmp_path)))
