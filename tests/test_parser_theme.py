@@ -145,3 +145,18 @@ def test_title_heading_of_the_post_not_of_a_sidebar_list():
     </body></html>"""
     a = parse_article(html.encode(), "https://x.vn/?p=7")
     assert a.title == "Bài chính" and a.sources["title"] == "theme"
+
+
+def test_related_posts_rendered_as_post_articles():
+    related = "".join(f'<article id="post-{n}" class="post-{n} post type-post"><h3 class="entry-title">'
+                      f'<a href="/r{n}.html">Tin {n}</a></h3></article>' for n in (11, 12, 13))
+    html = f"""<html><head><link rel="shortlink" href="https://x.vn/?p=10"></head><body>
+    <article id="post-10" class="post-10 post type-post"><h1 class="entry-title">Bài mười</h1>
+    <div class="entry-content"><p>Nội dung của bài mười đủ dài để làm đoạn dẫn của bài viết.</p></div></article>
+    <section class="more">{related}</section></body></html>"""
+    a = parse_article(html.encode(), "https://x.vn/bai-muoi.html")
+    assert a is not None and a.wp_post_id == 10 and a.title == "Bài mười"
+    assert a.lead == "Nội dung của bài mười đủ dài để làm đoạn dẫn của bài viết."
+    # the same markup without any post id of its own is a listing
+    assert parse_article(html.replace('<link rel="shortlink" href="https://x.vn/?p=10">', "").encode(),
+                         "https://x.vn/") is None

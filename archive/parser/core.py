@@ -37,12 +37,12 @@ def parse_article(html: bytes, url: str, *, encoding: str | None = None) -> Arti
     if root is None:
         return None
     try:
-        return _parse(root, text, url or "")
+        return _parse(root, url or "")
     except RecursionError:  # absurdly deep markup
         return None
 
 
-def _parse(root, text: str, url: str) -> Article | None:
+def _parse(root, url: str) -> Article | None:
     body = root.find("body")
     if body is not None:        # listings, pages, 404: known before any real work
         bc = classes(body)
@@ -59,8 +59,7 @@ def _parse(root, text: str, url: str) -> Article | None:
     signals = core.single_post_signals()
     if meta.is_article():
         signals.append("metadata")
-    single = core.article if core.post_articles == 1 else None
-    region = find_region(root, idx, single)
+    region = find_region(root, idx, core.article)
     container = find_container(idx, region)
     related, boxes = find_related(idx, base)
     if container is not None:

@@ -59,7 +59,7 @@ class Core:
         found = []
         if "single-post" in self.body_classes or self.body_postid is not None:
             found.append("body-class")
-        if self.article is not None and self.post_articles == 1:
+        if self.article is not None:
             found.append("post-class")
         if self.shortlink_id is not None:
             found.append("shortlink")
@@ -73,7 +73,18 @@ class Core:
             return True
         if self.rest_kind in ("pages", "media"):
             return True
-        return self.post_articles > 1 and "single-post" not in self.body_classes
+        # several posts' <article>s: a listing — unless the page names its own post id
+        # (related-post boxes in some themes use the same classes)
+        return (self.post_articles > 1 and "single-post" not in self.body_classes
+                and self.known_id() is None)
+
+    def known_id(self) -> int | None:
+        """The post id the page names outside any <article> (shortlink, REST link, body class)."""
+        for v in (self.shortlink_id, self.rest_id if self.rest_kind == "posts" else None,
+                  self.body_postid):
+            if v is not None:
+                return v
+        return None
 
 
 def _int(m) -> int | None:
@@ -162,23 +173,31 @@ def read_core(root, idx, url: str) -> Core:
                 break
     posts = [el for el in idx.by_class.get("type-post", ()) if el.tag != "body"]
     core.post_articles = len(posts)
-    if posts:
-        art = posts[0]
-        core.article = art
-        m = _POST_N.match(art.get("id") or "")
-        core.article_id = _int(m)
-        if core.article_id is None:
-            for c in classes(art):
-                m = _POST_N.match(c)
-                if m:
-                    core.article_id = int(m.group(1))
-                    break
-    scope = core.article if core.article is not None and core.post_articles == 1 else None
+    known = core.known_id()
+    for art in posts:
+        art_id = _article_id(art)
+        # the single post's element: the only one, or the one carrying the page's post id
+        if (len(posts) == 1 and (known is None or art_id in (None, known))) or (
+                known is not None and art_id == known):
+            core.article, core.article_id = art, art_id
+            break
+    scope = core.article
     _terms(idx, scope, base, core)
     if scope is not None and not core.categories and not core.tags:
         _terms(idx, None, base, core)
     _time(idx, core)
     return core
+
+
+def _article_id(art) -> int | None:
+    m = _POST_N.match(art.get("id") or "")
+    if m:
+        return int(m.group(1))
+    for c in classes(art):
+        m = _POST_N.match(c)
+        if m:
+            return int(m.group(1))
+    return None
 
 
 def _time(idx, core: Core) -> None:
