@@ -9,7 +9,8 @@ slugs), never by row ids. Compared:
   id it points at;
 - ``articles``: every column but ``id``, ``first_seen_at``, ``last_seen_at``
   (the crawl stamps its clock when it saves, a rebuild the capture's WARC-Date,
-  a second or so earlier) and ``capture_id`` (compared as its record id);
+  a second or so earlier), ``gone_at`` (compared as set or not: the crawl's
+  clock against the 404's WARC-Date) and ``capture_id`` (compared as its record id);
 - categories and tags of each article (position, slug, name, url), images
   (position, url, caption, the record id of the linked capture or None),
   links (position, url, kind), article_urls (url), article_versions (version,
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import sqlite3
 
-ARTICLE_SKIP = {"id", "first_seen_at", "last_seen_at", "capture_id"}
+ARTICLE_SKIP = {"id", "first_seen_at", "last_seen_at", "capture_id", "gone_at"}
 
 
 def _rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:
@@ -36,7 +37,8 @@ def snapshot(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
         "captures": _rows(conn, "SELECT " + ", ".join(f"c.{c}" for c in ccols) +
                           ", o.record_id FROM captures c LEFT JOIN captures o ON o.id = c.refers_to_capture_id"),
         "articles": _rows(conn, "SELECT " + ", ".join(f"a.{c}" for c in acols) +
-                          ", c.record_id FROM articles a LEFT JOIN captures c ON c.id = a.capture_id"),
+                          ", a.gone_at IS NOT NULL, c.record_id"
+                          " FROM articles a LEFT JOIN captures c ON c.id = a.capture_id"),
         "payload_digests": _rows(conn, "SELECT digest, record_id, target_uri, date FROM payload_digests"),
     }
     for join, table, key in (("article_categories", "categories", "category_id"),

@@ -93,9 +93,13 @@ def crawl(root: Path, pages: list[tuple[int, int]], when: datetime, extra=()) ->
             session.save_article(article, cid)
             session.record(exchange(f"{BASE}/wp-content/uploads/anh-{i}.jpg", b"\xff\xd8jpeg" + bytes([i]),
                                     t + timedelta(seconds=1), ctype="image/jpeg"))
-        for url, status in extra:
+        for url, status in extra:  # as the spider does: a 304 touches the post, a 404 marks it gone
             t += timedelta(seconds=2)
-            session.record(exchange(url, b"not here", t, status=status))
+            session.record(exchange(url, b"" if status == 304 else b"not here", t, status=status))
+            if status == 304:
+                session.touch(url)
+            elif status in (404, 410):
+                session.mark_gone(url)
     finally:
         session.close("finished")
 
@@ -128,6 +132,20 @@ def test_reindex_over_three_crawls_keeps_ids_versions_and_revisits(three_crawls,
     assert post1["last_seen_at"] == (T0 + timedelta(days=2, seconds=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
     post2 = new.execute("SELECT * FROM articles WHERE wp_post_id=2").fetchone()
     assert post2["last_seen_at"] == (T0 + timedelta(days=2, seconds=4)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_reindex_after_304s_and_a_deleted_post(three_crawls, tmp_path):
+    crawl(three_crawls, [], T0 + timedelta(days=3),
+          extra=[(f"{BASE}/bai-2.html", 304), (f"{BASE}/bai-3.html", 404)])
+    rebuilt = tmp_path / "rebuilt.sqlite"
+    reindex_archive(three_crawls, rebuilt)
+    assert_same(ro(three_crawls / "archive.sqlite"), ro(rebuilt))
+    new = ro(rebuilt)
+    assert new.execute("SELECT gone_at FROM articles WHERE wp_post_id=3").fetchone()[0] == \
+        (T0 + timedelta(days=3, seconds=4)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert new.execute("SELECT last_seen_at FROM articles WHERE wp_post_id=2").fetchone()[0] == \
+        (T0 + timedelta(days=3, seconds=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert new.execute("SELECT count(*) FROM articles WHERE gone_at IS NOT NULL").fetchone()[0] == 1
 
 
 def test_reindex_replaces_the_live_database_and_keeps_the_old_one(three_crawls):
