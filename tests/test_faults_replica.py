@@ -166,3 +166,13 @@ def test_archive_verifies(fault_crawl):
         pytest.skip("portal-archive verify is missing")
     proc = run_cli("verify", "--archive", str(fault_crawl["archive"]), check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_reading_the_bomb_back_is_bounded_too(fault_crawl, db):
+    from archive.errors import ArchiveError
+
+    url = next(p["url"] for p in fault_crawl["bad"] if p["kind"] == "gzip-bomb")
+    row = db.execute("SELECT warc_file, warc_offset FROM captures WHERE url = ?", (url,)).fetchone()
+    rec = read_record(fault_crawl["archive"] / "warc" / row["warc_file"], row["warc_offset"])
+    with pytest.raises(ArchiveError, match="larger than"):
+        rec.payload(max_size=8 * 1024 * 1024)
