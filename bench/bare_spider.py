@@ -9,7 +9,7 @@ politeness-off overrides as the demo — but no WARC, no database, no article
 parser: links come from one XPath per page.
 
     .venv/bin/python bench/bare_spider.py --start-url http://127.0.0.1:PORT/ [--stats out.json]
-    [-s NAME=VALUE ...]
+    [--dedupe] [-s NAME=VALUE ...]
 """
 
 from __future__ import annotations
@@ -39,14 +39,21 @@ LINKS = "//a/@href | //link/@href | //img/@src | //img/@data-src"
 class BareSpider(scrapy.Spider):
     name = "bare"
 
-    def __init__(self, start_url: str, **kwargs):
+    def __init__(self, start_url: str, dedupe: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.start_url = start_url
         self.host = urlsplit(start_url).hostname
         self.policy = UrlPolicy()
+        # --dedupe: never yield a URL twice (Scrapy's dupefilter would drop it
+        # anyway, after the spider middlewares, a fingerprint and the scheduler)
+        self.seen: set[str] | None = set() if dedupe else None
 
     def follow(self, url: str, base: str):
         url = urljoin(base, url.strip()).split("#", 1)[0]
+        if self.seen is not None:
+            if url in self.seen:
+                return None
+            self.seen.add(url)
         if urlsplit(url).hostname != self.host:
             return None
         kind = self.policy.classify(url)
@@ -110,12 +117,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--start-url", required=True)
     ap.add_argument("--stats", type=Path, help="write Scrapy's final stats here as JSON")
+    ap.add_argument("--dedupe", action="store_true", help="skip URLs this spider already yielded")
     ap.add_argument("-s", "--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE")
     args = ap.parse_args()
     overrides = dict(p.split("=", 1) for p in args.overrides)
     process = CrawlerProcess(settings(overrides), install_root_handler=True)
     crawler = process.create_crawler(BareSpider)
-    process.crawl(crawler, start_url=args.start_url)
+    process.crawl(crawler, start_url=args.start_url, dedupe=args.dedupe)
     process.start()
     stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in crawler.stats.get_stats().items()}
     if args.stats:

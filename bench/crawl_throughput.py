@@ -14,7 +14,10 @@ For each: fetches (responses), wall seconds, CPU seconds of the process and
 its children (``os.wait4``), pages/s, CPU ms per page, peak RSS, and the CPU
 the shared replica spent serving it (measured apart, not included).
 
-    .venv/bin/python bench/crawl_throughput.py [--posts 2000] [--repeat 1] [--only full,bare]
+    .venv/bin/python bench/crawl_throughput.py [--posts 2000] [--repeat 1] [--only full,proposed,bare,wget,traf]
+
+``proposed`` is the full pipeline with the fixes the profile points at, not yet
+made in crawler/ (``bench/proposed_spider.py`` + ``CONCURRENT_ITEMS=1``).
 """
 
 from __future__ import annotations
@@ -53,10 +56,15 @@ def count_warc_responses(paths) -> int:
     return n
 
 
-def run_full(url: str, work: Path, tag: str) -> dict:
+# the proposed hot-path fixes (bench/proposed_spider.py, CONCURRENT_ITEMS=1), measured before they are made
+PROPOSED = {"SPIDER_MODULES": "bench.proposed_spider", "CONCURRENT_ITEMS": "1"}
+
+
+def run_full(url: str, work: Path, tag: str, extra: dict | None = None) -> dict:
     archive = work / f"full-{tag}"
     shutil.rmtree(archive, ignore_errors=True)
-    cmd = [*CLI, "crawl", "--archive", str(archive), "--start-url", url, *setting_args(demo_settings())]
+    cmd = [*CLI, "crawl", "--archive", str(archive), "--start-url", url,
+           *setting_args({**demo_settings(), **(extra or {})})]
     run = measured(cmd, log=work / f"full-{tag}.log")
     conn = sqlite3.connect(archive / "archive.sqlite")
     try:
@@ -108,6 +116,10 @@ def row(name: str, fetches: int, wall: float, cpu: float, rss: float, replica_cp
             "peak_rss_mb": rss, "replica_cpu_s": replica_cpu, "note": note}
 
 
+def with_load(rows: list[dict], run) -> None:
+    rows[-1]["load_before"] = run.load_before
+
+
 def median_row(rows: list[dict]) -> dict:
     """The run with the median wall time (one row per contender)."""
     return sorted(rows, key=lambda r: r["wall_s"])[len(rows) // 2]
@@ -119,13 +131,13 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=1, help="rounds (contenders interleaved); median reported")
     ap.add_argument("--only", default="full,bare,wget,traf",
-                    help="comma list of full, bare, wget, traf (traf needs wget)")
+                    help="comma list of full, proposed, bare, wget, traf (traf runs wget)")
     ap.add_argument("--workdir", type=Path, default=OUT / "crawl")
     args = ap.parse_args()
     which = set(args.only.split(","))
     work = args.workdir
     work.mkdir(parents=True, exist_ok=True)
-    runs: dict[str, list[dict]] = {k: [] for k in ("full", "bare", "wget", "wget+traf", "traf")}
+    runs: dict[str, list[dict]] = {k: [] for k in ("full", "proposed", "bare", "wget", "wget+traf", "traf")}
     raw = []
     with ReplicaProcess(posts=args.posts, seed=args.seed) as replica:
         url = replica.url
@@ -141,7 +153,19 @@ def main() -> None:
                                         r["run"].cpu_s, r["run"].maxrss_mb, rep, r["articles"]))
                 raw.append({"contender": "full", "round": i, **r["run"].to_dict(), "fetches": r["fetches"],
                             "articles": r["articles"], "replica_cpu_s": rep})
+                with_load(runs["full"], r["run"])
                 print(f"  full: {r['fetches']} fetches in {r['run'].wall_s:.1f} s", flush=True)
+            if "proposed" in which:
+                meter.lap()
+                r = run_full(url, work, f"proposed-{tag}", PROPOSED)
+                rep = meter.lap()
+                runs["proposed"].append(row("full pipeline + proposed fixes (dedupe in follow, CONCURRENT_ITEMS=1)",
+                                            r["fetches"], r["run"].wall_s, r["run"].cpu_s, r["run"].maxrss_mb,
+                                            rep, r["articles"]))
+                raw.append({"contender": "proposed", "round": i, **r["run"].to_dict(), "fetches": r["fetches"],
+                            "articles": r["articles"], "replica_cpu_s": rep})
+                with_load(runs["proposed"], r["run"])
+                print(f"  proposed: {r['fetches']} fetches in {r['run'].wall_s:.1f} s", flush=True)
             if "bare" in which:
                 meter.lap()
                 r = run_bare(url, work, tag)
@@ -150,6 +174,7 @@ def main() -> None:
                                         r["run"].wall_s, r["run"].cpu_s, r["run"].maxrss_mb, rep))
                 raw.append({"contender": "bare", "round": i, **r["run"].to_dict(), "fetches": r["fetches"],
                             "replica_cpu_s": rep})
+                with_load(runs["bare"], r["run"])
                 print(f"  bare: {r['fetches']} fetches in {r['run'].wall_s:.1f} s", flush=True)
             if "wget" in which or "traf" in which:
                 meter.lap()
@@ -160,6 +185,7 @@ def main() -> None:
                                         wr.maxrss_mb, rep))
                 raw.append({"contender": "wget", "round": i, **wr.to_dict(), "fetches": w["fetches"],
                             "replica_cpu_s": rep})
+                with_load(runs["wget"], wr)
                 print(f"  wget: {w['fetches']} fetches in {wr.wall_s:.1f} s", flush=True)
                 if "traf" in which:
                     t = run_traf(w["warcs"], work, tag)
@@ -172,6 +198,8 @@ def main() -> None:
                                                  max(wr.maxrss_mb, tr.maxrss_mb), rep, t["extracted"]))
                     raw.append({"contender": "traf", "round": i, **tr.to_dict(), "pages": t["pages"],
                                 "extracted": t["extracted"]})
+                    with_load(runs["traf"], tr)
+                    with_load(runs["wget+traf"], wr)
                     print(f"  trafilatura: {t['pages']} pages in {tr.wall_s:.1f} s", flush=True)
     rows = [median_row(v) for k, v in runs.items() if v]
     by = {k: median_row(v) for k, v in runs.items() if v}
@@ -181,17 +209,20 @@ def main() -> None:
         for key, other in (("full_vs_bare", "bare"), ("full_vs_wget", "wget"), ("full_vs_wget_traf", "wget+traf")):
             if other in by and by[other]["pages_per_s"]:
                 ratio = f / by[other]["pages_per_s"]
-                ratios[key] = {"ratio": round(ratio, 3), "target": TARGETS[key], "met": ratio >= TARGETS[key]}
+                cpu_ratio = by[other]["cpu_ms_per_page"] / by["full"]["cpu_ms_per_page"]
+                ratios[key] = {"ratio": round(ratio, 3), "target": TARGETS[key], "met": ratio >= TARGETS[key],
+                               "cpu_ratio": round(cpu_ratio, 3)}
     save("crawl_throughput", {"posts": args.posts, "repeat": args.repeat, "replica_url": url,
                               "settings": demo_settings(), "wget_reject_regex": WGET_REJECT,
                               "rows": rows, "ratios": ratios, "runs": raw})
     md = table(rows, [("contender", "contender"), ("fetches", "fetches"), ("wall_s", "wall s"),
                       ("pages_per_s", "pages/s"), ("cpu_s", "CPU s"), ("cpu_ms_per_page", "CPU ms/page"),
-                      ("peak_rss_mb", "peak RSS MB"), ("replica_cpu_s", "replica CPU s")])
+                      ("peak_rss_mb", "peak RSS MB"), ("replica_cpu_s", "replica CPU s"),
+                      ("load_before", "load avg")])
     names = {"full_vs_bare": "bare Scrapy", "full_vs_wget": "wget", "full_vs_wget_traf": "wget + trafilatura"}
     md += "\n\n" + table([{"vs": names[k], **v} for k, v in ratios.items()],
                          [("vs", "full pipeline pages/s ÷ pages/s of"), ("ratio", "ratio"), ("target", "target"),
-                          ("met", "met")]) if ratios else ""
+                          ("met", "met"), ("cpu_ratio", "CPU-per-page ratio (other ÷ full)")]) if ratios else ""
     path = write_md("crawl_throughput", f"Crawl throughput, {args.posts}-post replica\n\n{md}")
     print(path.read_text())
 

@@ -37,6 +37,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--every", type=float, default=2.0, help="RSS sampling interval, seconds")
     ap.add_argument("--keep", action="store_true", help="keep the archives under bench/out/memory/")
+    ap.add_argument("--name", default="memory", help="output name under bench/out/ (.json, .md)")
     args = ap.parse_args()
     import psutil
 
@@ -70,12 +71,12 @@ def main() -> None:
               flush=True)
         if not args.keep:
             shutil.rmtree(archive, ignore_errors=True)
-    save("memory", {"sizes": args.sizes, "target_mb": TARGET_MB, "rows": rows})
+    save(args.name, {"sizes": args.sizes, "target_mb": TARGET_MB, "rows": rows})
     md = table(rows, [("posts", "posts"), ("fetches", "fetches"), ("wall_s", "wall s"),
                       ("pages_per_s", "pages/s"), ("rss_25", "RSS at 25 % MB"), ("rss_50", "at 50 %"),
                       ("rss_75", "at 75 %"), ("peak_rss_mb", "peak RSS MB"),
                       ("replica_rss_mb", "replica RSS MB"), ("db_mb", "DB MB"), ("warc_mb", "WARC MB")])
-    print(write_md("memory", f"Peak RSS of the crawling process (target ≤ {TARGET_MB} MB)\n\n{md}").read_text())
+    print(write_md(args.name, f"Peak RSS of the crawling process (target ≤ {TARGET_MB} MB)\n\n{md}").read_text())
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ conditional request that saved the body), new captures, bytes received and
 wall/CPU time per crawl, from each crawl's ``crawls.stats_json`` and
 ``captures`` rows.
 
-    .venv/bin/python bench/incremental.py [--posts 1000] [--no-full]
+    .venv/bin/python bench/incremental_rerun.py [--posts 1000] [--no-full]
 """
 
 from __future__ import annotations
