@@ -79,3 +79,19 @@ def test_read_only_archive_gives_one_clear_line(tmp_path):
             assert len(lines) == 1 and lines[0].startswith("error:"), proc.stderr
             assert "Read-only" in lines[0] or "read-only" in lines[0]
             assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.xfail(reason="a write that hits ENOSPC (guard off, or more in flight than the margin) "
+                          "still raises inside ArchiveExtension.response_downloaded/spider_closed: "
+                          "the extension must catch OSError/sqlite3 'disk is full' and close the "
+                          "spider (see docs/faults.md)", strict=False)
+def test_disk_full_without_the_guard_still_ends_cleanly(tmp_path):
+    with tmpfs(tmp_path / "tiny", "3m") as fs:
+        archive = fs / "archive"
+        with replica(300, "") as site:
+            proc = crawl(archive, site.url, "PORTAL_MIN_FREE_SPACE=0")
+        assert proc.returncode == 1
+        assert "Traceback" not in proc.stderr + crawl_log(archive)
+        if run_cli("verify", "--help", check=False).returncode == 0:
+            check = run_cli("verify", "--archive", str(archive), check=False)
+            assert check.returncode == 0, check.stdout + check.stderr
