@@ -34,6 +34,7 @@ def steps(large: bool) -> list[tuple[str, list[str], str]]:
         ("memory", [str(BENCH / "memory.py"), "--sizes", "1000,4000"], "memory.md"),
         ("search", [str(BENCH / "search_latency.py"), "--sizes", "20000"], "search_latency.txt"),
         ("warc", [str(BENCH / "warc_write.py")], "warc_write.txt"),
+        ("warc-real", [str(BENCH / "warc_levels.py"), "--archive", str(OUT / "crawl" / "full-0")], "warc_levels.md"),
     ]
     if shutil.which("py-spy") or Path(PYTHON).with_name("py-spy").exists():
         s.append(("profile", [str(BENCH / "profile_crawl.py"), "--posts", "2000"], "profile_crawl.md"))
