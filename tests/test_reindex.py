@@ -236,3 +236,24 @@ def test_a_record_cut_at_the_end_is_left_out(three_crawls, tmp_path):
     assert new.execute("SELECT count(*) FROM captures").fetchone()[0] == total - 1 == report.counts.captures
     assert new.execute("SELECT count(*) FROM captures WHERE url=? AND warc_offset=?",
                        (url, offset)).fetchone()[0] == 0
+
+
+@pytest.mark.slow
+def test_reindex_of_two_real_crawls_with_rotated_files(tmp_path):
+    """Two crawls of the same replica (the second incremental: 304s and revisits),
+    WARC files rotated every ~200 kB: the rebuild equals what the crawls wrote."""
+    from crawler.replica_process import ReplicaProcess
+
+    root = tmp_path / "archive"
+    settings = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+                "-s", "PORTAL_WARC_MAX_SIZE=200000"]
+    with ReplicaProcess(posts=40, seed=3) as replica:
+        run_cli("crawl", "--archive", str(root), "--start-url", replica.url, *settings)
+        run_cli("crawl", "--archive", str(root), "--start-url", replica.url, *settings)
+    layout = ArchiveLayout(root)
+    assert len(layout.warc_files()) > 2
+    rebuilt = tmp_path / "rebuilt.sqlite"
+    report = reindex_archive(layout, rebuilt)
+    assert report.crawls == 2 and not report.counts.problems
+    counts = assert_same(ro(layout.db), ro(rebuilt))
+    assert counts["articles"] == 40 and counts["crawls"] == 2
