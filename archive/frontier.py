@@ -86,6 +86,19 @@ class Frontier:
             "ON CONFLICT(url) DO UPDATE SET state='done', done_at=excluded.done_at",
             (url, utcnow(), utcnow()))
 
+    def done_many(self, urls: list[str]) -> None:
+        """Mark several URLs finished in one transaction (after their rows committed)."""
+        self.flush()
+        if not urls:
+            return
+        now = utcnow()
+        self.conn.execute("BEGIN")
+        self.conn.executemany(
+            "INSERT INTO frontier(url, kind, state, added_at, done_at) VALUES (?, 'page', 'done', ?, ?) "
+            "ON CONFLICT(url) DO UPDATE SET state='done', done_at=excluded.done_at",
+            [(u, now, now) for u in urls])
+        self.conn.execute("COMMIT")
+
     def clear(self) -> None:
         """The crawl finished: nothing to resume."""
         self._pending.clear()

@@ -11,7 +11,10 @@ import logging
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from twisted.internet.task import LoopingCall
+
 from archive.session import ArchiveSession, SessionOptions
+from archive.session_remote import RemoteSession
 
 from .capture import exchange_from_scrapy
 
@@ -34,9 +37,15 @@ def settings_snapshot(settings) -> dict:
 
 
 class ArchiveExtension:
-    def __init__(self, archive_dir: str, options: SessionOptions, stats):
-        self.session = ArchiveSession(archive_dir, options)
+    def __init__(self, archive_dir: str, options: SessionOptions, stats, *,
+                 storage_process: bool = True, log_file: str | None = None):
+        if storage_process:  # WARC compression, rows and frontier on the other core
+            self.session = RemoteSession(archive_dir, options, log_file=log_file)
+        else:
+            self.session = ArchiveSession(archive_dir, options)
         self.stats = stats
+        self.crawler = None
+        self.watch = LoopingCall(self.check_storage)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -51,7 +60,10 @@ class ArchiveExtension:
             settings=settings_snapshot(s),
             start_url=s.get("PORTAL_START_URL"),
         )
-        ext = cls(archive_dir, options, crawler.stats)
+        ext = cls(archive_dir, options, crawler.stats,
+                  storage_process=s.getbool("PORTAL_STORAGE_PROCESS"),
+                  log_file=s.get("LOG_FILE"))
+        ext.crawler = crawler
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
@@ -60,6 +72,17 @@ class ArchiveExtension:
     def spider_opened(self, spider):
         self.session.open()
         spider.archive = self.session
+        if isinstance(self.session, RemoteSession):
+            self.watch.start(0.5, now=False)
+
+    def check_storage(self):
+        """A storage failure (disk full…) stops the crawl; the archive stays sound."""
+        fatal = self.session.poll_fatal()
+        if fatal:
+            log.error("%s — stopping the crawl", fatal)
+            self.watch.stop()
+            from scrapy.utils.defer import deferred_from_coro
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage-failed"))
 
     def response_downloaded(self, response, request, spider):
         if "cached" in (response.flags or []):
@@ -72,6 +95,8 @@ class ArchiveExtension:
         status = "finished" if reason == "finished" else (
             "interrupted" if reason in ("shutdown", "closespider_timeout", "closespider_pagecount")
             else reason)
+        if self.watch.running:
+            self.watch.stop()
         stats = dict(self.stats.get_stats())
         stats["finish_reason"] = reason
         self.session.close(status, stats)
