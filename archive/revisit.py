@@ -18,6 +18,7 @@ import sqlite3
 import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,9 @@ class KnownPage:
     last_modified: str | None
     published_at: str | None     # for posts
     is_article: bool
+    article_id: int | None = None
+    current: bool = True         # the article's newest URL (False: an old slug)
+    gone: bool = False           # the article answered 404/410
 
 
 def load_known(conn: sqlite3.Connection) -> dict[str, KnownPage]:
@@ -37,11 +41,13 @@ def load_known(conn: sqlite3.Connection) -> dict[str, KnownPage]:
         "WHERE status BETWEEN 200 AND 299 OR status = 304 GROUP BY url")
     for url, fetched_at, etag, last_modified in rows:
         known[url] = KnownPage(fetched_at, etag, last_modified, None, False)
-    for url, published_at in conn.execute(
-            "SELECT u.url, a.published_at FROM article_urls u JOIN articles a ON a.id = u.article_id"):
+    for url, published_at, article_id, current, gone in conn.execute(
+            "SELECT u.url, a.published_at, a.id, a.url = u.url, a.gone_at IS NOT NULL "
+            "FROM article_urls u JOIN articles a ON a.id = u.article_id"):
         page = known.get(url)
         if page is not None:
-            known[url] = KnownPage(page.fetched_at, page.etag, page.last_modified, published_at, True)
+            known[url] = KnownPage(page.fetched_at, page.etag, page.last_modified, published_at,
+                                   True, article_id, bool(current), bool(gone))
     return known
 
 
@@ -59,6 +65,13 @@ def _parse_time(value: str | None) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
+def _parse_http_date(value: str | None) -> datetime | None:
+    try:
+        return parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
 @dataclass(frozen=True)
 class RevisitPolicy:
     recent_days: int = 3
@@ -68,25 +81,34 @@ class RevisitPolicy:
     def _today(self) -> date:
         return self.today or datetime.now(timezone.utc).date()
 
-    def in_slice(self, url: str) -> bool:
-        """True for the 1/period_days of URLs whose turn is today."""
+    def in_slice(self, url: str, known: KnownPage | None = None) -> bool:
+        """True for the 1/period_days of posts whose turn is today.
+
+        A post's turn comes from its article id (sequential, so each night
+        takes the same share, and an article's old and new URLs go together);
+        other URLs from a hash of the URL.
+        """
         if self.period_days <= 1:
             return True
-        return zlib.crc32(url.encode("utf-8")) % self.period_days == \
-            self._today().toordinal() % self.period_days
+        key = known.article_id if known is not None and known.article_id is not None \
+            else zlib.crc32(url.encode("utf-8"))
+        return key % self.period_days == self._today().toordinal() % self.period_days
 
     def should_fetch(self, url: str, known: KnownPage | None, lastmod: str | None = None) -> bool:
         if known is None:
             return True
         if lastmod:
-            lm, fetched = _parse_time(lastmod), _parse_time(known.fetched_at)
-            if lm is not None and fetched is not None:
-                return lm > fetched
+            # compare the server's clock with the server's clock when it gave a
+            # Last-Modified; else with the time of our last fetch
+            lm = _parse_time(lastmod)
+            seen = _parse_http_date(known.last_modified) or _parse_time(known.fetched_at)
+            if lm is not None and seen is not None:
+                return lm > seen
         if known.is_article and known.published_at:
             published = _parse_time(known.published_at)
             if published is not None and published.date() >= self._today() - timedelta(days=self.recent_days):
                 return True
-        return self.in_slice(url)
+        return self.in_slice(url, known)
 
     @staticmethod
     def conditional_headers(known: KnownPage | None) -> dict[str, str]:

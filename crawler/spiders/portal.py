@@ -66,6 +66,8 @@ class PortalSpider(scrapy.Spider):
         spider.known = {}
         spider.incremental = False
         spider.sitemap_posts = set()
+        spider.decided = set()      # known posts judged on their sitemap lastmod
+        spider.deferred = set()     # known posts seen without a lastmod: judged at idle
         spider.vanished_checked = False
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
@@ -99,6 +101,13 @@ class PortalSpider(scrapy.Spider):
             known = self.known.get(url)
             if kind == IMAGE and known is not None:
                 return None
+            if known is not None and not lastmod:
+                # a sitemap lastmod, if any, is better evidence than recency or the
+                # rotation: wait until discovery is over (see idle)
+                self.deferred.add(url)
+                return None
+            if known is not None:
+                self.decided.add(url)
             if not self.revisit.should_fetch(url, known, lastmod):
                 self.crawler.stats.inc_value("incremental/skipped")
                 return None
@@ -239,12 +248,37 @@ class PortalSpider(scrapy.Spider):
 
     # -- end of discovery ------------------------------------------------------
     def idle(self):
-        """Once discovery is over, re-check known posts that left the sitemaps."""
-        if self.vanished_checked or not self.incremental or not self.sitemap_posts:
+        """Once discovery is over: judge known posts seen without a lastmod, and
+        re-check known posts that left the sitemaps."""
+        if not self.incremental:
             return
+        scheduled = self._revisit_deferred()
+        if not self.vanished_checked and self.sitemap_posts:
+            scheduled += self._recheck_vanished()
+        if scheduled:
+            raise DontCloseSpider
+
+    def _revisit_deferred(self) -> int:
+        pending, self.deferred = self.deferred - self.decided, set()
+        scheduled = 0
+        for url in sorted(pending):
+            self.decided.add(url)
+            known = self.known.get(url)
+            if self.archive.frontier.is_done(url) or not self.revisit.should_fetch(url, known):
+                self.crawler.stats.inc_value("incremental/skipped")
+                continue
+            headers = self.revisit.conditional_headers(known) or None
+            self.crawler.engine.crawl(self.request(url, POST, headers))
+            scheduled += 1
+        self.crawler.stats.inc_value("incremental/revisited", scheduled)
+        return scheduled
+
+    def _recheck_vanished(self) -> int:
         self.vanished_checked = True
+        # a live post's current URL at once; old slugs and gone posts on their slice turn
         vanished = [url for url, page in self.known.items()
-                    if page.is_article and url not in self.sitemap_posts]
+                    if page.is_article and url not in self.sitemap_posts
+                    and ((page.current and not page.gone) or self.revisit.in_slice(url, page))]
         scheduled = 0
         for url in vanished:
             if self.archive.frontier.is_done(url):
@@ -253,8 +287,7 @@ class PortalSpider(scrapy.Spider):
             self.crawler.engine.crawl(self.request(url, POST, headers, vanished=True))
             scheduled += 1
         self.crawler.stats.set_value("incremental/vanished_rechecked", scheduled)
-        if scheduled:
-            raise DontCloseSpider
+        return scheduled
 
     # -- failures -------------------------------------------------------------
     def failed(self, failure):
