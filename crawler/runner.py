@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from archive import __version__
 from archive.layout import ArchiveLayout
 from archive.lock import CrawlLock
+from archive.session import record_exit_code
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_SOME_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 75
 EXIT_SIGNALLED = 130  # stopped by SIGINT/SIGTERM: cleanly closed, resumed by the next run
@@ -44,7 +45,7 @@ def build_settings(archive_dir: str | None = None, start_url: str | None = None,
         settings.set("PORTAL_START_URL", start_url, priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
-    if not settings.get("USER_AGENT"):
+    if "USER_AGENT" not in (overrides or {}):
         contact = settings.get("PORTAL_CONTACT_URL")
         settings.set("USER_AGENT", f"portal-archive/{__version__} (+{contact}; archival crawler)",
                      priority="cmdline")
@@ -76,14 +77,15 @@ def run_crawl(settings) -> CrawlResult:
     """
     from scrapy.crawler import CrawlerProcess
 
-    if sys.stderr.isatty() and "PORTAL_PROGRESS" not in (overrides or {}):
-        settings.set("PORTAL_PROGRESS", True, priority="cmdline")
     layout = ArchiveLayout(settings.get("PORTAL_ARCHIVE_DIR")).create()
     with CrawlLock(layout):
         process = CrawlerProcess(settings)
         process.crawl("portal")
         process.start()
-        return _result(layout)
+        result = _result(layout)
+        if result.crawl_id is not None:
+            record_exit_code(layout, result.crawl_id, result.exit_code)
+        return result
 
 
 def _result(layout: ArchiveLayout) -> CrawlResult:

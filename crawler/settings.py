@@ -4,6 +4,8 @@ Project settings are prefixed ``PORTAL_``; every one can be overridden with
 ``-s NAME=VALUE`` on ``portal-archive crawl`` or ``scrapy crawl portal``.
 """
 
+from archive import __version__
+
 BOT_NAME = "portal-archive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -36,7 +38,8 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
-USER_AGENT = None  # built from BOT_NAME, the version and PORTAL_CONTACT_URL by crawler.runner
+# `portal-archive crawl` rebuilds it from PORTAL_CONTACT_URL; with `scrapy crawl`, set USER_AGENT too
+USER_AGENT = f"portal-archive/{__version__} (+{PORTAL_CONTACT_URL}; archival crawler)"
 
 # warcio cannot read brotli bodies (warcio#73): never advertise br or zstd
 DEFAULT_REQUEST_HEADERS = {
