@@ -39,6 +39,11 @@ def test_not_date_lines(line):
     assert date_line(line) is None
 
 
+def test_impossible_date_is_still_the_displayed_line():
+    d = date_line("Thứ Hai, 31/02/2019 25:61")
+    assert d.raw == "Thứ Hai, 31/02/2019 25:61" and d.when is None
+
+
 def test_place_dateline():
     d = place_date_line("Hải Phòng, ngày 24 tháng 01 năm 2020")
     assert d.raw == "Hải Phòng, ngày 24 tháng 01 năm 2020"

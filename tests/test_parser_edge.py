@@ -93,12 +93,18 @@ def test_windows_1258_without_declaration_is_guessed():
     assert parse_article(data, PORTAL + "/x.html").title == "Đường Lạch Tray được mở rộng"
 
 
-def test_transport_encoding_argument_wins_over_meta():
-    data = "<meta charset='windows-1252'><p>Hải Phòng</p>".encode("utf-8")
-    assert "Hải Phòng" in decode_html(data, "utf-8")
-    assert "Hải Phòng" not in decode_html(data, None)      # meta says 1252 and every byte fits it
+def test_declared_encodings():
+    text = "<meta charset='windows-1258'><p>Hải Phòng hoà đồng</p>"
+    legacy = text.encode("cp1258", "ignore").replace(b"windows-1258", b"windows-1258")
     assert decode_html("Hải Phòng".encode("utf-16"), None) == "Hải Phòng"      # BOM
     assert decode_html("Hải Phòng".encode(), "no-such-codec") == "Hải Phòng"
+    # a single-byte label on bytes that are valid UTF-8: the label is wrong
+    assert "Hải Phòng" in decode_html("<meta charset='iso-8859-1'><p>Hải Phòng</p>".encode(), "ISO-8859-1")
+    assert "Hải Phòng" in decode_html("<p>Hải Phòng</p>".encode(), "windows-1252")
+    # the transport encoding wins over the meta tag
+    assert decode_html(legacy, "windows-1258") == decode_html(legacy, None)
+    assert decode_html("<meta charset='utf-8'>café".encode("cp1252"), "windows-1252").endswith("café")
+    assert decode_html(b"caf\xe9", None) == "caf\xe9".encode("latin-1").decode("cp1252")
 
 
 def test_truncated_page():

@@ -166,7 +166,8 @@ def _dates(art: Article, core, meta, dline: DateLine | None) -> None:
         dline = date_line(core.time_published_text)
     if dline is not None:
         art.published_raw, src["published_raw"] = dline.raw, "text"
-        if art.published_at is None:
+        if art.published_at is None and dline.when is not None:
             art.published_at, src["published_at"] = iso_local(dline.when), "text"
     # the rule is about the date the page *displays*; machine dates only without one
-    art.date_is_bulk_import = is_bulk_import(dline.when if dline is not None else parse_iso(art.published_at))
+    shown = dline.when if dline is not None and dline.when is not None else parse_iso(art.published_at)
+    art.date_is_bulk_import = is_bulk_import(shown)

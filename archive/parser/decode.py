@@ -39,6 +39,7 @@ _ALIASES = {
 # characters that only Vietnamese text decoded as windows-1258 produces often
 _VIET_1258 = set("ăĂđĐơƠưƯ\u0300\u0301\u0303\u0309\u0323")
 _PREFIX = 4096
+_SINGLE_BYTE = ("cp125", "iso8859", "latin", "ascii", "mac-", "koi8", "tis-620", "cp437", "cp850")
 
 
 def _codec(label: str | bytes | None) -> str | None:
@@ -83,7 +84,7 @@ def _mostly_utf8(data: bytes) -> str | None:
     """Lossy UTF-8 when only a few sequences are broken (a truncated page, one bad byte)."""
     for k in (1, 2, 3):   # cut inside the last character: drop the partial bytes
         text = _try(data[:-k], "utf-8")
-        if text is not None:
+        if text is not None and not text.isascii():    # UTF-8 before the cut
             return text
     text = data.decode("utf-8", "replace")
     bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
@@ -97,6 +98,12 @@ def decode_html(data: bytes, encoding: str | None = None) -> str:
         if data.startswith(bom):
             return data[len(bom):].decode(codec, "replace")
     declared = [c for c in (_codec(encoding), sniff_declared(data)) if c]
+    if declared and declared[0].startswith(_SINGLE_BYTE) and not data.isascii():
+        # bytes that are valid UTF-8 with non-ASCII in them are UTF-8, whatever a
+        # single-byte label says (legacy text is almost never valid UTF-8 by chance)
+        text = _try(data, "utf-8")
+        if text is not None:
+            return text
     for codec in declared + ["utf-8"]:
         text = _try(data, codec)
         if text is not None:

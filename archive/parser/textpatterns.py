@@ -31,8 +31,8 @@ _DATELINE_PLACE = re.compile(
 
 @dataclass
 class DateLine:
-    raw: str              # as displayed, without Print / Gốc / labels
-    when: datetime
+    raw: str                  # as displayed, without Print / Gốc / labels
+    when: datetime | None     # None for an impossible date (31/02, 25:61): still the displayed line
     has_time: bool
 
 
@@ -52,8 +52,8 @@ def date_line(line: str) -> DateLine | None:
     elif ampm in ("AM", "SA") and hh == 12:
         hh = 0
     when = local_datetime(y, mo, d, hh, mi)
-    if when is None:
-        return None
+    if when is None and not (1 <= mo <= 12 and 1 <= d <= 31 and 1900 <= y <= 2100):
+        return None           # not a date at all (a number like 45/99/1234)
     return DateLine(raw=m.group("raw").strip(), when=when, has_time=m.group("H") is not None)
 
 
