@@ -88,3 +88,29 @@ def test_other_replica_pages_are_not_posts(site, parsed):
     for path in paths:
         _, body = fetch(site, path)
         assert parse_article(body, BASE + path) is None, path
+
+
+def test_replica_bad_pages():
+    """The replica's broken pages (``--faults bad``): article ones equal their truth,
+    every other one parses to an article or None without raising."""
+    import re
+
+    from replica import badpages
+
+    corpus = Corpus(POSTS, DEFAULT_SEED)
+    checked = 0
+    for row in badpages.bad_truth(corpus, BASE):
+        if row["kind"] in ("huge", "gzip-bomb"):       # size limits are the crawler's business
+            continue
+        status, headers, body = badpages.route(corpus, BASE, row["url"][len(BASE):])
+        m = re.search(r"charset=([\w.:-]+)", dict(headers).get("Content-Type", ""))
+        article = parse_article(body, row["url"], encoding=m.group(1) if m else None)
+        if row["expect"] == "article":
+            assert article is not None, row["kind"]
+            got = article.to_truth()
+            wrong = {k: (v, got[k]) for k, v in row["truth"].items() if got[k] != v}
+            assert wrong == {}, row["kind"]
+            checked += 1
+        elif row["kind"] in ("empty", "redirect-loop", "redirect-offsite") or row["kind"].startswith("trap"):
+            assert article is None, row["kind"]
+    assert checked >= 6
