@@ -129,6 +129,7 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.set_value("frontier/resumed", len(resumed))
         for url, kind, _priority, meta in resumed:
             if kind in PRIORITY:
+                meta.pop("kind", None)
                 yield self.request(url, kind, meta.pop("conditional", None), **meta)
         root = urljoin(self.start_url, "/")
         yield self.request(urljoin(root, "/robots.txt"), SITEMAP, robots=True, probe=True)
