@@ -42,7 +42,7 @@ def _fault_seed() -> int:
 @pytest.fixture(scope="module")
 def permanent(tmp_path_factory):
     seed = _fault_seed()
-    spec = f"{RATES},fails=1000,seed={seed},hang_s=6,retry_after=0"
+    spec = f"{RATES},fails=1000,seed={seed},hang_s=6,drip_s=1,retry_after=0"
     archive = tmp_path_factory.mktemp("permanent") / "archive"
     with replica(POSTS, spec) as site:
         base = site.url.rstrip("/").replace(":80", "")
