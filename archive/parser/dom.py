@@ -74,7 +74,7 @@ class Index:
             if t:
                 if "/" in t:
                     slash.append(el)
-                if len(t) < 40:
+                if len(t) < 40 and not t.isspace():
                     low = t.strip().lower()
                     if low in _TEXT_KEYS:
                         if low == "gốc":
@@ -90,7 +90,7 @@ class Index:
                     parent = el.getparent()
                     if parent is not None and parent not in slash[-3:]:
                         slash.append(parent)
-                if len(tail) < 40:     # "<a><i class=icon></i> Gốc</a>", "<h3><i></i> Tin khác</h3>"
+                if len(tail) < 40 and not tail.isspace():   # "<a><i></i> Gốc</a>", "<h3><i></i> Tin khác</h3>"
                     low = tail.strip().lower()
                     if low in _TEXT_KEYS:
                         parent = el.getparent()
