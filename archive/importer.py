@@ -35,6 +35,7 @@ from .db import open_db
 from .errors import ArchiveError
 from .import_log import append_import, read_imports
 from .layout import ArchiveLayout
+from .page_parse import PageParser, default_jobs
 from .store import Store
 from .warc_intake import BadWarc, Inspected, inspect_warc, keep_original, stored_name, write_copy
 from .warc_rows import IndexCounts, RowBuilder
@@ -113,8 +114,9 @@ def _refuse_known_records(layout: ArchiveLayout, inspected: list[Inspected]) -> 
 
 
 def import_warcs(root: str | os.PathLike | ArchiveLayout, paths: list[str | os.PathLike], *,
-                 on_file=None) -> ImportReport:
-    """Import ``paths`` into the archive at ``root``; ``on_file(ImportedFile)`` after each."""
+                 jobs: int | None = None, on_file=None) -> ImportReport:
+    """Import ``paths`` into the archive at ``root``; ``on_file(ImportedFile)`` after each.
+    ``jobs``: processes parsing pages (default 1; the rows do not depend on it)."""
     started = time.perf_counter()
     layout = root if isinstance(root, ArchiveLayout) else ArchiveLayout(root)
     if not paths:
@@ -134,16 +136,18 @@ def import_warcs(root: str | os.PathLike | ArchiveLayout, paths: list[str | os.P
                               "— give it once; nothing was imported")
             given[ins.sha256] = ins.path
         _refuse_known_records(layout, inspected)
-        for ins in inspected:
-            done = _import_one(layout, ins, report)
-            report.files.append(done)
-            if on_file is not None:
-                on_file(done)
+        with PageParser(default_jobs() if jobs is None else jobs) as parser:
+            for ins in inspected:
+                done = _import_one(layout, ins, report, parser)
+                report.files.append(done)
+                if on_file is not None:
+                    on_file(done)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _import_one(layout: ArchiveLayout, ins: Inspected, report: ImportReport) -> ImportedFile:
+def _import_one(layout: ArchiveLayout, ins: Inspected, report: ImportReport,
+                parser: PageParser) -> ImportedFile:
     name = stored_name(ins)
     dest = layout.warc_dir / name
     if dest.exists():
@@ -162,7 +166,7 @@ def _import_one(layout: ArchiveLayout, ins: Inspected, report: ImportReport) -> 
             keep_original(ins, original)
         os.replace(part, dest)
         created[0] = dest
-        done = _index(layout, ins, name, stored_sha, original)
+        done = _index(layout, ins, name, stored_sha, original, parser)
     except BaseException:
         for path in created:
             path.unlink(missing_ok=True)
@@ -177,7 +181,7 @@ def _import_one(layout: ArchiveLayout, ins: Inspected, report: ImportReport) -> 
 
 
 def _index(layout: ArchiveLayout, ins: Inspected, name: str, stored_sha: str,
-           original: Path | None) -> ImportedFile:
+           original: Path | None, parser: PageParser) -> ImportedFile:
     about = {
         "source": ins.path.name, "source_sha256": ins.sha256, "source_framing": ins.framing,
         "stored_as": name, "stored_sha256": stored_sha, "recompressed": ins.framing != "members",
@@ -189,7 +193,7 @@ def _index(layout: ArchiveLayout, ins: Inspected, name: str, stored_sha: str,
         store = Store(conn)
         with store.transaction():
             crawl_id = store.start_crawl(None, {"import": about})
-            counts = RowBuilder(store, layout.warc_dir).index_file(layout.warc_dir / name, crawl_id)
+            counts = RowBuilder(store, layout.warc_dir, parser).index_file(layout.warc_dir / name, crawl_id)
             for problem in counts.problems:
                 store.add_error(crawl_id, None, "import", problem)
             stats = {"import/records": counts.records, "import/captures": counts.captures,

@@ -37,9 +37,10 @@ from .db_replace import close_built, remove_db, replace_database, temp_db_path
 from .errors import ArchiveError, NotAnArchive
 from .import_log import imports_by_file
 from .layout import ArchiveLayout
+from .page_parse import PageParser, default_jobs
+from .record_io import second, warcinfo_fields
 from .store import Store
 from .warc.read import read_record
-from .record_io import second, warcinfo_fields
 from .warc_rows import IndexCounts, RowBuilder
 
 STAMP = re.compile(r"-(\d{17})-")
@@ -170,9 +171,10 @@ def _lock(layout: ArchiveLayout):
 
 
 def reindex_archive(root: str | os.PathLike | ArchiveLayout, db_path: str | os.PathLike | None = None,
-                    *, on_file=None) -> ReindexReport:
+                    *, jobs: int | None = None, on_file=None) -> ReindexReport:
     """Rebuild the database (``<archive>/archive.sqlite``, or ``db_path``) from ``warc/``.
 
+    ``jobs``: processes parsing pages (default 1; the rows do not depend on it).
     ``on_file(path, counts)`` is called after each WARC file."""
     layout = root if isinstance(root, ArchiveLayout) else ArchiveLayout(root)
     if not layout.root.is_dir():
@@ -185,10 +187,12 @@ def reindex_archive(root: str | os.PathLike | ArchiveLayout, db_path: str | os.P
         if not files:
             raise NotAnArchive(f"no WARC files in {layout.warc_dir} — nothing to rebuild the "
                                "database from; pass the right --archive")
-        return _build(layout, files, target, on_file)
+        with PageParser(default_jobs() if jobs is None else jobs) as parser:
+            return _build(layout, files, target, parser, on_file)
 
 
-def _build(layout: ArchiveLayout, files: list[Path], target: Path, on_file) -> ReindexReport:
+def _build(layout: ArchiveLayout, files: list[Path], target: Path, parser: PageParser,
+           on_file) -> ReindexReport:
     started = time.perf_counter()
     report = ReindexReport(db=target, files=len(files))
     left_open = [p.name for p in layout.warc_files(include_open=True) if p.name.endswith(".open")]
@@ -202,7 +206,7 @@ def _build(layout: ArchiveLayout, files: list[Path], target: Path, on_file) -> R
     try:
         conn.execute("PRAGMA synchronous=OFF")  # a temporary file: a crash just discards it
         store = Store(conn)
-        builder = RowBuilder(store, layout.warc_dir)
+        builder = RowBuilder(store, layout.warc_dir, parser)
         crawls = CrawlRows(store, imports_by_file(layout))
         for path in files:
             with store.transaction():

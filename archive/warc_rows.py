@@ -25,21 +25,27 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
 from .dedup import DigestIndex
 from .errors import ArchiveError
-from .parser import parse_article
+from .page_parse import PageParser, parse_page
 from .store import Store
-from .record_io import (charset, clean_uri, http_payload, is_html, member_spans, second,
-                        transfer_payload)
+from .record_io import charset, clean_uri, is_html, member_spans, second, transfer_payload
 from .warc.read import StoredRecord, iter_records, read_record
 
 log = logging.getLogger(__name__)
 
 HTTP_RECORDS = ("response", "revisit")
+WINDOW = 64  # records applied at a time while the next window's pages are parsed
+
+
+def _task(rec: StoredRecord, url: str | None = None):
+    return (transfer_payload(rec), rec.http_header("Content-Encoding"),
+            url or clean_uri(rec.target_uri) or "", charset(rec.content_type))
 
 
 @dataclass
@@ -60,8 +66,9 @@ class IndexCounts:
 
 
 class RowBuilder:
-    def __init__(self, store: Store, warc_dir: str | os.PathLike):
+    def __init__(self, store: Store, warc_dir: str | os.PathLike, parser: PageParser | None = None):
         self.store = store
+        self.parser = parser or PageParser(1)
         self.conn = store.conn
         self.warc_dir = Path(warc_dir)
         self.digests = DigestIndex(self.conn)
@@ -72,27 +79,57 @@ class RowBuilder:
         """Rows for every whole record of ``path``. The gzip members are walked
         first (warcio reads a member cut by a crash as a short record without a
         word, shared/WARC.md): records past the first bad member are left out and
-        the damage is reported in ``counts.problems``."""
+        the damage is reported in ``counts.problems``.
+
+        Records go in windows: the pages of the next window are parsed (by the
+        ``PageParser``, maybe in other processes) while this one is applied."""
         path = Path(path)
         counts = IndexCounts()
         spans, damage = member_spans(path)
         if damage is not None:
             counts.problems.append(damage)
         methods: dict[str, str] = {}  # request record id → method (wget writes the request first)
+        pending: deque = deque()
+        window: list[tuple[StoredRecord, int]] = []
+        for rec, length in self._read(path, spans, counts):
+            window.append((rec, length))
+            if len(window) >= WINDOW:
+                pending.append(self._submit(window))
+                window = []
+                if len(pending) > 1:
+                    self._apply(*pending.popleft(), path.name, crawl_id, counts, methods)
+        pending.append(self._submit(window))
+        while pending:
+            self._apply(*pending.popleft(), path.name, crawl_id, counts, methods)
+        return counts
+
+    def _read(self, path: Path, spans: dict[int, int], counts: IndexCounts):
         records = iter_records(path)
-        while len(spans) > counts.records:
+        for n in range(len(spans)):
             try:
                 rec = next(records)
             except StopIteration:
-                break
+                return
             except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on a damaged file
                 counts.problems.append(
-                    f"{path.name}: unreadable after record {counts.records} ({type(exc).__name__}: "
-                    f"{exc}) — run `portal-archive verify` to find the damage")
-                break
+                    f"{path.name}: record {n + 1} is unreadable "
+                    f"({type(exc).__name__}: {exc}) — run `portal-archive verify` to find the damage")
+                return
             length = spans.get(rec.offset)
             if length is None:
-                break
+                return
+            yield rec, length
+
+    def _submit(self, window: list[tuple[StoredRecord, int]]):
+        pages = [i for i, (rec, _) in enumerate(window)
+                 if rec.rec_type == "response" and rec.http_status == 200 and is_html(rec.content_type)]
+        tasks = [_task(window[i][0]) for i in pages]
+        return window, pages, self.parser.submit(tasks)
+
+    def _apply(self, window, pages, handle, name: str, crawl_id: int | None, counts: IndexCounts,
+               methods: dict[str, str]) -> None:
+        parsed = dict(zip(pages, self.parser.results(handle)))
+        for i, (rec, length) in enumerate(window):
             counts.records += 1
             if rec.date:
                 counts.first_date = counts.first_date or second(rec.date)
@@ -100,9 +137,8 @@ class RowBuilder:
             if rec.rec_type == "request":
                 self._note_method(rec, methods)
             elif rec.rec_type in HTTP_RECORDS and rec.http_status is not None:
-                if not self._known(rec, path.name, counts):
-                    self._capture(rec, path.name, length, crawl_id, counts, methods)
-        return counts
+                if not self._known(rec, name, counts):
+                    self._capture(rec, name, length, crawl_id, counts, methods, parsed.get(i))
 
     def _known(self, rec: StoredRecord, name: str, counts: IndexCounts) -> bool:
         """A record id already captured (the same record in two files) is kept once."""
@@ -129,7 +165,7 @@ class RowBuilder:
             methods[rid] = method
 
     def _capture(self, rec: StoredRecord, name: str, length: int, crawl_id: int | None,
-                 counts: IndexCounts, methods: dict[str, str]) -> None:
+                 counts: IndexCounts, methods: dict[str, str], parsed=None) -> None:
         url = clean_uri(rec.target_uri) or ""
         fetched_at = second(rec.date) or ""
         status = rec.http_status
@@ -156,7 +192,7 @@ class RowBuilder:
             self.digests.remember(rec.payload_digest, SimpleNamespace(
                 record_id=rec.record_id, target_uri=url, date=rec.date), capture_id)
         if status == 200 and is_html(rec.content_type):
-            self._article(rec, url, fetched_at, capture_id, refers_to, counts)
+            self._article(rec, url, fetched_at, capture_id, refers_to, counts, parsed)
         elif status == 304 and hasattr(self.store, "touch_article"):
             self.store.touch_article(url, fetched_at)
         elif status in (404, 410) and hasattr(self.store, "mark_gone"):
@@ -187,9 +223,8 @@ class RowBuilder:
 
     # -- articles -------------------------------------------------------------
     def _article(self, rec: StoredRecord, url: str, fetched_at: str, capture_id: int,
-                 refers_to: tuple[int, str, int] | None, counts: IndexCounts) -> None:
-        source = rec
-        if rec.rec_type == "revisit":
+                 refers_to: tuple[int, str, int] | None, counts: IndexCounts, parsed=None) -> None:
+        if parsed is None:  # a revisit: parse the payload of the record it refers to
             if refers_to is None:
                 return
             try:
@@ -197,17 +232,13 @@ class RowBuilder:
             except ArchiveError as exc:
                 counts.problems.append(f"revisit {rec.record_id} of {url}: {exc}")
                 return
-        try:
-            html = http_payload(source)
-        except ArchiveError as exc:
-            counts.problems.append(f"{url} ({rec.record_id}): {exc}")
-            return
+            parsed = parse_page(_task(source, url))
         counts.pages_parsed += 1
-        try:
-            article = parse_article(html, url, encoding=charset(source.content_type))
-        except Exception as exc:  # noqa: BLE001 - one bad page must not stop a rebuild
-            counts.problems.append(f"{url} ({rec.record_id}): parser failed ({exc})")
+        outcome, value = parsed
+        if outcome != "ok":
+            counts.problems.append(f"{url} ({rec.record_id}): {value}")
             return
+        article = value
         if article is None or self._newer_in_db(article, fetched_at):
             return
         self.store.save_article(article, capture_id, fetched_at)

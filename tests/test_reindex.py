@@ -39,7 +39,7 @@ def ro(path: Path) -> sqlite3.Connection:
 @pytest.mark.slow
 def test_reindex_of_demo_crawl_equals_the_crawl_built_database(demo_archive, tmp_path):
     rebuilt = tmp_path / "rebuilt.sqlite"
-    proc = run_cli("reindex", "--archive", str(demo_archive), "--db", str(rebuilt))
+    proc = run_cli("reindex", "--archive", str(demo_archive), "--db", str(rebuilt), "--jobs", "2")
     assert "300 articles" in proc.stdout
     built, new = ro(demo_archive / "archive.sqlite"), ro(rebuilt)
     counts = assert_same(built, new)
@@ -115,7 +115,7 @@ def three_crawls(tmp_path) -> Path:
 
 def test_reindex_over_three_crawls_keeps_ids_versions_and_revisits(three_crawls, tmp_path):
     rebuilt = tmp_path / "rebuilt.sqlite"
-    report = reindex_archive(three_crawls, rebuilt)
+    report = reindex_archive(three_crawls, rebuilt, jobs=2)  # pages parsed in 2 worker processes
     assert report.files == 3 and report.crawls == 3 and report.articles == 3
     built, new = ro(three_crawls / "archive.sqlite"), ro(rebuilt)
     counts = assert_same(built, new)

@@ -13,7 +13,9 @@ from .options import archive_option
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @archive_option
-def import_cmd(files: tuple[str, ...], archive_dir: str) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes parsing pages (more than 1 pays off with more than 2 CPUs) [default: 1].")
+def import_cmd(files: tuple[str, ...], archive_dir: str, jobs: int | None) -> None:
     """Import WARC files (wget, Heritrix, Browsertrix…; WARC/1.0 or 1.1, gzip or not).
 
     Each file is copied into warc/ (recompressed one gzip member per record if
@@ -26,7 +28,7 @@ def import_cmd(files: tuple[str, ...], archive_dir: str) -> None:
         click.echo(f"{done.source} → warc/{done.stored_as} ({how}): {done.counts.captures} captures, "
                    f"{done.counts.articles} article saves, crawl {done.crawl_id}", err=True)
 
-    report = import_warcs(ArchiveLayout(archive_dir), list(files), on_file=on_file)
+    report = import_warcs(ArchiveLayout(archive_dir), list(files), jobs=jobs, on_file=on_file)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     for f in report.files:

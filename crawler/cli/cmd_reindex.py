@@ -14,8 +14,10 @@ from .options import archive_option
 @archive_option
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
               help="Write the rebuilt database here instead of replacing <archive>/archive.sqlite.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes parsing pages (more than 1 pays off with more than 2 CPUs) [default: 1].")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
-def reindex(archive_dir: str, db_path: str | None, quiet: bool) -> None:
+def reindex(archive_dir: str, db_path: str | None, jobs: int | None, quiet: bool) -> None:
     """Rebuild the database from warc/*.warc.gz: crawls, captures, articles (parsed again).
 
     Without --db the database is built in a temporary file and swapped in
@@ -26,7 +28,7 @@ def reindex(archive_dir: str, db_path: str | None, quiet: bool) -> None:
             click.echo(f"{path.name}: {counts.records} records, {counts.captures} captures, "
                        f"{counts.articles} article saves", err=True)
 
-    report = reindex_archive(ArchiveLayout(archive_dir), db_path, on_file=on_file)
+    report = reindex_archive(ArchiveLayout(archive_dir), db_path, jobs=jobs, on_file=on_file)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     for problem in report.counts.problems:
