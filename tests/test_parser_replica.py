@@ -114,3 +114,18 @@ def test_replica_bad_pages():
         elif row["kind"] in ("empty", "redirect-loop", "redirect-offsite") or row["kind"].startswith("trap"):
             assert article is None, row["kind"]
     assert checked >= 6
+
+
+def test_later_day_of_the_timeline():
+    """Day 5: posts added, edited, renamed (the slug changes, the id stays)."""
+    day = 5
+    site = Site(Corpus(POSTS, DEFAULT_SEED, day=day))
+    wrong, n = [], 0
+    for truth in iter_truth(POSTS, DEFAULT_SEED, day=day):
+        status, body = fetch(site, truth["url"][len(BASE):])
+        if status != 200:
+            continue
+        n += 1
+        got = parse_article(body, truth["url"]).to_truth()
+        wrong += [(truth["url"], k) for k in truth if got[k] != truth[k]]
+    assert n >= POSTS and wrong == []
