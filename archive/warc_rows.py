@@ -33,8 +33,8 @@ from types import SimpleNamespace
 from .dedup import DigestIndex
 from .errors import ArchiveError
 from .page_parse import PageParser, parse_page
-from .store import Store
 from .record_io import charset, clean_uri, is_html, member_spans, second, transfer_payload
+from .store import Store
 from .warc.read import StoredRecord, iter_records, read_record
 
 log = logging.getLogger(__name__)
@@ -85,6 +85,7 @@ class RowBuilder:
         ``PageParser``, maybe in other processes) while this one is applied."""
         path = Path(path)
         counts = IndexCounts()
+        self._captures = {}  # this file's records; earlier files are found in the database
         spans, damage = member_spans(path)
         if damage is not None:
             counts.problems.append(damage)
