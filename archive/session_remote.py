@@ -33,7 +33,21 @@ KEYS_KEPT = 50_000     # capture keys remembered for articles not yet saved
 
 
 # -- the storage process ---------------------------------------------------------
-def _worker(root: str, options, inbox, outbox, log_file: str | None) -> None:
+def _die_with_parent(parent: int) -> None:
+    """If the crawler is killed, this process dies at once too (Linux
+    PR_SET_PDEATHSIG): it must not write on after the crawl lock is gone. What
+    it left half-written is what the next crawl's recovery is for."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the parent-pid check below remains
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _worker(root: str, options, inbox, outbox, log_file: str | None, parent: int) -> None:
+    _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # the crawler decides when we stop
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if log_file:
@@ -41,7 +55,6 @@ def _worker(root: str, options, inbox, outbox, log_file: str | None) -> None:
                             format="%(asctime)s [storage] %(levelname)s: %(message)s")
     from .session import ArchiveSession
 
-    parent = os.getppid()
     session = ArchiveSession(root, options)
     try:
         session.open()
@@ -55,9 +68,8 @@ def _worker(root: str, options, inbox, outbox, log_file: str | None) -> None:
         try:
             first = inbox.get(timeout=1.0)
         except queue.Empty:
-            if os.getppid() != parent:  # the crawler died without closing: stop here
-                session.close("killed")
-                return
+            if os.getppid() != parent:  # the crawler died: stop, as a kill would
+                os._exit(1)
             continue
         batch = [first]
         while len(batch) < BATCH:
@@ -185,7 +197,7 @@ class RemoteSession:
         self._outbox = ctx.Queue()
         self._proc = ctx.Process(target=_worker, name="portal-archive-storage", daemon=True,
                                  args=(str(self.layout.root), self.options, self._inbox,
-                                       self._outbox, self.log_file))
+                                       self._outbox, self.log_file, os.getpid()))
         self._proc.start()
         try:
             msg = self._outbox.get(timeout=self.start_timeout)
