@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,13 +113,7 @@ class ArchiveSession:
             self.conn = None
 
     def _write_stats_file(self, status: str, stats: dict) -> None:
-        path = self.layout.logs_dir / f"crawl-{self.crawl_id:05d}.json"
-        try:
-            path.write_text(json.dumps({"crawl_id": self.crawl_id, "status": status,
-                                        "stats": stats}, indent=1, sort_keys=True, default=str,
-                                       ensure_ascii=False))
-        except OSError as exc:  # the crawls row holds the same numbers
-            log.error("cannot write %s: %s", path, exc)
+        write_stats_file(self.layout, self.crawl_id, status, stats)
 
     # -- recording ------------------------------------------------------------
     def record(self, exchange: Exchange) -> int:
@@ -172,3 +167,28 @@ class ArchiveSession:
     def error(self, url: str | None, kind: str, message: str) -> None:
         self.store.add_error(self.crawl_id, url, kind, message)
         self.counts["errors"] += 1
+
+
+def write_stats_file(layout: ArchiveLayout, crawl_id: int, status: str, stats: dict,
+                     exit_code: int | None = None) -> None:
+    """``<archive>/logs/crawl-NNNNN.json``: the crawl's status, exit code and Scrapy stats."""
+    path = layout.logs_dir / f"crawl-{crawl_id:05d}.json"
+    try:
+        path.write_text(json.dumps({"crawl_id": crawl_id, "status": status, "exit_code": exit_code,
+                                    "stats": stats}, indent=1, sort_keys=True, default=str,
+                                   ensure_ascii=False))
+    except OSError as exc:  # the crawls row holds the same numbers
+        log.error("cannot write %s: %s", path, exc)
+
+
+def record_exit_code(layout: ArchiveLayout, crawl_id: int, exit_code: int) -> None:
+    """Once the crawl process knows its exit code: into the crawls row and the stats file."""
+    conn = sqlite3.connect(layout.db, timeout=30)
+    try:
+        with conn:
+            conn.execute("UPDATE crawls SET exit_code=? WHERE id=?", (exit_code, crawl_id))
+        row = conn.execute("SELECT status, stats_json FROM crawls WHERE id=?", (crawl_id,)).fetchone()
+    finally:
+        conn.close()
+    if row is not None:
+        write_stats_file(layout, crawl_id, row[0], json.loads(row[1] or "{}"), exit_code)

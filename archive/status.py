@@ -1,0 +1,181 @@
+"""What an archive holds and what its crawls did: ``portal-archive status``.
+
+Read-only (the database is opened ``mode=ro``), so it can run while a crawl
+holds the archive: the last crawls (start, duration, status, exit code,
+fetches, new and changed articles, errors), counts, the last errors, disk use,
+and whether a crawl is running now (the lock holder's pid).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .errors import NotAnArchive
+from .layout import ArchiveLayout
+
+
+@dataclass
+class CrawlSummary:
+    id: int
+    started_at: str
+    ended_at: str | None
+    duration_s: float | None
+    status: str
+    exit_code: int | None
+    fetched: int
+    new_articles: int
+    changed_articles: int
+    gone_articles: int
+    errors: int
+
+
+@dataclass
+class ArchiveStatus:
+    root: str
+    running_pid: int | None          # pid holding the crawl lock now, else None
+    crawls: list[CrawlSummary] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    errors: list[dict] = field(default_factory=list)
+    disk: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=1)
+
+
+def lock_holder(layout: ArchiveLayout) -> int | None:
+    """The pid of the crawl holding the archive's lock, or None (probed, never taken)."""
+    path = layout.state_dir / "crawl.lock"
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            text = path.read_text().strip()
+            return int(text) if text.isdigit() else -1   # held, pid not written yet
+        return None
+    finally:
+        os.close(fd)  # also releases the shared lock we may have taken
+
+
+def _seconds(start: str | None, end: str | None) -> float | None:
+    try:
+        return (datetime.fromisoformat(end.replace("Z", "+00:00"))
+                - datetime.fromisoformat(start.replace("Z", "+00:00"))).total_seconds()
+    except (AttributeError, ValueError):
+        return None
+
+
+def _crawls(conn: sqlite3.Connection, limit: int) -> list[CrawlSummary]:
+    rows = conn.execute("SELECT id, started_at, ended_at, status, exit_code, stats_json FROM crawls "
+                        "ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+    out = []
+    for cid, started, ended, status, exit_code, stats_json in rows:
+        fetched = conn.execute("SELECT count(*) FROM captures WHERE crawl_id=?", (cid,)).fetchone()[0]
+        new, changed = conn.execute(
+            "SELECT coalesce(sum(v.version = 1), 0), coalesce(sum(v.version > 1), 0) "
+            "FROM article_versions v JOIN captures c ON c.id = v.capture_id WHERE c.crawl_id=?",
+            (cid,)).fetchone()
+        errors = conn.execute("SELECT count(*) FROM errors WHERE crawl_id=?", (cid,)).fetchone()[0]
+        try:
+            stats = json.loads(stats_json or "{}")
+        except ValueError:
+            stats = {}
+        out.append(CrawlSummary(cid, started, ended, _seconds(started, ended), status, exit_code,
+                                fetched, new, changed, int(stats.get("archive/gone", 0) or 0), errors))
+    return out
+
+
+def _counts(conn: sqlite3.Connection, layout: ArchiveLayout) -> dict[str, int]:
+    one = lambda q: conn.execute(q).fetchone()[0]  # noqa: E731
+    warcs = layout.warc_files()
+    return {
+        "articles": one("SELECT count(*) FROM articles"),
+        "articles_gone": one("SELECT count(*) FROM articles WHERE gone_at IS NOT NULL"),
+        "article_versions": one("SELECT count(*) FROM article_versions"),
+        "captures": one("SELECT count(*) FROM captures"),
+        "errors": one("SELECT count(*) FROM errors"),
+        "crawls": one("SELECT count(*) FROM crawls"),
+        "warc_files": len(warcs),
+        "warc_bytes": sum(p.stat().st_size for p in warcs),
+    }
+
+
+def _disk(layout: ArchiveLayout) -> dict[str, int]:
+    total = 0
+    for dirpath, _dirs, files in os.walk(layout.root):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(dirpath, name)).st_size
+            except OSError:
+                pass  # a file renamed or removed by a running crawl
+    usage = shutil.disk_usage(layout.root)
+    return {"archive_bytes": total, "free_bytes": usage.free, "filesystem_bytes": usage.total}
+
+
+def archive_status(root: str | os.PathLike, *, crawls: int = 10, errors: int = 10) -> ArchiveStatus:
+    layout = ArchiveLayout(root)
+    if not layout.db.exists():
+        raise NotAnArchive(f"{layout.root} holds no archive.sqlite — give the archive directory "
+                           "with --archive (or run `portal-archive crawl` first)")
+    conn = sqlite3.connect(f"file:{layout.db}?mode=ro", uri=True, timeout=30)
+    try:
+        status = ArchiveStatus(str(layout.root), lock_holder(layout), _crawls(conn, crawls),
+                               _counts(conn, layout))
+        status.errors = [dict(zip(("at", "crawl_id", "kind", "url", "message"), r)) for r in conn.execute(
+            "SELECT at, crawl_id, kind, url, message FROM errors ORDER BY id DESC LIMIT ?", (errors,))]
+    finally:
+        conn.close()
+    status.disk = _disk(layout)
+    return status
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024 or unit == "TiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    m, s = divmod(int(seconds), 60)
+    h, m = divmod(m, 60)
+    return f"{h}h{m:02d}m{s:02d}s" if h else f"{m}m{s:02d}s"
+
+
+def format_status(st: ArchiveStatus) -> str:
+    lines = [f"archive {st.root}",
+             f"crawl running now: pid {st.running_pid}" if st.running_pid else "crawl running now: no"]
+    c = st.counts
+    lines.append(f"articles {c['articles']} ({c['articles_gone']} gone), versions {c['article_versions']}, "
+                 f"captures {c['captures']}, errors {c['errors']}, crawls {c['crawls']}")
+    lines.append(f"WARC files {c['warc_files']} ({_size(c['warc_bytes'])}); disk: archive "
+                 f"{_size(st.disk['archive_bytes'])}, free {_size(st.disk['free_bytes'])}")
+    lines.append("")
+    lines.append("last crawls:")
+    lines.append(f"  {'id':>5} {'started (UTC)':20} {'duration':>9} {'status':12} {'exit':>4} "
+                 f"{'fetched':>8} {'new':>5} {'changed':>7} {'gone':>5} {'errors':>6}")
+    for k in st.crawls:
+        exit_code = "-" if k.exit_code is None else str(k.exit_code)
+        lines.append(f"  {k.id:>5} {k.started_at:20} {_duration(k.duration_s):>9} {k.status:12} "
+                     f"{exit_code:>4} {k.fetched:>8} {k.new_articles:>5} {k.changed_articles:>7} "
+                     f"{k.gone_articles:>5} {k.errors:>6}")
+    if st.errors:
+        lines.append("")
+        lines.append("last errors:")
+        for e in st.errors:
+            lines.append(f"  {e['at']} crawl {e['crawl_id']} {e['kind']}: {e['url']} — "
+                         f"{(e['message'] or '')[:120]}")
+    return "\n".join(lines)
