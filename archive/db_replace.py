@@ -14,6 +14,7 @@ import shutil
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
+from .fsutil import fsync_dir as _fsync_dir
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
 
@@ -53,19 +54,6 @@ def _backup_name(target: Path) -> Path:
         n += 1
         backup = target.with_name(f"{target.name}.bak-{stamp}-{n}")
     return backup
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def replace_database(tmp: Path, target: Path) -> Path | None:

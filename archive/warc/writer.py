@@ -22,6 +22,7 @@ from typing import Callable, Protocol
 
 from .. import __version__
 from ..errors import ArchiveError
+from ..fsutil import fsync_dir as _fsync_dir
 from . import records as R
 from .exchange import Exchange, RecordRef, warc_date
 
@@ -257,16 +258,3 @@ class WarcWriter:
             offset, length = self._append(R.record_bytes(headers, body))
             self._file.flush()
             return self._ref(rtype, offset, length, rid, dig, dig, url, date)
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
