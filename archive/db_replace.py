@@ -14,6 +14,7 @@ import shutil
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
+
 from .fsutil import fsync_dir as _fsync_dir
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
