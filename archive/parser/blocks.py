@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..text import normalize
+from .normtext import normalize
 from .dom import absolute, classes, srcset_candidates
 from .theme import is_boilerplate, is_caption_class, is_figure
 

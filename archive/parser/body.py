@@ -3,7 +3,7 @@ author lines at its tail, the lead, and the images with their captions."""
 
 from __future__ import annotations
 
-from ..text import normalize
+from .normtext import normalize
 from .blocks import Block
 from .model import Article, Image
 from .textpatterns import DateLine, author_line, date_line, is_stop, is_ui_line, source_line

@@ -11,7 +11,7 @@ import re
 
 from lxml import etree
 
-from ..text import normalize
+from .normtext import normalize
 from .dom import absolute, classes, text_of
 
 # body containers (class tokens), most specific first

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from ..text import fold, normalize, slugify
+from ..text import fold, slugify
+from .normtext import normalize
 
 KNOWN_SITE_NAMES = ["Cổng tin tức Thành phố Hải Phòng"]
 _SEPS = (" – ", " — ", " | ", " - ", " » ", " :: ")

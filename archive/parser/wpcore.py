@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from ..text import normalize
+from .normtext import normalize
 from .dom import absolute, classes, rel_tokens, text_of
 from .model import Term
 
