@@ -102,8 +102,9 @@ def live_mismatches(conn: sqlite3.Connection, want: dict[int, dict]) -> list:
         cats = [r[0] for r in conn.execute(
             "SELECT c.slug FROM article_categories ac JOIN categories c ON c.id=ac.category_id "
             "WHERE ac.article_id=? ORDER BY ac.position", (rows[pid]["id"],))]
-        if [c["slug"] for c in want[pid].get("categories", [])] != cats:
-            out.append((pid, "categories"))
+        wanted = [c["slug"] for c in want[pid].get("categories", [])]
+        if wanted != cats:
+            out.append((pid, "categories", wanted, cats))
     return out
 
 
