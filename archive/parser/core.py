@@ -13,7 +13,7 @@ from . import body as B
 from .blocks import extract_blocks
 from .clean import body_html
 from .dates import event_date, is_bulk_import, iso_local, parse_iso
-from .decode import decode_html
+from .decode import decode_bytes
 from .dom import Index, absolute, classes, build_tree, is_amp, is_feed, slug_of, text_of
 from .metadata import read_metadata
 from .model import Article, Link
@@ -28,12 +28,19 @@ def parse_article(html: bytes, url: str, *, encoding: str | None = None) -> Arti
     """The article on a single-post page, or None for any other page. Never raises on bad input."""
     if not html:
         return None
-    text = html if isinstance(html, str) else decode_html(bytes(html), encoding)
+    if isinstance(html, str):
+        text, data = html, None
+    else:
+        data = bytes(html)
+        text, as_utf8 = decode_bytes(data, encoding)
+        if not as_utf8:
+            data = None     # the tree is built from the text
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)   # NFD pages: compose once, up front
+        data = None
     if is_amp(text) or is_feed(text):
         return None
-    root = build_tree(text)
+    root = build_tree(text, data)
     if root is None:
         return None
     try:

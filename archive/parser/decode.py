@@ -94,26 +94,31 @@ def _mostly_utf8(data: bytes) -> str | None:
 
 def decode_html(data: bytes, encoding: str | None = None) -> str:
     """The page as text. Never raises."""
+    return decode_bytes(data, encoding)[0]
+
+
+def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, bool]:
+    """(the page as text, whether that text is ``data`` read as strict UTF-8). Never raises."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(codec, "replace")
+            return data[len(bom):].decode(codec, "replace"), False
     declared = [c for c in (_codec(encoding), sniff_declared(data)) if c]
     if declared and declared[0].startswith(_SINGLE_BYTE) and not data.isascii():
         # bytes that are valid UTF-8 with non-ASCII in them are UTF-8, whatever a
         # single-byte label says (legacy text is almost never valid UTF-8 by chance)
         text = _try(data, "utf-8")
         if text is not None:
-            return text
+            return text, True
     for codec in declared + ["utf-8"]:
         text = _try(data, codec)
         if text is not None:
-            return text
+            return text, codec == "utf-8"
     if not declared or declared[0] == "utf-8":
         text = _mostly_utf8(data)
         if text is not None:
-            return text
+            return text, False
     legacy = guess_legacy(data)
     if declared and declared[0] not in ("utf-8", legacy):
         # the declaration does not fit every byte — still the best guess, lossy
-        return data.decode(declared[0], "replace")
-    return data.decode(legacy, "replace")
+        return data.decode(declared[0], "replace"), False
+    return data.decode(legacy, "replace"), False

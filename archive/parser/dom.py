@@ -30,11 +30,15 @@ def is_feed(text: str) -> bool:
     return bool(_FEED.match(text[:4000]))
 
 
-def build_tree(text: str):
-    """The document's root element, or None when there is nothing to parse."""
-    if not text or not text.strip():
+def build_tree(text: str, data: bytes | None = None):
+    """The document's root element, or None when there is nothing to parse.
+
+    ``data``: ``text`` as UTF-8 bytes when the caller has them (parsed as they are).
+    """
+    if not text or text.isspace():
         return None
-    data = text.replace("\x00", "").encode("utf-8", "surrogatepass")
+    if data is None or b"\x00" in data:
+        data = text.replace("\x00", "").encode("utf-8", "surrogatepass")
     try:
         root = etree.fromstring(data, _PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
@@ -49,6 +53,24 @@ _RELATED_HEADS = frozenset(("tin khác", "các tin khác", "tin liên quan", "b�
 _TEXT_KEYS = _RELATED_HEADS | {h + ":" for h in _RELATED_HEADS} | {h + " :" for h in _RELATED_HEADS} | {"gốc"}
 
 
+# memo tables shared by every page: class attribute → wanted tokens in it, short
+# text → its key (or ""); pages of one site repeat the same few hundred values
+_CLASS_MEMO: dict[frozenset, dict[str, tuple]] = {}
+_KEY_MEMO: dict[str, str] = {}
+_MEMO_MAX = 20000
+
+
+def _text_key(t: str) -> str:
+    """``t`` stripped and lower-cased when that is a related heading or ``gốc``, else ""."""
+    k = _KEY_MEMO.get(t)
+    if k is None:
+        if len(_KEY_MEMO) > _MEMO_MAX:
+            _KEY_MEMO.clear()
+        low = t.strip().lower()
+        k = _KEY_MEMO[t] = low if low in _TEXT_KEYS else ""
+    return k
+
+
 class Index:
     """One pass over the tree: elements by (wanted) class token and id, and the few
     elements later steps look for by text (related-list headings, ``Gốc`` links,
@@ -60,23 +82,29 @@ class Index:
         by_class: dict[str, list] = {}
         by_id: dict[str, object] = {}
         heads, goc, qr, slash, times, rel_links = [], [], [], [], [], []
+        memo = _CLASS_MEMO.get(classes_wanted)
+        if memo is None or len(memo) > _MEMO_MAX:
+            memo = _CLASS_MEMO[classes_wanted] = {}
         for el in root.iter(etree.Element):
             c = el.get("class")
-            if c and not classes_wanted.isdisjoint(toks := c.split()):
+            if c:
+                toks = memo.get(c)
+                if toks is None:   # each wanted token once, in attribute order
+                    toks = memo[c] = tuple(dict.fromkeys(t for t in c.split() if t in classes_wanted))
                 for tok in toks:
-                    if tok in classes_wanted:
-                        lst = by_class.get(tok)
-                        if lst is None:
-                            by_class[tok] = [el]
-                        elif lst[-1] is not el:
-                            lst.append(el)
+                    lst = by_class.get(tok)
+                    if lst is None:
+                        by_class[tok] = [el]
+                    else:
+                        lst.append(el)
             t = el.text
             if t:
                 if "/" in t:
                     slash.append(el)
-                if len(t) < 40 and not t.isspace():
-                    low = t.strip().lower()
-                    if low in _TEXT_KEYS:
+                # every key holds a t or c (no other character lower-cases to one)
+                if len(t) < 40 and ("t" in t or "c" in t or "T" in t or "C" in t) and not t.isspace():
+                    low = _text_key(t)
+                    if low:
                         if low == "gốc":
                             if el.tag == "a":
                                 goc.append(el)
@@ -90,9 +118,10 @@ class Index:
                     parent = el.getparent()
                     if parent is not None and parent not in slash[-3:]:
                         slash.append(parent)
-                if len(tail) < 40 and not tail.isspace():   # "<a><i></i> Gốc</a>", "<h3><i></i> Tin khác</h3>"
-                    low = tail.strip().lower()
-                    if low in _TEXT_KEYS:
+                if len(tail) < 40 and ("t" in tail or "c" in tail or "T" in tail or "C" in tail) \
+                        and not tail.isspace():   # "<a><i></i> Gốc</a>", "<h3><i></i> Tin khác</h3>"
+                    low = _text_key(tail)
+                    if low:
                         parent = el.getparent()
                         if parent is not None and not (parent.text or "").strip():
                             if low != "gốc":

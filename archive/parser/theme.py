@@ -51,27 +51,56 @@ _LAYOUT_BOILER = re.compile(
 _CAPTION_CLASS = re.compile(r"caption|chu-?thich|image-desc|photo-desc", re.IGNORECASE)
 
 
-def _attrs(el) -> str:
-    attrs = (el.get("class") or "") + " " + (el.get("id") or "")
+def _joined(c: str | None, i: str | None) -> str:
+    attrs = (c or "") + " " + (i or "")
     # page builders call every block a widget: "elementor-widget-…" is no sidebar
     return attrs.replace("elementor-widget", "elementor-w") if "elementor-widget" in attrs else attrs
 
 
+def _attrs(el) -> str:
+    return _joined(el.get("class"), el.get("id"))
+
+
+# (class, id) → verdict; pages of one site repeat the same few hundred attribute values
+_BOILER_MEMO: dict[tuple, bool] = {}
+_LAYOUT_MEMO: dict[tuple, bool] = {}
+_MEMO_MAX = 20000
+
+
+def boilerplate_attrs(c: str | None, i: str | None) -> bool:
+    """``is_boilerplate`` for an element with these class and id attributes."""
+    key = (c, i)
+    r = _BOILER_MEMO.get(key)
+    if r is None:
+        if len(_BOILER_MEMO) > _MEMO_MAX:
+            _BOILER_MEMO.clear()
+        attrs = _joined(c, i)
+        r = _BOILER_MEMO[key] = bool(attrs.strip()) and "caption" not in attrs \
+            and bool(_BOILER.search(attrs))
+    return r
+
+
 def is_boilerplate(el) -> bool:
     """True for share/QR/sidebar/comment/navigation/meta containers (by class or id)."""
-    attrs = _attrs(el)
-    if not attrs.strip() or "caption" in attrs:
-        return False
-    return bool(_BOILER.search(attrs))
+    return boilerplate_attrs(el.get("class"), el.get("id"))
 
 
 def is_layout_boilerplate(el) -> bool:
-    attrs = _attrs(el)
-    return bool(attrs.strip()) and bool(_LAYOUT_BOILER.search(attrs))
+    key = (el.get("class"), el.get("id"))
+    if key == (None, None):
+        return False
+    r = _LAYOUT_MEMO.get(key)
+    if r is None:
+        if len(_LAYOUT_MEMO) > _MEMO_MAX:
+            _LAYOUT_MEMO.clear()
+        attrs = _joined(*key)
+        r = _LAYOUT_MEMO[key] = bool(attrs.strip()) and bool(_LAYOUT_BOILER.search(attrs))
+    return r
 
 
 def is_caption_class(el) -> bool:
-    return bool(_CAPTION_CLASS.search(el.get("class") or ""))
+    c = el.get("class")
+    return bool(c) and bool(_CAPTION_CLASS.search(c))
 
 
 def within(el, ancestor) -> bool:
