@@ -1,0 +1,140 @@
+"""Filtered search: the index-first path (ids passing --since/--until/--category read from
+indexes, then ranked) gives exactly the hits, order and scores of testing each match's row."""
+
+from __future__ import annotations
+
+import pytest
+
+import archive.search as search_mod
+from archive.db import open_db
+from archive.parser.model import Article, Term
+from archive.search import search
+from archive.store import Store
+from archive.text import fold
+from replica.truth import iter_truth
+
+try:
+    from .researcher_archive import build_archive
+except ImportError:
+    from researcher_archive import build_archive
+
+FIELDS = ("wp_post_id", "url", "slug", "title", "lead", "body_text", "published_at",
+          "published_raw", "date_is_bulk_import", "event_date", "author", "source", "original_url")
+POSTS = 1500
+
+QUERIES = ["thành phố", "hai phong", '"Tiên Lãng"', "huyen*", "an sinh OR du lich", "xuat"]
+FILTERS = [
+    {"since": "2023"}, {"until": "2021"}, {"since": "2021-03", "until": "2021-03"},
+    {"since": "2019-01-26", "until": "2019-01-26"}, {"until": "2022-06-30"},
+    {"category": "do-thi"}, {"category": "Chính trị"}, {"category": "CHINH TRI"},
+    {"category": "no-such-category"}, {"author": "h.a."},
+    {"category": "y-te-giao-duc", "since": "2024", "author": "Đ.T."},
+    {"since": "2020", "until": "2025-02", "category": "quoc-phong-an-ninh"},
+]
+
+
+@pytest.fixture(scope="module")
+def conn(tmp_path_factory):
+    """1 500 replica posts written through the real Store (the triggers index them)."""
+    c = open_db(tmp_path_factory.mktemp("filters") / "archive.sqlite")
+    store = Store(c)
+    with store.transaction():
+        for t in iter_truth(POSTS, 3, "https://thanhphohaiphong.gov.vn"):
+            store.save_article(
+                Article(**{f: t[f] for f in FIELDS}, body_html="",
+                        categories=[Term(x["slug"], x["name"]) for x in t["categories"]],
+                        tags=[Term(x["slug"], x["name"]) for x in t["tags"]]),
+                None, "2026-11-28T00:00:00Z")
+    yield c
+    c.close()
+
+
+LIMIT = 300
+
+
+@pytest.fixture(scope="module")
+def unfiltered(conn):
+    """Every hit of each query, best first (the reference the filters are checked against)."""
+    return {q: search(conn, q, limit=100000, snippet_tokens=4) for q in QUERIES}
+
+
+@pytest.fixture(scope="module")
+def category_names(conn):
+    names: dict[int, set[str]] = {}
+    for r in conn.execute("SELECT ac.article_id, c.name FROM article_categories ac"
+                          " JOIN categories c ON c.id = ac.category_id"):
+        names.setdefault(r[0], set()).add(fold(r[1] or ""))
+    return names
+
+
+def _both_paths(conn, monkeypatch, query, limit=LIMIT, **filters):
+    monkeypatch.setattr(search_mod, "FILTER_FIRST_MIN_MATCHES", 0)
+    first = search(conn, query, limit=limit, **filters)
+    monkeypatch.setattr(search_mod, "FILTER_FIRST_MIN_MATCHES", 10**9)
+    per_row = search(conn, query, limit=limit, **filters)
+    return first, per_row
+
+
+def _passes(names, hit, since=None, until=None, category=None, author=None) -> bool:
+    """The documented filter rules, in Python."""
+    p = hit.published_at
+    if since and not (p and p >= since):
+        return False
+    if until and not (p and p[:len(until)] <= until):
+        return False
+    if category:
+        if category not in hit.categories and fold(category) not in names.get(hit.article_id, ()):
+            return False
+    if author and fold(hit.author or "") != fold(author):
+        return False
+    return True
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: ",".join(f"{k}={v}" for k, v in f.items()))
+def test_index_first_filters_match_row_filters(conn, monkeypatch, unfiltered, category_names,
+                                               filters):
+    for query in QUERIES:
+        first, per_row = _both_paths(conn, monkeypatch, query, **filters)
+        assert [(h.article_id, h.score) for h in first] == \
+            [(h.article_id, h.score) for h in per_row], (query, filters)
+        expected = [h.article_id for h in unfiltered[query]
+                    if _passes(category_names, h, **filters)][:LIMIT]
+        assert [h.article_id for h in first] == expected, (query, filters)
+
+
+def test_filters_narrow_a_broad_query(conn, monkeypatch):
+    """The sets are large in this archive, so both paths and every filter are exercised."""
+    first, _ = _both_paths(conn, monkeypatch, "thành phố", limit=100000, since="2023")
+    assert 100 < len(first) < len(search(conn, "thành phố", limit=100000, snippet_tokens=4))
+    assert all(h.published_at >= "2023" for h in first)
+    top, _ = _both_paths(conn, monkeypatch, "thành phố", category="do-thi")
+    assert top and all("do-thi" in h.categories for h in top)
+    assert [h.article_id for h in search(conn, "thành phố", category="do-thi", limit=5)] == \
+        [h.article_id for h in top[:5]]
+
+
+def test_researcher_archive_filters_on_the_index_first_path(tmp_path, monkeypatch):
+    c = open_db(build_archive(tmp_path / "arch").db)
+    monkeypatch.setattr(search_mod, "FILTER_FIRST_MIN_MATCHES", 0)
+
+    def wp(*pids):
+        return {c.execute("SELECT id FROM articles WHERE wp_post_id=?", (p,)).fetchone()[0]
+                for p in pids}
+
+    def ids(**kw):
+        return {h.article_id for h in search(c, "hai phong", **kw)}
+
+    assert ids(since="2023") == wp(101, 106, 109)
+    assert ids(until="2022-07") == wp(102)
+    assert ids(since="2023-03-15", until="2023-03-15") == wp(101)
+    assert ids(category="chinh-tri") == wp(106, 109)
+    assert ids(category="Chính trị") == wp(106, 109)
+    assert ids(category="chinh-tri", author="t.h.") <= wp(106, 109)
+    c.close()
+
+
+def test_bad_dates_are_refused_before_any_query(conn):
+    from archive.errors import ArchiveError
+    for kw in ({"since": "2023'--"}, {"until": "x"}, {"since": "2023", "until": "20-01"}):
+        with pytest.raises(ArchiveError, match="YYYY-MM-DD"):
+            search(conn, "hai phong", category="do-thi", **kw)
