@@ -57,7 +57,7 @@ class Run:
     sys_s: float
     maxrss_mb: float
     returncode: int
-    rss_samples: list | None = None  # [(seconds since start, RSS MB)] when sampled
+    rss_samples: list | None = None  # [(seconds since start, RSS MB, RSS MB with children)] when sampled
     load_before: float | None = None  # 1-minute load average when it started (the machine is shared)
 
     @property
@@ -81,7 +81,14 @@ def _sample_rss(pid: int, t0: float, every: float, into: list, stop: threading.E
     try:
         proc = psutil.Process(pid)
         while not stop.wait(every):
-            into.append((round(time.perf_counter() - t0, 1), round(proc.memory_info().rss / 2**20, 1)))
+            own = proc.memory_info().rss
+            tree = own
+            for child in proc.children(recursive=True):
+                try:
+                    tree += child.memory_info().rss
+                except psutil.Error:
+                    pass
+            into.append((round(time.perf_counter() - t0, 1), round(own / 2**20, 1), round(tree / 2**20, 1)))
     except psutil.Error:  # the process ended
         pass
 

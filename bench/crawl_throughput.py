@@ -105,13 +105,15 @@ def run_traf(warcs: list[str], work: Path, tag: str) -> dict:
     cmd = [PYTHON, str(BENCH / "warc_trafilatura.py"), *warcs, "--json", str(out)]
     run = measured(cmd, log=work / f"traf-{tag}.log")
     res = json.loads(out.read_text())
-    return {"run": run, "pages": res["pages"], "extracted": res["extracted"]}
+    return {"run": run, "pages": res["pages"], "extracted": res["extracted"],
+            "posts": res.get("post_pages_extracted")}
 
 
 def row(name: str, fetches: int, wall: float, cpu: float, rss: float, replica_cpu: float,
         articles=None, note: str = "") -> dict:
     return {"contender": name, "fetches": fetches, "articles": articles, "wall_s": wall, "cpu_s": cpu,
             "pages_per_s": fetches / wall if wall else 0.0,
+            "articles_per_s": articles / wall if wall and articles else None,
             "cpu_ms_per_page": cpu / fetches * 1000 if fetches else 0.0,
             "peak_rss_mb": rss, "replica_cpu_s": replica_cpu, "note": note}
 
@@ -195,7 +197,7 @@ def main() -> None:
                                             note=f"{t['pages']} HTML pages read, {t['extracted']} extracted"))
                     runs["wget+traf"].append(row("wget, then trafilatura.extract (whole job)", w["fetches"],
                                                  wr.wall_s + tr.wall_s, wr.cpu_s + tr.cpu_s,
-                                                 max(wr.maxrss_mb, tr.maxrss_mb), rep, t["extracted"]))
+                                                 max(wr.maxrss_mb, tr.maxrss_mb), rep, t["posts"]))
                     raw.append({"contender": "traf", "round": i, **tr.to_dict(), "pages": t["pages"],
                                 "extracted": t["extracted"]})
                     with_load(runs["traf"], tr)
@@ -212,17 +214,22 @@ def main() -> None:
                 cpu_ratio = by[other]["cpu_ms_per_page"] / by["full"]["cpu_ms_per_page"]
                 ratios[key] = {"ratio": round(ratio, 3), "target": TARGETS[key], "met": ratio >= TARGETS[key],
                                "cpu_ratio": round(cpu_ratio, 3)}
+    if "full" in by and "wget+traf" in by and by["wget+traf"].get("articles_per_s"):
+        ratios["full_vs_wget_traf"]["articles_ratio"] = round(
+            by["full"]["articles_per_s"] / by["wget+traf"]["articles_per_s"], 3)
     save("crawl_throughput", {"posts": args.posts, "repeat": args.repeat, "replica_url": url,
                               "settings": demo_settings(), "wget_reject_regex": WGET_REJECT,
                               "rows": rows, "ratios": ratios, "runs": raw})
     md = table(rows, [("contender", "contender"), ("fetches", "fetches"), ("wall_s", "wall s"),
-                      ("pages_per_s", "pages/s"), ("cpu_s", "CPU s"), ("cpu_ms_per_page", "CPU ms/page"),
+                      ("pages_per_s", "pages/s"), ("articles", "articles"), ("articles_per_s", "articles/s"),
+                      ("cpu_s", "CPU s"), ("cpu_ms_per_page", "CPU ms/page"),
                       ("peak_rss_mb", "peak RSS MB"), ("replica_cpu_s", "replica CPU s"),
                       ("load_before", "load avg")])
     names = {"full_vs_bare": "bare Scrapy", "full_vs_wget": "wget", "full_vs_wget_traf": "wget + trafilatura"}
     md += "\n\n" + table([{"vs": names[k], **v} for k, v in ratios.items()],
                          [("vs", "full pipeline pages/s ÷ pages/s of"), ("ratio", "ratio"), ("target", "target"),
-                          ("met", "met"), ("cpu_ratio", "CPU-per-page ratio (other ÷ full)")]) if ratios else ""
+                          ("met", "met"), ("cpu_ratio", "CPU-per-page ratio (other ÷ full)"),
+                          ("articles_ratio", "articles/s ratio")]) if ratios else ""
     path = write_md("crawl_throughput", f"Crawl throughput, {args.posts}-post replica\n\n{md}")
     print(path.read_text())
 

@@ -32,14 +32,16 @@ COMPONENTS = [
     ("WARC gzip compression", ("gzip_member (archive/warc/", "zlib")),
     ("WARC writing, other", ("archive/warc/",)),
     ("Scrapy → Exchange (crawler/capture.py)", ("crawler/capture.py",)),
-    ("frontier (state/frontier.sqlite)", ("archive/frontier.py",)),
+    ("frontier (state/frontier.sqlite)", ("archive/frontier.py", "FrontierClient.is_done")),
     ("SQLite store: captures, articles, FTS, commits", ("archive/store.py", "archive/session.py", "archive/db",
                                                         "archive/dedup.py", "archive/revisit.py",
                                                         "archive/warc_rows.py", "sqlite3")),
     ("article parser (archive.parser)", ("archive/parser/", "archive/text.py")),
+    ("hand-over between the processes (multiprocessing queue, pickling)", ("multiprocessing/", "pickle",
+                                                                            "archive/session_remote.py")),
     ("spider discovery (links, URL policy, sitemaps, feed)", ("crawler/spiders/", "crawler/urlpolicy.py",
                                                               "scrapy/linkextractors", "scrapy/utils/sitemap",
-                                                              "parsel/", "w3lib/")),
+                                                              "parsel/", "w3lib/", "crawler/middlewares/")),
 ]
 OTHER = "Scrapy + Twisted + asyncio (engine, downloader, HTTP, middlewares, signals)"
 
@@ -52,8 +54,16 @@ def classify(frames: list[str]) -> str:
     return OTHER
 
 
+def _process_label(frame: str) -> str:
+    """py-spy --subprocesses starts each stack with ``process PID:"command line"``."""
+    if "(multiprocessing/process.py" in frame or "spawn_main" in frame:
+        return "storage process (child)"
+    return "crawling process (Scrapy)"
+
+
 def summarize(stacks: Path, top: int = 25) -> dict:
     """Samples by component, plus the hottest functions (self and inclusive)."""
+    by_proc: Counter = Counter()
     by_comp: Counter = Counter()
     self_: Counter = Counter()
     incl: Counter = Counter()
@@ -64,20 +74,27 @@ def summarize(stacks: Path, top: int = 25) -> dict:
             continue
         n = int(n)
         frames = [f for f in stack.split(";") if f]
+        proc = "crawling process (Scrapy)"
+        if frames and frames[0].startswith("process "):
+            proc = _process_label(stack)
+            frames = frames[1:]
         if not frames:
             continue
         if frames[0].startswith("Thread._bootstrap") and frames[-1].startswith(("Condition.wait", "Queue.get")):
             idle_threads += n  # a Twisted thread-pool worker waiting for work
             continue
         total += n
-        by_comp[classify(frames)] += n
+        by_proc[proc] += n
+        by_comp[(proc, classify(frames))] += n
         self_[frames[-1]] += n
         for f in set(frames):
             incl[f] += n
     pct = (lambda n: round(100 * n / total, 1)) if total else (lambda n: 0.0)
     return {
         "samples": total, "idle_thread_samples_dropped": idle_threads,
-        "components": [{"component": c, "samples": n, "percent": pct(n)} for c, n in by_comp.most_common()],
+        "processes": [{"process": p, "samples": n, "percent": pct(n)} for p, n in by_proc.most_common()],
+        "components": [{"process": p, "component": c, "samples": n, "percent": pct(n)}
+                       for (p, c), n in by_comp.most_common()],
         "top_self": [{"function": f, "percent": pct(n)} for f, n in self_.most_common(top)],
         "top_inclusive": [{"function": f, "percent": pct(n)} for f, n in incl.most_common(top * 3)
                           if "(archive/" in f or "(crawler/" in f][:top],
@@ -95,7 +112,7 @@ def record(posts: int, seed: int, rate: int, work: Path) -> tuple[Path, dict]:
     archive = work / "profile-archive"
     shutil.rmtree(archive, ignore_errors=True)
     with ReplicaProcess(posts=posts, seed=seed) as replica:
-        cmd = [pyspy, "record", "--format", "raw", "--rate", str(rate), "--output", str(stacks), "--",
+        cmd = [pyspy, "record", "--format", "raw", "--rate", str(rate), "--subprocesses", "--output", str(stacks), "--",
                *CLI, "crawl", "--archive", str(archive), "--start-url", replica.url,
                *setting_args(demo_settings())]
         run = measured(cmd, log=work / "profile.log")
@@ -116,8 +133,12 @@ def main() -> None:
         stacks, meta = record(args.posts, args.seed, args.rate, OUT / "profile")
     summary = summarize(stacks)
     save(args.name, {"posts": args.posts, "stacks": str(stacks), **meta, **summary})
-    md = (f"CPU samples of the crawling process by component ({summary['samples']} samples)\n\n"
-          + table(summary["components"], [("component", "component"), ("percent", "% of samples")])
+    md = (f"CPU samples by process and component ({summary['samples']} samples, "
+          f"{args.rate} per second per process)\n\n"
+          + table(summary["processes"], [("process", "process"), ("samples", "samples"), ("percent", "% of samples")])
+          + "\n\n"
+          + table(summary["components"], [("process", "process"), ("component", "component"),
+                                          ("samples", "samples"), ("percent", "% of samples")])
           + "\n\nHottest functions of archive/ and crawler/ (inclusive)\n\n"
           + table(summary["top_inclusive"][:15], [("function", "function"), ("percent", "%")])
           + "\n\nHottest functions (self)\n\n"

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
 import trafilatura
 from warcio.archiveiterator import ArchiveIterator
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def html_records(paths):
@@ -38,20 +41,25 @@ def main() -> None:
     ap.add_argument("--json", type=Path, help="write counts and timings here")
     ap.add_argument("--limit", type=int, default=0, help="stop after N pages (0: all)")
     args = ap.parse_args()
+    from crawler.urlpolicy import POST, UrlPolicy
+
+    policy = UrlPolicy()
     t0 = time.perf_counter()
-    pages = extracted = 0
+    pages = extracted = posts = 0
     for url, html in html_records(args.warcs):
         pages += 1
         if trafilatura.extract(html, url=url, with_metadata=True, output_format="json"):
             extracted += 1
+            if policy.classify(url) == POST:
+                posts += 1
         if args.limit and pages >= args.limit:
             break
     secs = time.perf_counter() - t0
-    out = {"pages": pages, "extracted": extracted, "seconds": round(secs, 3),
+    out = {"pages": pages, "extracted": extracted, "post_pages_extracted": posts, "seconds": round(secs, 3),
            "pages_per_s": round(pages / secs, 2) if secs else None}
     if args.json:
         args.json.write_text(json.dumps(out, indent=2))
-    print(f"trafilatura: {extracted}/{pages} HTML pages extracted in {secs:.1f} s")
+    print(f"trafilatura: {extracted}/{pages} HTML pages extracted ({posts} posts) in {secs:.1f} s")
 
 
 if __name__ == "__main__":
