@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .normtext import normalize
 from .dom import absolute, classes, srcset_candidates
-from .theme import is_boilerplate, is_caption_class, is_figure
+from .theme import boilerplate_attrs, is_caption_class, is_figure
 
 BLOCK_TAGS = {
     "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -105,27 +105,34 @@ class _Walker:
         self.stack: list[tuple[str, str, object]] = [("p", "p", None)]
         self.figures: list = []
         self.lists: list = []
-        self._reset()
-
-    def _reset(self) -> None:
-        self.raw: list[str] = []
+        self.raw: list[str] = []          # cleared in place: only joined, never handed out
         self.html: list[str] = []
         self.anchors: list[tuple[str, str]] = []
         self.images: list[Img] = []
 
     def flush(self) -> None:
-        if not self.raw and not self.images:
+        raw_parts = self.raw
+        if not raw_parts and not self.images:
             return
-        raw = "".join(self.raw)
+        raw = "".join(raw_parts)
+        if not self.images and raw.isspace():   # the whitespace between blocks
+            self.anchors.clear()
+            raw_parts.clear()
+            self.html.clear()
+            return
         text = normalize(raw)
         if text or self.images:
             kind, tag, el = self.stack[-1]
             body = " ".join(normalize_html("".join(self.html)).split())
-            self.blocks.append(Block(kind=kind, tag=tag, el=el, raw=raw, text=text, html=body,
-                                     anchors=self.anchors, images=self.images,
-                                     figure=self.figures[-1] if self.figures else None,
-                                     list_el=self.lists[-1] if self.lists else None))
-        self._reset()
+            self.blocks.append(Block(kind, tag, el, raw, text, body, self.anchors, self.images,
+                                     self.figures[-1] if self.figures else None,
+                                     self.lists[-1] if self.lists else None))
+            self.anchors = []
+            self.images = []
+        else:
+            self.anchors.clear()
+        raw_parts.clear()
+        self.html.clear()
 
     def text(self, s: str | None) -> None:
         if s:
@@ -136,7 +143,9 @@ class _Walker:
         tag = el.tag
         if not isinstance(tag, str) or tag in SKIP_TAGS:
             return
-        if (el.get("class") or el.get("id")) and is_boilerplate(el) or id(el) in self.skip_ids:
+        c = el.get("class")
+        i = el.get("id")
+        if (c or i) and boilerplate_attrs(c, i) or id(el) in self.skip_ids:
             return
         if tag == "br":
             self.raw.append("\n")
@@ -169,14 +178,24 @@ class _Walker:
             self.html.append(f"</{keep}>")
 
     def _children(self, el) -> None:
-        self.text(el.text)
+        raw, html = self.raw, self.html
+        s = el.text
+        if s:
+            raw.append(s)
+            html.append(htmlmod.escape(s, False) if ("&" in s or "<" in s or ">" in s) else s)
+        walk = self.walk
         for child in el:
-            self.walk(child)
-            self.text(child.tail)
+            walk(child)
+            s = child.tail
+            if s:
+                raw, html = self.raw, self.html
+                raw.append(s)
+                html.append(htmlmod.escape(s, False) if ("&" in s or "<" in s or ">" in s) else s)
 
     def _block(self, el, tag: str) -> None:
-        self.flush()
-        if len(el) == 0 and tag in _LEAF_FAST:
+        if self.raw or self.images:
+            self.flush()
+        if tag in _LEAF_FAST and len(el) == 0:
             # the common case: a paragraph / heading / item of plain text, no children
             t = el.text
             if t and not t.isspace():
@@ -184,20 +203,22 @@ class _Walker:
                 if text:
                     kind, out = self._kind(el, tag)
                     self.blocks.append(Block(
-                        kind=kind, tag=out, el=el, raw=t, text=text, html=_esc(text),
-                        figure=self.figures[-1] if self.figures else None,
-                        list_el=self.lists[-1] if self.lists else None))
+                        kind, out, el, t, text, _esc(text), [], [],
+                        self.figures[-1] if self.figures else None,
+                        self.lists[-1] if self.lists else None))
             return
         kind, out = self._kind(el, tag)
         self.stack.append((kind, out, el))
         fig = is_figure(el)
         if fig:
             self.figures.append(el)
-        if tag in ("ul", "ol"):
+        is_list = tag == "ul" or tag == "ol"
+        if is_list:
             self.lists.append(el)
         self._children(el)
-        self.flush()
-        if tag in ("ul", "ol"):
+        if self.raw or self.images:
+            self.flush()
+        if is_list:
             self.lists.pop()
         if fig:
             self.figures.pop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
@@ -155,9 +156,20 @@ def classes(el) -> set[str]:
     return set(c.split()) if c else set()
 
 
-def rel_tokens(el) -> set[str]:
+_NO_TOKENS: frozenset = frozenset()
+_REL_MEMO: dict[str, frozenset] = {}
+
+
+def rel_tokens(el) -> frozenset[str]:
     r = el.get("rel")
-    return set(r.lower().split()) if r else set()
+    if not r:
+        return _NO_TOKENS
+    toks = _REL_MEMO.get(r)
+    if toks is None:
+        if len(_REL_MEMO) > _MEMO_MAX:
+            _REL_MEMO.clear()
+        toks = _REL_MEMO[r] = frozenset(r.lower().split())
+    return toks
 
 
 _NO_TEXT = frozenset(("script", "style", "noscript", "template"))
@@ -218,6 +230,11 @@ def slug_of(url: str | None) -> str | None:
     """Last path segment without ``.html``, percent-decoded, NFC."""
     if not url:
         return None
+    return _slug_of(url)
+
+
+@lru_cache(maxsize=4096)
+def _slug_of(url: str) -> str | None:
     try:
         path = urlsplit(url).path
     except ValueError:

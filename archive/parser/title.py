@@ -67,7 +67,8 @@ def strip_site_name(title: str, site_names: list[str]) -> str:
 def choose_title(cands: list[tuple[str | None, str, bool]], slug: str | None,
                  site_names: list[str]) -> tuple[str | None, str | None]:
     """(title, layer). ``cands``: (text, layer, may_have_suffix) in priority order."""
-    cands = [(normalize(t), layer, suf) for t, layer, suf in cands if t and normalize(t)]
+    cands = [(n, layer, suf) for n, layer, suf in ((normalize(t), layer, suf) for t, layer, suf in cands if t)
+             if n]
     if not cands:
         return None, None
     if slug:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from .normtext import normalize
@@ -122,7 +123,11 @@ def _head(root, core: Core, base: str) -> None:
 
 def _terms(idx, scope, base: str, core: Core) -> None:
     """Category and tag links, in page order, de-duplicated by slug."""
-    nodes = idx.rel_links if scope is None else [a for a in idx.rel_links if _within(a, scope)]
+    if scope is None:
+        nodes = idx.rel_links
+    else:   # the same proxies: lxml keeps one per node while it is referenced
+        inside = set(map(id, scope.iter("a")))
+        nodes = [a for a in idx.rel_links if id(a) in inside]
     seen_c, seen_t = set(), set()
     for a in nodes:
         rels = rel_tokens(a)
@@ -146,6 +151,7 @@ def _terms(idx, scope, base: str, core: Core) -> None:
             bucket.append(Term(slug=slug, name=name, url=url))
 
 
+@lru_cache(maxsize=4096)
 def _term_slug(url: str) -> str | None:
     try:
         parts = [p for p in urlsplit(url).path.split("/") if p]
