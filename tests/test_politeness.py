@@ -31,10 +31,17 @@ def _site(robots: str, extra: dict | None = None) -> ScriptedSite:
     return ScriptedSite(routes)
 
 
-def test_crawl_delay_from_robots_spaces_every_request(tmp_path):
+# AutoThrottle aiming at 16 parallel requests would shrink the delay to ~0 on loopback
+AUTOTHROTTLE = ("AUTOTHROTTLE_ENABLED=True", "AUTOTHROTTLE_START_DELAY=0",
+                "AUTOTHROTTLE_TARGET_CONCURRENCY=16")
+
+
+@pytest.mark.parametrize("throttle", [(), AUTOTHROTTLE], ids=["plain", "autothrottle"])
+def test_crawl_delay_from_robots_spaces_every_request(tmp_path, throttle):
     archive = tmp_path / "archive"
     with _site("User-agent: *\nCrawl-delay: 1\nDisallow: /wp-admin/\n") as site:
-        proc = crawl(archive, site.url, "DOWNLOAD_DELAY_JITTER=0", "CONCURRENT_REQUESTS_PER_DOMAIN=4")
+        proc = crawl(archive, site.url, "DOWNLOAD_DELAY_JITTER=0", "CONCURRENT_REQUESTS_PER_DOMAIN=4",
+                     *throttle)
         times = [t for t, path, _ in site.requests]
         paths = site.paths()
     assert proc.returncode in (0, 3), proc.stderr[-2000:]
