@@ -138,3 +138,25 @@ def test_bad_dates_are_refused_before_any_query(conn):
     for kw in ({"since": "2023'--"}, {"until": "x"}, {"since": "2023", "until": "20-01"}):
         with pytest.raises(ArchiveError, match="YYYY-MM-DD"):
             search(conn, "hai phong", category="do-thi", **kw)
+
+
+def test_author_filter_with_and_without_the_author_index(conn, monkeypatch, tmp_path):
+    """Migration 5's index gives the author ids; an archive without it tests each row."""
+    assert search_mod._has_author_index(conn)
+    authors = {r[0] for r in conn.execute("SELECT DISTINCT author FROM articles")} - {None}
+    skip_scanned = {r[0] for r in conn.execute(
+        search_mod._AUTHORS_SQL.replace("AND pa_fold(author) = :f_author", ""))}
+    assert skip_scanned == authors and len(authors) > 3
+    with_index = {a: _both_paths(conn, monkeypatch, "thành phố", author=a.lower())[0]
+                  for a in sorted(authors)}
+    assert all(with_index.values())
+    c = open_db(build_archive(tmp_path / "arch").db)
+    c.execute("DROP INDEX articles_author")
+    assert not search_mod._has_author_index(c)
+    first, per_row = _both_paths(c, monkeypatch, "hai phong", author="t.h.", since="2020")
+    assert first and [h.article_id for h in first] == [h.article_id for h in per_row]
+    c.close()
+    for a, hits in with_index.items():
+        assert all(fold(h.author) == fold(a) for h in hits)
+        first, per_row = _both_paths(conn, monkeypatch, "thành phố", author=fold(a))
+        assert [(h.article_id, h.score) for h in first] == [(h.article_id, h.score) for h in per_row]
