@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import socket
 import sqlite3
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, cdxj, fixity
 from .db import open_db, utcnow
 from .dedup import DigestIndex
-from .errors import ArchiveError
+from .errors import ArchiveError, ArchiveLocked
 from .frontier import Frontier
 from .layout import ArchiveLayout
 from .parser.model import Article
@@ -57,6 +59,7 @@ class ArchiveSession:
         self.conn = open_db(self.layout.db)
         self.store = Store(self.conn)
         self.digests = DigestIndex(self.conn)
+        self._wait_for_killed_writers()
         self._recover()
         self.frontier = Frontier(self.layout)
         # we hold the crawl lock: a crawl still marked running was killed
@@ -79,6 +82,21 @@ class ArchiveSession:
             on_close=self._on_warc_closed,
         )
         return self
+
+    def _wait_for_killed_writers(self, timeout: float = 30.0) -> None:
+        """A crawl killed with SIGKILL releases the lock at once, but its storage
+        process (``crawls.pid``) may still be writing for a moment: let it end
+        before the WARC files it had open are recovered."""
+        rows = self.conn.execute("SELECT pid FROM crawls WHERE status='running' AND pid IS NOT NULL "
+                                 "AND pid != ?", (os.getpid(),)).fetchall()
+        deadline = time.monotonic() + timeout
+        for (pid,) in rows:
+            while _alive(pid):
+                if time.monotonic() > deadline:
+                    raise ArchiveLocked(
+                        f"the storage process (pid {pid}) of a killed crawl is still writing — "
+                        "wait for it to end (or stop it) and run again", pid=pid)
+                time.sleep(0.05)
 
     def _recover(self) -> None:
         """Cut back WARCs a killed crawl left open, and forget rows past the cut."""
@@ -167,6 +185,21 @@ class ArchiveSession:
     def error(self, url: str | None, kind: str, message: str) -> None:
         self.store.add_error(self.crawl_id, url, kind, message)
         self.counts["errors"] += 1
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
 
 
 def write_stats_file(layout: ArchiveLayout, crawl_id: int, status: str, stats: dict,
