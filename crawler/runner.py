@@ -99,7 +99,9 @@ def _result(layout: ArchiveLayout) -> CrawlResult:
                                           (crawl_id,)).fetchone()[0] or "{}")
                   .get("finish_reason"))
         captures = conn.execute("SELECT count(*) FROM captures WHERE crawl_id=?", (crawl_id,)).fetchone()[0]
-        errors = conn.execute("SELECT count(*) FROM errors WHERE crawl_id=?", (crawl_id,)).fetchone()[0]
+        errors = conn.execute(  # broken links of the site are recorded, but are not our failures
+            "SELECT count(*) FROM errors WHERE crawl_id=? AND kind != 'broken-link'",
+            (crawl_id,)).fetchone()[0]
         articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     finally:
         conn.close()

@@ -18,11 +18,13 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from archive.parser import parse_article
 from archive.revisit import RevisitPolicy, load_known
 
+from ..middlewares.trap_guard import canonical
 from ..urlpolicy import AMP, FEED, IMAGE, LISTING, POST, SITEMAP, UrlPolicy, is_paged
 
 PRIORITY = {SITEMAP: 40, FEED: 30, LISTING: 20, POST: 10, AMP: 5, IMAGE: 0}
@@ -58,8 +60,8 @@ class PortalSpider(scrapy.Spider):
             max_page=s.getint("PORTAL_MAX_DEPTH_LISTING"),
         )
         spider.follow_links = s.getbool("PORTAL_FOLLOW_LINKS")
-        spider.link_extractor = LinkExtractor(allow_domains=[host], tags=("a", "link"),
-                                              attrs=("href",))
+        # no allow_domains: Scrapy compares it with host:port; follow() checks the host
+        spider.link_extractor = LinkExtractor(tags=("a", "link"), attrs=("href",))
         spider.full = s.getbool("PORTAL_FULL")
         spider.revisit = RevisitPolicy(recent_days=s.getint("PORTAL_REVISIT_RECENT_DAYS"),
                                        period_days=s.getint("PORTAL_REVISIT_PERIOD_DAYS"))
@@ -86,10 +88,13 @@ class PortalSpider(scrapy.Spider):
             priority=PRIORITY[kind], meta=meta,
         )
 
-    def follow(self, url: str, base: str | None = None, lastmod: str | None = None):
+    def follow(self, url: str, base: str | None = None, lastmod: str | None = None,
+               listed: bool = False):
+        """``listed``: the site itself lists the URL (sitemap, feed), so a 404
+        is a failure; a 404 of a URL merely linked from a page is a broken link."""
         """A request for ``url`` if the URL policy and the revisit policy keep it."""
-        url = urljoin(base or self.start_url, url).split("#", 1)[0]
-        if urlsplit(url).hostname != self.allowed_domains[0]:
+        url = canonical(urljoin(base or self.start_url, url))
+        if url is None or urlsplit(url).hostname != self.allowed_domains[0]:
             return None
         kind = self.policy.classify(url)
         if not kind:
@@ -112,7 +117,7 @@ class PortalSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("incremental/skipped")
                 return None
             headers = self.revisit.conditional_headers(known) or None
-        return self.request(url, kind, headers)
+        return self.request(url, kind, headers, **({"listed": True} if listed else {}))
 
     def _load_state(self) -> None:
         """What the archive already holds decides what this crawl fetches."""
@@ -165,13 +170,19 @@ class PortalSpider(scrapy.Spider):
 
     def parse_xml(self, response):
         body = response.body
+        if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap: inflate, bounded
+            try:
+                body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+            except Exception as exc:  # noqa: BLE001 - bad or oversize gzip: an error row
+                self.archive.error(response.url, "bad-sitemap", f"cannot inflate: {exc}")
+                return
         if not body.lstrip()[:1] == b"<":
             return
         if response.meta.get("kind") == FEED:
             yield from self.parse_feed(response)
             return
         try:
-            sitemap = Sitemap(body)
+            sitemap = Sitemap(body)  # lxml with resolve_entities=False: no entity expansion
         except Exception as exc:  # noqa: BLE001 - a broken sitemap is an error row, not a crash
             self.archive.error(response.url, "bad-sitemap", str(exc))
             return
@@ -184,7 +195,7 @@ class PortalSpider(scrapy.Spider):
                 continue  # author archives: not posts
             if sitemap.type == "urlset":
                 self.sitemap_posts.add(loc)
-            req = self.follow(loc, lastmod=entry.get("lastmod"))
+            req = self.follow(loc, lastmod=entry.get("lastmod"), listed=True)
             if req is not None:
                 yield req
 
@@ -192,7 +203,7 @@ class PortalSpider(scrapy.Spider):
         sel = scrapy.Selector(response, type="xml")
         sel.remove_namespaces()
         for link in sel.xpath("//item/link/text() | //entry/link/@href").getall():
-            req = self.follow(link.strip())
+            req = self.follow(link.strip(), listed=True)
             if req is not None:
                 yield req
 
@@ -302,15 +313,18 @@ class PortalSpider(scrapy.Spider):
                 self.archive.frontier.done(request.url)
                 return
             kind, message = f"http-{status}", f"HTTP {status}"
+            if status in (404, 410) and not request.meta.get("listed"):
+                kind = "broken-link"  # kept as a row; not a failure of the crawl (exit code)
         else:
             exc = failure.value
             kind = {
                 "TimeoutError": "timeout", "TCPTimedOutError": "timeout",
+                "DownloadTimeoutError": "timeout", "ResponseDataLossError": "connection",
                 "DNSLookupError": "dns", "ConnectionRefusedError": "connection",
                 "ConnectionLost": "connection", "ResponseNeverReceived": "connection",
                 "ConnectionDone": "connection",
             }.get(type(exc).__name__, type(exc).__name__)
-            message = str(exc) or type(exc).__name__
+            message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         self.archive.error(request.url, kind, message)
         self.archive.frontier.done(request.url)
 
