@@ -6,7 +6,8 @@ from __future__ import annotations
 from .normtext import normalize
 from .blocks import Block
 from .model import Article, Image
-from .textpatterns import DateLine, author_line, date_line, is_stop, is_ui_line, source_line
+from .textpatterns import (_DROP_EXACT, _STOP_EXACT, _STOP_PREFIX, DateLine, author_line, date_line,
+                           source_line)
 from .theme import caption_of_figure, is_centered, is_italic_only, is_layout_boilerplate, within
 from .dom import text_of
 
@@ -84,6 +85,9 @@ def count_date_lines(idx, limit: int = 3) -> int:
 
 def qr_title(idx) -> str | None:
     for el in idx.qr:
+        # the element's text holds "QR", so its whole text starts where its own text does
+        if normalize(el.text)[:1] not in ("q", "Q"):
+            continue
         t = text_of(el)
         if t.lower().startswith("qr code:"):
             return t[8:].strip() or None
@@ -94,10 +98,13 @@ def cut_boilerplate(blocks: list[Block]) -> list[Block]:
     out = []
     for b in blocks:
         t = b.text
-        if t and is_stop(t):
-            break
-        if t and is_ui_line(t) and not b.images:
-            continue
+        if t:
+            # block texts are normalised (no edge spaces): is_stop / is_ui_line, one lower()
+            low = t.lower() if len(t) <= 40 else t[:30].lower()
+            if low in _STOP_EXACT or low.startswith(_STOP_PREFIX):
+                break
+            if low in _DROP_EXACT and not b.images:
+                continue
         out.append(b)
     return out
 
@@ -112,7 +119,8 @@ def cut_tail(art: Article, blocks: list[Block]) -> None:
         last = blocks[-1]
         if last.kind not in ("p", "pre") or last.images:
             return
-        line = last.lines[-1] if last.lines else last.text
+        lines = last.lines
+        line = lines[-1] if lines else last.text
         s = source_line(line) if art.source is None else None
         a = author_line(line) if (s is None and art.author is None) else None
         if s is None and a is None:
@@ -121,8 +129,8 @@ def cut_tail(art: Article, blocks: list[Block]) -> None:
             art.source, art.sources["source"] = s, "text"
         else:
             art.author, art.sources["author"] = a, "text"
-        if len(last.lines) > 1:
-            last.raw = "\n".join(last.lines[:-1])
+        if len(lines) > 1:
+            last.raw = "\n".join(lines[:-1])
             last.text = normalize(last.raw)
             cut = last.html.rfind("<br>")
             last.html = last.html[:cut].strip() if cut >= 0 else last.html

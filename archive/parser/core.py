@@ -14,7 +14,7 @@ from .blocks import extract_blocks
 from .clean import body_html
 from .dates import event_date, is_bulk_import, iso_local, parse_iso
 from .decode import decode_bytes
-from .dom import Index, absolute, classes, build_tree, is_amp, is_feed, slug_of, text_of
+from .dom import Index, absolute, classes, build_tree, find_body, is_amp, is_feed, slug_of, text_of
 from .metadata import read_metadata
 from .model import Article, Link
 from .textpatterns import DateLine, date_line, place_date_line
@@ -50,7 +50,7 @@ def parse_article(html: bytes, url: str, *, encoding: str | None = None) -> Arti
 
 
 def _parse(root, url: str) -> Article | None:
-    body = root.find("body")
+    body = find_body(root)
     if body is not None:        # listings, pages, 404: known before any real work
         bc = classes(body)
         if bc & NOT_SINGLE and "single-post" not in bc:
@@ -101,7 +101,7 @@ def _parse(root, url: str) -> Article | None:
         (meta.og.get("og:title"), "metadata", True),
         (core.title_tag, "wp-core", True),
         (qr, "text", False),
-    ], art.slug, meta.site_names + [text_of(e) for e in idx.cls("site-title")[:1]])
+    ], art.slug, lambda: meta.site_names + [text_of(e) for e in idx.cls("site-title")[:1]])
     if layer:
         src["title"] = layer
     if art.title:
@@ -149,14 +149,16 @@ def _parse(root, url: str) -> Article | None:
     art.original_url = find_original(idx, base)
     if art.original_url:
         src["original_url"] = "theme"
-    links: list[Link] = []
+    # (url, kind) pairs de-duplicated in order, then made Links (frozen dataclasses are slow to build)
+    pairs: dict[tuple[str, str], None] = {}
     for b in ([lead_block] if lead_block is not None else []) + blocks:
-        links.extend(Link(u, "body") for u, _ in b.anchors)
-    links.extend(Link(u, "related") for u in related)
+        for u, _ in b.anchors:
+            pairs[(u, "body")] = None
+    for u in related:
+        pairs[(u, "related")] = None
     if art.original_url:
-        links.append(Link(art.original_url, "original"))
-    seen = set()
-    art.links = [l for l in links if not ((l.url, l.kind) in seen or seen.add((l.url, l.kind)))]
+        pairs[(art.original_url, "original")] = None
+    art.links = [Link(u, kind) for u, kind in pairs]
     return art
 
 

@@ -151,6 +151,13 @@ class Index:
         return out
 
 
+def find_body(root):
+    """``root.find("body")`` without ElementPath (its Python-level path machinery)."""
+    for el in root.iterchildren("body"):
+        return el
+    return None
+
+
 def classes(el) -> set[str]:
     c = el.get("class")
     return set(c.split()) if c else set()

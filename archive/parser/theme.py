@@ -12,7 +12,7 @@ import re
 from lxml import etree
 
 from .normtext import normalize
-from .dom import absolute, classes, text_of
+from .dom import absolute, classes, find_body, text_of
 
 # body containers (class tokens), most specific first
 _CONTAINER_CLASSES = (
@@ -121,7 +121,7 @@ def find_region(root, idx, article):
     for i in _REGION_IDS:
         if i in idx.by_id:
             return idx.by_id[i]
-    body = root.find("body")
+    body = find_body(root)
     return body if body is not None else root
 
 
@@ -222,11 +222,18 @@ def find_related(idx, base: str) -> tuple[list[str], list]:
 def caption_of_figure(fig) -> str | None:
     """Caption text of a figure / ``.wp-caption`` element."""
     for el in fig.iter():
-        if el is fig or not isinstance(el.tag, str):
+        if el is fig:
             continue
-        if el.tag == "figcaption" or "wp-caption-text" in classes(el) or \
-                "wp-element-caption" in classes(el):
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if tag == "figcaption":
             return text_of(el) or None
+        c = el.get("class")
+        if c and "caption" in c:
+            toks = c.split()
+            if "wp-caption-text" in toks or "wp-element-caption" in toks:
+                return text_of(el) or None
     return None
 
 

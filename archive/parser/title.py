@@ -65,17 +65,25 @@ def strip_site_name(title: str, site_names: list[str]) -> str:
 
 
 def choose_title(cands: list[tuple[str | None, str, bool]], slug: str | None,
-                 site_names: list[str]) -> tuple[str | None, str | None]:
-    """(title, layer). ``cands``: (text, layer, may_have_suffix) in priority order."""
-    cands = [(n, layer, suf) for n, layer, suf in ((normalize(t), layer, suf) for t, layer, suf in cands if t)
-             if n]
-    if not cands:
+                 site_names) -> tuple[str | None, str | None]:
+    """(title, layer). ``cands``: (text, layer, may_have_suffix) in priority order;
+    ``site_names``: a list, or a function giving it (only called when a suffix is cut)."""
+    want = slug.lower() if slug else None
+    first = None
+    for t, layer, suf in cands:
+        text = normalize(t) if t else ""
+        if not text:
+            continue
+        if first is None:
+            first = (text, layer, suf)
+        if want is None:
+            break
+        for v in (variants(text) if suf else [text]):
+            if fast_slugify(v) == want:
+                return v, layer
+    if first is None:
         return None, None
-    if slug:
-        want = slug.lower()
-        for text, layer, suf in cands:
-            for v in (variants(text) if suf else [text]):
-                if fast_slugify(v) == want:
-                    return v, layer
-    text, layer, suf = cands[0]
-    return (strip_site_name(text, site_names) if suf else text), layer
+    text, layer, suf = first
+    if not suf:
+        return text, layer
+    return strip_site_name(text, site_names() if callable(site_names) else site_names), layer

@@ -12,7 +12,7 @@ from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from .normtext import normalize
-from .dom import absolute, classes, rel_tokens, text_of
+from .dom import absolute, classes, find_body, rel_tokens, text_of
 from .model import Term
 
 _SHORTLINK_ID = re.compile(r"[?&]p=(\d+)")
@@ -169,7 +169,7 @@ def read_core(root, idx, url: str) -> Core:
     _head(root, core, url)
     page_url = url if url.startswith(("http://", "https://")) else (core.canonical or url)
     base = absolute(page_url, core.base_href) or page_url
-    body = root.find("body")
+    body = find_body(root)
     if body is not None:
         core.body_classes = classes(body)
         for c in core.body_classes:
