@@ -99,6 +99,17 @@ class Frontier:
             [(u, now, now) for u in urls])
         self.conn.execute("COMMIT")
 
+    def requeue(self, urls) -> None:
+        """Fetch these again (recovery forgot their rows): queued, whatever their state."""
+        self.flush()
+        now = utcnow()
+        self.conn.execute("BEGIN")
+        self.conn.executemany(
+            "INSERT INTO frontier(url, kind, state, added_at) VALUES (?, 'page', 'queued', ?) "
+            "ON CONFLICT(url) DO UPDATE SET state='queued', done_at=NULL",
+            [(u, now) for u in urls])
+        self.conn.execute("COMMIT")
+
     def clear(self) -> None:
         """The crawl finished: nothing to resume."""
         self._pending.clear()

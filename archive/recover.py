@@ -4,7 +4,8 @@ whole record, rename them, and forget every database row that pointed past the c
 Order matters for a crash *during* recovery: rows are removed first (one
 transaction), then the file is cut and renamed; running recovery again finds
 the same cut. Articles whose capture is lost are deleted (their URL is then
-unknown to the database, so the next crawl fetches it again); images lose
+unknown to the database, so the next crawl fetches it again) unless an earlier
+version survives: then they go back to it; images lose
 their capture link; digests of lost records are forgotten so no revisit can
 name them.
 """
@@ -41,6 +42,8 @@ class RecoveryReport:
     articles_removed: int = 0
     images_unlinked: int = 0
     digests_removed: int = 0
+    versions_removed: int = 0
+    urls_lost: list[str] = field(default_factory=list)  # to fetch again (the frontier re-queues them)
     manifest_added: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -84,8 +87,15 @@ def forget_past(conn: sqlite3.Connection, warc_file: str, cut: int, report: Reco
             "SELECT record_id FROM payload_digests WHERE record_id IN "
             "(SELECT record_id FROM captures WHERE warc_file=? AND warc_offset + coalesce(warc_length, 0) > ?)",
             (warc_file, cut))]
+        report.urls_lost.extend(sorted({r[0] for chunk in _chunks(sorted(ids)) for r in conn.execute(
+            f"SELECT url FROM captures WHERE id IN ({','.join('?' * len(chunk))})", chunk)}))
+        versions = _table_exists(conn, "article_versions")
         for chunk in _chunks(sorted(ids)):
             marks = ",".join("?" * len(chunk))
+            if versions:
+                report.versions_removed += conn.execute(
+                    f"DELETE FROM article_versions WHERE capture_id IN ({marks})", chunk).rowcount
+                _back_to_last_version(conn, chunk)
             report.articles_removed += conn.execute(
                 f"DELETE FROM articles WHERE capture_id IN ({marks})", chunk).rowcount
             report.images_unlinked += conn.execute(
@@ -106,6 +116,21 @@ def forget_past(conn: sqlite3.Connection, warc_file: str, cut: int, report: Reco
         if own:
             conn.execute("ROLLBACK")
         raise
+
+
+def _back_to_last_version(conn: sqlite3.Connection, capture_ids: tuple) -> None:
+    """Articles whose newest capture is lost but an earlier version survives go
+    back to that version (title, lead, body, capture); their digest is cleared
+    so that the next fetch of the edit counts as a change again."""
+    marks = ",".join("?" * len(capture_ids))
+    for (article_id,) in conn.execute(
+            f"SELECT id FROM articles WHERE capture_id IN ({marks})", capture_ids).fetchall():
+        last = conn.execute(
+            "SELECT title, lead, body_text, capture_id FROM article_versions WHERE article_id=? "
+            "ORDER BY version DESC LIMIT 1", (article_id,)).fetchone()
+        if last is not None:
+            conn.execute("UPDATE articles SET title=?, lead=?, body_text=?, capture_id=?, "
+                         "content_digest=NULL WHERE id=?", (*tuple(last), article_id))
 
 
 def _chunks(items: list, n: int = 500):

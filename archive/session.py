@@ -60,8 +60,10 @@ class ArchiveSession:
         self.store = Store(self.conn)
         self.digests = DigestIndex(self.conn)
         self._wait_for_killed_writers()
-        self._recover()
+        lost = self._recover()
         self.frontier = Frontier(self.layout)
+        if lost:  # their rows went with the cut: fetch them again
+            self.frontier.requeue(lost)
         # we hold the crawl lock: a crawl still marked running was killed
         self.conn.execute("UPDATE crawls SET status='killed' WHERE status='running'")
         self.crawl_id = self.store.start_crawl(self.options.start_url, self.options.settings)
@@ -98,11 +100,13 @@ class ArchiveSession:
                         "wait for it to end (or stop it) and run again", pid=pid)
                 time.sleep(0.05)
 
-    def _recover(self) -> None:
-        """Cut back WARCs a killed crawl left open, and forget rows past the cut."""
+    def _recover(self) -> list[str]:
+        """Cut back WARCs a killed crawl left open, and forget rows past the cut;
+        return the URLs whose captures were forgotten."""
         report = recover_archive(self.layout, self.conn)
         if report:
             log.warning("recovered an interrupted crawl: %s", report)
+        return report.urls_lost
 
     def _on_warc_closed(self, path: Path) -> None:
         """A WARC file closed: add it to the fixity manifest and index it (CDXJ)."""
@@ -113,22 +117,47 @@ class ArchiveSession:
                 log.error("after closing %s: %s failed: %s", path, hook.__module__, exc)
 
     def close(self, status: str, stats: dict | None = None, exit_code: int | None = None) -> None:
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
-        if self.frontier is not None:
+        """Close the WARC file, the frontier, the crawl row and the database.
+
+        Every step is tried even when an earlier one fails (a full disk): the
+        WARC file is closed first, so what was written stays whole; the first
+        failure is raised at the end as one ``ArchiveError``.
+        """
+        merged = dict(stats or {})
+        merged.update({f"archive/{k}": v for k, v in self.counts.items()})
+        problems: list[str] = []
+        for step in (self._close_writer, lambda: self._close_frontier(status),
+                     lambda: self._finish(status, merged, exit_code), self._close_conn):
+            try:
+                step()
+            except (OSError, sqlite3.Error, ArchiveError) as exc:
+                problems.append(str(exc))
+                log.error("closing the archive: %s", exc)
+        if problems:
+            raise ArchiveError(f"the archive was closed with errors ({problems[0]}) — "
+                               "run `portal-archive verify`; the next crawl recovers the rest")
+
+    def _close_writer(self) -> None:
+        writer, self.writer = self.writer, None
+        if writer is not None:
+            writer.close()
+
+    def _close_frontier(self, status: str) -> None:
+        frontier, self.frontier = self.frontier, None
+        if frontier is not None:
             if status == "finished":
-                self.frontier.clear()  # nothing to resume
-            self.frontier.close()
-            self.frontier = None
+                frontier.clear()  # nothing to resume
+            frontier.close()
+
+    def _finish(self, status: str, stats: dict, exit_code: int | None) -> None:
         if self.store is not None and self.crawl_id is not None:
-            merged = dict(stats or {})
-            merged.update({f"archive/{k}": v for k, v in self.counts.items()})
-            self.store.finish_crawl(self.crawl_id, status, merged, exit_code)
-            self._write_stats_file(status, merged)
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
+            self.store.finish_crawl(self.crawl_id, status, stats, exit_code)
+            self._write_stats_file(status, stats)
+
+    def _close_conn(self) -> None:
+        conn, self.conn = self.conn, None
+        if conn is not None:
+            conn.close()
 
     def _write_stats_file(self, status: str, stats: dict) -> None:
         write_stats_file(self.layout, self.crawl_id, status, stats)

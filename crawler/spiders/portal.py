@@ -133,7 +133,8 @@ class PortalSpider(scrapy.Spider):
             self.logger.info("resuming an interrupted crawl: %d queued URLs", len(resumed))
             self.crawler.stats.set_value("frontier/resumed", len(resumed))
         for url, kind, _priority, meta in resumed:
-            if kind in PRIORITY:
+            kind = kind if kind in PRIORITY else self.policy.classify(url)  # re-queued by recovery
+            if kind:
                 meta.pop("kind", None)
                 yield self.request(url, kind, meta.pop("conditional", None), **meta)
         root = urljoin(self.start_url, "/")

@@ -1,0 +1,89 @@
+"""Versions survive recovery: when a cut WARC loses the capture of an edit, the
+article goes back to its newest surviving version (its history is kept), and
+the URLs whose captures were lost are queued again in the frontier."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from archive.db import open_db
+from archive.frontier import Frontier
+from archive.layout import ArchiveLayout
+from archive.parser.model import Article
+from archive.recover import RecoveryReport, forget_past
+from archive.store import Store
+
+URL = "http://h/bai-viet.html"
+
+
+@dataclass
+class Ref:
+    warc_file: str
+    offset: int
+    length: int
+    record_id: str
+    payload_digest: str = "sha1:X"
+
+
+def article(body: str, title: str = "Tiêu đề") -> Article:
+    return Article(url=URL, slug="bai-viet", wp_post_id=42, title=title, lead="Mở đầu",
+                   body_text=body, published_at="2026-11-01T08:00:00+07:00")
+
+
+def capture(store: Store, offset: int, n: int) -> int:
+    return store.add_capture(1, url=URL, status=200, content_type="text/html",
+                             fetched_at="2026-11-28T00:00:00Z",
+                             ref=Ref("portal-1.warc.gz", offset, 100, f"<urn:uuid:{n}>"))
+
+
+def setup(tmp_path):
+    conn = open_db(tmp_path / "archive.sqlite")
+    store = Store(conn)
+    store.start_crawl("http://h/", {})
+    first = capture(store, 0, 1)
+    store.save_article(article("Thân bài một."), first, "2026-11-28T00:00:01Z")
+    second = capture(store, 100, 2)
+    store.save_article(article("Thân bài hai, đã sửa.", "Tiêu đề mới"), second, "2026-11-28T00:00:02Z")
+    return conn, store, first, second
+
+
+def test_an_edit_lost_in_a_cut_goes_back_to_the_previous_version(tmp_path):
+    conn, _store, first, _second = setup(tmp_path)
+    report = RecoveryReport()
+    forget_past(conn, "portal-1.warc.gz", 150, report)  # the second capture's record is cut
+    row = conn.execute("SELECT * FROM articles WHERE wp_post_id=42").fetchone()
+    assert row is not None, "the article and its first version must survive"
+    assert (row["title"], row["body_text"], row["capture_id"]) == ("Tiêu đề", "Thân bài một.", first)
+    versions = conn.execute("SELECT version, capture_id FROM article_versions WHERE article_id=?",
+                            (row["id"],)).fetchall()
+    assert [tuple(v) for v in versions] == [(1, first)]
+    assert report.captures_removed == 1 and report.urls_lost == [URL]
+    # the next fetch of the same edited page is a change again: a new version 2
+    store = Store(conn)
+    again = capture(store, 100, 3)
+    store.save_article(article("Thân bài hai, đã sửa.", "Tiêu đề mới"), again)
+    assert conn.execute("SELECT count(*) FROM article_versions WHERE article_id=?",
+                        (row["id"],)).fetchone()[0] == 2
+    hits = conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'moi'").fetchone()[0]
+    assert hits == 1  # the FTS index follows the article back and forth
+
+
+def test_an_article_whose_only_capture_is_lost_goes_entirely(tmp_path):
+    conn, *_ = setup(tmp_path)
+    report = RecoveryReport()
+    forget_past(conn, "portal-1.warc.gz", 50, report)
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM article_versions").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM article_urls").fetchone()[0] == 0
+    assert report.articles_removed == 1 and report.urls_lost == [URL]
+
+
+def test_lost_urls_are_queued_again_in_the_frontier(tmp_path):
+    frontier = Frontier(ArchiveLayout(tmp_path))
+    frontier.add(URL, "post", 10)
+    frontier.done(URL)
+    assert frontier.is_done(URL)
+    frontier.requeue([URL, "http://h/never-seen.html"])
+    assert not frontier.is_done(URL)
+    assert {u for u, *_ in frontier.queued()} == {URL, "http://h/never-seen.html"}
+    frontier.close()
