@@ -50,6 +50,7 @@ def _worker(root: str, options, inbox, outbox, log_file: str | None, parent: int
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # the crawler decides when we stop
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    logging.raiseExceptions = False  # a full disk must not print tracebacks for log lines
     if log_file:
         logging.basicConfig(filename=log_file, level=logging.INFO,
                             format="%(asctime)s [storage] %(levelname)s: %(message)s")
@@ -90,7 +91,9 @@ def _worker(root: str, options, inbox, outbox, log_file: str | None, parent: int
                 session.frontier.done_many(done_urls)
             except Exception as exc:  # noqa: BLE001 - disk full, I/O error: stop the crawl
                 failed = f"storage failed: {exc}"
-                log.error("%s", failed, exc_info=True)
+                io_error = isinstance(exc, (OSError, sqlite3.OperationalError))
+                log.error("%s — the crawl stops; what was written stays sound", failed,
+                          exc_info=not io_error)
                 outbox.put(("fatal", failed))
         if close_msg is None:
             close_msg = next((m for m in batch if m[0] == "close"), None)
@@ -98,6 +101,8 @@ def _worker(root: str, options, inbox, outbox, log_file: str | None, parent: int
             _, status, stats, exit_code = close_msg
             try:
                 session.close("failed" if failed else status, stats, exit_code)
+            except ArchiveError as exc:  # already logged step by step
+                failed = failed or str(exc)
             finally:
                 outbox.put(("closed", dict(session.counts), failed))
             return

@@ -7,6 +7,7 @@ crawl; tests run whole crawls through the CLI as a subprocess.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import sys
 from dataclasses import dataclass
@@ -67,6 +68,7 @@ class CrawlResult:
     captures: int
     articles: int
     errors: int
+    message: str | None = None  # why a failed crawl failed, with what to do
 
 
 def run_crawl(settings) -> CrawlResult:
@@ -77,15 +79,34 @@ def run_crawl(settings) -> CrawlResult:
     """
     from scrapy.crawler import CrawlerProcess
 
+    # a full disk must not turn every log line into a traceback on stderr
+    logging.raiseExceptions = False
     layout = ArchiveLayout(settings.get("PORTAL_ARCHIVE_DIR")).create()
     with CrawlLock(layout):
         process = CrawlerProcess(settings)
-        process.crawl("portal")
+        crawler = process.create_crawler("portal")
+        process.crawl(crawler)
         process.start()
         result = _result(layout)
+        result.message = _failure_message(crawler)
         if result.crawl_id is not None:
-            record_exit_code(layout, result.crawl_id, result.exit_code)
+            try:
+                record_exit_code(layout, result.crawl_id, result.exit_code)
+            except sqlite3.Error as exc:  # disk full: the exit code still tells
+                logging.getLogger(__name__).error("cannot record the exit code: %s", exc)
         return result
+
+
+def _failure_message(crawler) -> str | None:
+    from .archive_extension import ArchiveExtension
+
+    for ext in getattr(crawler.extensions, "middlewares", ()):
+        if isinstance(ext, ArchiveExtension):
+            fatal = getattr(ext.session, "fatal", None)
+            if fatal:
+                return (f"{fatal} — free space or fix the archive directory, then run again: "
+                        "the next crawl resumes where this one stopped")
+    return None
 
 
 def _result(layout: ArchiveLayout) -> CrawlResult:

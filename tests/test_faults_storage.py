@@ -81,10 +81,6 @@ def test_read_only_archive_gives_one_clear_line(tmp_path):
             assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.xfail(reason="a write that hits ENOSPC (guard off, or more in flight than the margin) "
-                          "still raises inside ArchiveExtension.response_downloaded/spider_closed: "
-                          "the extension must catch OSError/sqlite3 'disk is full' and close the "
-                          "spider (see docs/faults.md)", strict=False)
 def test_disk_full_without_the_guard_still_ends_cleanly(tmp_path):
     with tmpfs(tmp_path / "tiny", "3m") as fs:
         archive = fs / "archive"

@@ -42,6 +42,8 @@ def crawl(archive_dir, start_url, full, max_duration, max_pages, verbose, overri
     result = run_crawl(build_settings(archive_dir, start_url, parsed))
     line = (f"crawl {result.crawl_id} {result.status}: {result.captures} fetches, "
             f"{result.articles} articles in the archive, {result.errors} errors")
+    if result.message:
+        click.echo(f"error: {result.message}", err=True)
     if result.exit_code != EXIT_OK:
         click.echo(line, err=True)
     elif verbose or sys.stdout.isatty():
