@@ -17,7 +17,7 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 
 from .db import register_functions
-from .errors import ArchiveError
+from .search_filters import BadSearchQuery, date_bound, filter_sql, plan_filters
 from .search_snippet import highlight, query_terms, snippet
 from .text import fold
 
@@ -27,10 +27,6 @@ MARK_END = "\x03"
 
 _TERM = re.compile(r'"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"\w+")
-
-
-class BadSearchQuery(ArchiveError):
-    pass
 
 
 @dataclass
@@ -81,110 +77,8 @@ def fts_query(query: str) -> str:
     return " AND ".join(f"({p})" if " OR " in p else p for p in parts)
 
 
-def _date_bound(value: str | None, name: str) -> str | None:
-    if value is None:
-        return None
-    v = str(value).strip()
-    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", v):
-        raise BadSearchQuery(f"--{name} {value!r} is not a date — use YYYY, YYYY-MM or YYYY-MM-DD")
-    return v
-
-
-def filter_sql(*, since=None, until=None, category=None, author=None,
-               alias: str = "a") -> tuple[str, dict]:
-    """`` AND …`` SQL and its named parameters for the common article filters.
-
-    ``since``/``until`` compare ``published_at`` by prefix (``2018``,
-    ``2018-08``, ``2018-08-15``), both inclusive; ``category`` matches a
-    category slug or (folded) name; ``author`` the (folded) author line.
-    Values are always bound, never put into the SQL text.
-    """
-    since = _date_bound(since, "since")
-    until = _date_bound(until, "until")
-    sql, params = "", {}
-    if since:
-        sql += f" AND {alias}.published_at >= :f_since"
-        params["f_since"] = since
-    if until:
-        sql += f" AND substr({alias}.published_at, 1, :f_until_len) <= :f_until"
-        params.update(f_until=until, f_until_len=len(until))
-    if category:
-        sql += (
-            " AND EXISTS (SELECT 1 FROM article_categories ac"
-            " JOIN categories c ON c.id = ac.category_id"
-            f" WHERE ac.article_id = {alias}.id"
-            " AND (c.slug = :f_category OR pa_fold(c.name) = :f_category_folded))"
-        )
-        params.update(f_category=category, f_category_folded=fold(category))
-    if author:
-        sql += f" AND pa_fold({alias}.author) = :f_author"
-        params["f_author"] = fold(author)
-    return sql, params
-
-
-# A filtered search whose query matches more posts than this builds the ids passing the
-# date and category filters from their indexes first (``_filter_id_sets``) and ranks only
-# matches among them, instead of reading each match's article row to test the filters.
-FILTER_FIRST_MIN_MATCHES = 500
-
-
-# the distinct author lines, one index seek each (migration 5's articles_author)
-_AUTHORS_SQL = """WITH RECURSIVE d(author) AS (
-    SELECT min(author) FROM articles
-    UNION ALL
-    SELECT (SELECT min(author) FROM articles WHERE author > d.author) FROM d
-    WHERE d.author IS NOT NULL)
-SELECT author FROM d WHERE author IS NOT NULL AND pa_fold(author) = :f_author"""
-
-
-def _has_author_index(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index'"
-                        " AND name = 'articles_author'").fetchone() is not None
-
-
-def _filter_id_sets(*, since=None, until=None, category=None,
-                    author=None) -> tuple[list[str], dict]:
-    """Subqueries giving the ids of articles that pass the date, category and author filters.
-
-    Same rules as ``filter_sql`` (tested to give the same hits), but each set is read
-    from an index alone (``articles_published_at``, ``article_categories_category``,
-    ``articles_author``), never from the article rows. ``published_at < until +
-    U+10FFFF`` only lets the index bound the range; the ``substr`` test still decides.
-    Pass ``author`` only when the author index exists.
-    """
-    since = _date_bound(since, "since")
-    until = _date_bound(until, "until")
-    subs, params = [], {}
-    dates = []
-    if since:
-        dates.append("published_at >= :f_since")
-        params["f_since"] = since
-    if until:
-        dates.append("published_at < :f_until_hi"
-                     " AND substr(published_at, 1, :f_until_len) <= :f_until")
-        params.update(f_until=until, f_until_len=len(until), f_until_hi=until + "\U0010ffff")
-    if dates:
-        subs.append("SELECT id FROM articles WHERE " + " AND ".join(dates))
-    if category:
-        subs.append(
-            "SELECT ac.article_id FROM article_categories ac WHERE ac.category_id IN ("
-            "SELECT c.id FROM categories c"
-            " WHERE c.slug = :f_category OR pa_fold(c.name) = :f_category_folded)"
-        )
-        params.update(f_category=category, f_category_folded=fold(category))
-    if author:
-        subs.append(f"SELECT id FROM articles WHERE author IN ({_AUTHORS_SQL})")
-        params["f_author"] = fold(author)
-    return subs, params
-
-
-def _matches_more_than(conn: sqlite3.Connection, match: str, n: int) -> bool:
-    """Whether the query matches more than ``n`` posts (reads at most n + 1 of them)."""
-    return conn.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)",
-        (match, n + 1),
-    ).fetchone()[0] > n
-
+__all__ = ["BadSearchQuery", "Hit", "MARK_END", "MARK_START", "filter_sql", "fts_query",
+           "rebuild_index", "search"]
 
 # Rank with bm25 only (article rows only when a filter needs them); snippets are made in
 # Python for the rows kept (archive.search_snippet), which is far cheaper than FTS5's.
@@ -209,25 +103,13 @@ ORDER BY top.score, top.id DESC
 
 
 def _ranked_rows(conn, match, *, since, until, category, author, limit) -> list[sqlite3.Row]:
-    params = {"match": match, "limit": max(1, int(limit))}
-    author_index = bool(author) and _has_author_index(conn)
-    if ((since or until or category or author_index)
-            and _matches_more_than(conn, match, FILTER_FIRST_MIN_MATCHES)):
-        subs, fparams = _filter_id_sets(since=since, until=until, category=category,
-                                        author=author if author_index else None)
-        # unary + keeps the sets out of FTS5's plan: it scans the matches once and each
-        # set is built once, instead of one FTS5 query per id
-        filters = "".join(f" AND +articles_fts.rowid IN ({sub})" for sub in subs)
-        row_filters = bool(author) and not author_index
-        if row_filters:
-            fsql, aparams = filter_sql(author=author)
-            filters += fsql
-            fparams.update(aparams)
-    else:
-        filters, fparams = filter_sql(since=since, until=until, category=category, author=author)
-        row_filters = bool(filters)
-    join = "JOIN articles a ON a.id = articles_fts.rowid" if row_filters else ""
-    params.update(fparams)
+    sets, rows, params = plan_filters(conn, match, since=since, until=until,
+                                      category=category, author=author)
+    # unary + keeps the id sets out of FTS5's plan: it scans the matches once and each
+    # set is built once, instead of running one FTS5 query per id
+    filters = "".join(f" AND +articles_fts.rowid IN ({sub})" for sub in sets) + rows
+    join = "JOIN articles a ON a.id = articles_fts.rowid" if rows else ""
+    params.update(match=match, limit=max(1, int(limit)))
     return conn.execute(_SEARCH_SQL.format(join=join, filters=filters), params).fetchall()
 
 
@@ -243,8 +125,8 @@ def search(conn: sqlite3.Connection, query: str, *, since: str | None = None,
     match = fts_query(query)
     if not match:
         return []
-    _date_bound(since, "since")
-    _date_bound(until, "until")
+    date_bound(since, "since")
+    date_bound(until, "until")
     _ensure_functions(conn)
     try:
         rows = _ranked_rows(conn, match, since=since, until=until, category=category,

@@ -1,11 +1,11 @@
-"""Filtered search: the index-first path (ids passing --since/--until/--category read from
-indexes, then ranked) gives exactly the hits, order and scores of testing each match's row."""
+"""Filtered search: filters applied as id sets read from indexes give exactly the hits, order
+and scores of testing each match's row (archive.search_filters picks one per filter)."""
 
 from __future__ import annotations
 
 import pytest
 
-import archive.search as search_mod
+import archive.search_filters as search_filters
 from archive.db import open_db
 from archive.parser.model import Article, Term
 from archive.search import search
@@ -68,10 +68,13 @@ def category_names(conn):
 
 
 def _both_paths(conn, monkeypatch, query, limit=LIMIT, **filters):
-    monkeypatch.setattr(search_mod, "FILTER_FIRST_MIN_MATCHES", 0)
+    monkeypatch.setattr(search_filters, "SET_PER_MATCH", 10**9)  # every filter as an id set
+    monkeypatch.setattr(search_filters, "SMALL_SET", 10**9)
     first = search(conn, query, limit=limit, **filters)
-    monkeypatch.setattr(search_mod, "FILTER_FIRST_MIN_MATCHES", 10**9)
+    monkeypatch.setattr(search_filters, "SET_PER_MATCH", 0)  # every filter tested per row
+    monkeypatch.setattr(search_filters, "SMALL_SET", -1)
     per_row = search(conn, query, limit=limit, **filters)
+    monkeypatch.undo()
     return first, per_row
 
 
@@ -115,7 +118,7 @@ def test_filters_narrow_a_broad_query(conn, monkeypatch):
 
 def test_researcher_archive_filters_on_the_index_first_path(tmp_path, monkeypatch):
     c = open_db(build_archive(tmp_path / "arch").db)
-    monkeypatch.setattr(search_mod, "FILTER_FIRST_MIN_MATCHES", 0)
+    monkeypatch.setattr(search_filters, "SET_PER_MATCH", 10**9)
 
     def wp(*pids):
         return {c.execute("SELECT id FROM articles WHERE wp_post_id=?", (p,)).fetchone()[0]
@@ -142,17 +145,17 @@ def test_bad_dates_are_refused_before_any_query(conn):
 
 def test_author_filter_with_and_without_the_author_index(conn, monkeypatch, tmp_path):
     """Migration 5's index gives the author ids; an archive without it tests each row."""
-    assert search_mod._has_author_index(conn)
+    assert search_filters.has_author_index(conn)
     authors = {r[0] for r in conn.execute("SELECT DISTINCT author FROM articles")} - {None}
     skip_scanned = {r[0] for r in conn.execute(
-        search_mod._AUTHORS_SQL.replace("AND pa_fold(author) = :f_author", ""))}
+        search_filters.AUTHORS_SQL.replace("AND pa_fold(author) = :f_author", ""))}
     assert skip_scanned == authors and len(authors) > 3
     with_index = {a: _both_paths(conn, monkeypatch, "thành phố", author=a.lower())[0]
                   for a in sorted(authors)}
     assert all(with_index.values())
     c = open_db(build_archive(tmp_path / "arch").db)
     c.execute("DROP INDEX articles_author")
-    assert not search_mod._has_author_index(c)
+    assert not search_filters.has_author_index(c)
     first, per_row = _both_paths(c, monkeypatch, "hai phong", author="t.h.", since="2020")
     assert first and [h.article_id for h in first] == [h.article_id for h in per_row]
     c.close()
@@ -160,3 +163,17 @@ def test_author_filter_with_and_without_the_author_index(conn, monkeypatch, tmp_
         assert all(fold(h.author) == fold(a) for h in hits)
         first, per_row = _both_paths(conn, monkeypatch, "thành phố", author=fold(a))
         assert [(h.article_id, h.score) for h in first] == [(h.article_id, h.score) for h in per_row]
+
+
+def test_plan_uses_sets_for_broad_queries_and_rows_for_narrow_ones(conn, monkeypatch):
+    from archive.search import fts_query
+    broad, narrow = fts_query("thành phố"), fts_query(conn.execute(
+        "SELECT '\"' || title || '\"' FROM articles WHERE id = 7").fetchone()[0])
+    sets, rows, _ = search_filters.plan_filters(conn, broad, since="2024", category="do-thi")
+    assert len(sets) == 2 and rows == ""
+    monkeypatch.setattr(search_filters, "SMALL_SET", 10)
+    sets, rows, _ = search_filters.plan_filters(conn, narrow, since="2019", category="do-thi")
+    assert sets == [] and "published_at" in rows and "EXISTS" in rows
+    sets, rows, _ = search_filters.plan_filters(conn, narrow, since="2019-05-04", until="2019-05-04")
+    assert len(sets) == 1 and rows == ""  # a small set is built whatever the query
+    assert search_filters.plan_filters(conn, broad) == ([], "", {})
