@@ -122,16 +122,16 @@ def with_load(rows: list[dict], run) -> None:
     rows[-1]["load_before"] = run.load_before
 
 
-def median_row(rows: list[dict]) -> dict:
-    """The run with the median wall time (one row per contender)."""
-    return sorted(rows, key=lambda r: r["wall_s"])[len(rows) // 2]
+def best_row(rows: list[dict]) -> dict:
+    """The fastest run of a contender: on a shared machine, the one least slowed by others."""
+    return min(rows, key=lambda r: r["wall_s"])
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--posts", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--repeat", type=int, default=1, help="rounds (contenders interleaved); median reported")
+    ap.add_argument("--repeat", type=int, default=1, help="rounds (contenders interleaved); the fastest of each is reported")
     ap.add_argument("--only", default="full,bare,wget,traf",
                     help="comma list of full, proposed, bare, wget, traf (traf runs wget)")
     ap.add_argument("--workdir", type=Path, default=OUT / "crawl")
@@ -140,6 +140,7 @@ def main() -> None:
     work = args.workdir
     work.mkdir(parents=True, exist_ok=True)
     runs: dict[str, list[dict]] = {k: [] for k in ("full", "proposed", "bare", "wget", "wget+traf", "traf")}
+    # "wget+traf" pairs each round's wget with that round's extraction
     raw = []
     with ReplicaProcess(posts=args.posts, seed=args.seed) as replica:
         url = replica.url
@@ -203,8 +204,8 @@ def main() -> None:
                     with_load(runs["traf"], tr)
                     with_load(runs["wget+traf"], wr)
                     print(f"  trafilatura: {t['pages']} pages in {tr.wall_s:.1f} s", flush=True)
-    rows = [median_row(v) for k, v in runs.items() if v]
-    by = {k: median_row(v) for k, v in runs.items() if v}
+    rows = [best_row(v) for k, v in runs.items() if v]
+    by = {k: best_row(v) for k, v in runs.items() if v}
     ratios = {}
     if "full" in by:
         f = by["full"]["pages_per_s"]
