@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .normtext import normalize
 from .dom import absolute, classes, srcset_candidates
-from .theme import boilerplate_attrs, is_caption_class, is_figure
+from .theme import _CAPTION_CLASS, boilerplate_attrs, is_caption_class, is_figure
 
 BLOCK_TAGS = {
     "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -63,6 +63,23 @@ class Block:
         return [x for x in (normalize(s) for s in self.raw.split("\n")) if x]
 
 
+def _placeholder(v: str) -> bool:
+    """``_PLACEHOLDER.search(v)``; ASCII URLs without any of its words are settled without the regex."""
+    if v.isascii():
+        low = v.lower()
+        if not (low.startswith("data:") or "/lazy" in low or "placeholder" in low or "blank." in low
+                or "spacer.gif" in low or "grey.gif" in low):
+            return False
+    return _PLACEHOLDER.search(v) is not None
+
+
+def _sized(v: str) -> bool:
+    """``_SIZED.search(v)``: ASCII URLs without an ``x`` cannot hold a ``-WxH.`` suffix."""
+    if v.isascii() and "x" not in v and "X" not in v:
+        return False
+    return _SIZED.search(v) is not None
+
+
 def image_url(img, base: str) -> str | None:
     """Best absolute URL of an <img>.
 
@@ -72,13 +89,16 @@ def image_url(img, base: str) -> str | None:
     entry; else the first candidate.
     """
     direct = [v for v in (img.get(a) for a in _LAZY_ATTRS + ("src",))
-              if v and v.strip() and not _PLACEHOLDER.search(v)]
+              if v and v.strip() and not _placeholder(v)]
+    for v in direct:        # an original upload among the direct candidates: srcset not needed
+        if not _sized(v):
+            return absolute(base, v.strip())
     sized = []
     for attr in _LAZY_SRCSET:
         sized.extend(srcset_candidates(img.get(attr)))
-    sized = [u for _, u in sorted(sized, key=lambda x: -x[0]) if not _PLACEHOLDER.search(u)]
-    for v in direct + sized:
-        if not _SIZED.search(v):
+    sized = [u for _, u in sorted(sized, key=lambda x: -x[0]) if not _placeholder(u)]
+    for v in sized:
+        if not _sized(v):
             return absolute(base, v.strip())
     for v in sized[:1] + direct[:1]:
         return absolute(base, v.strip())
@@ -178,17 +198,45 @@ class _Walker:
             self.html.append(f"</{keep}>")
 
     def _children(self, el) -> None:
-        raw, html = self.raw, self.html
+        raw, html = self.raw, self.html     # cleared in place by flush(): stay valid
         s = el.text
         if s:
             raw.append(s)
             html.append(htmlmod.escape(s, False) if ("&" in s or "<" in s or ">" in s) else s)
-        walk = self.walk
+        walk, skip_ids, blocks = self.walk, self.skip_ids, self.blocks
         for child in el:
-            walk(child)
+            tag = child.tag
+            if tag in _LEAF_FAST and len(child) == 0:
+                # walk() + _block() for the common case, a leaf paragraph / heading / item
+                c = child.get("class")
+                i = child.get("id")
+                if not ((c or i) and boilerplate_attrs(c, i) or id(child) in skip_ids):
+                    if raw or self.images:
+                        self.flush()
+                    t = child.text
+                    if t and not t.isspace():
+                        text = normalize(t)
+                        if text:
+                            if tag in _HEAD:
+                                kind, out = "h", tag
+                            elif tag == "li" or tag == "dt" or tag == "dd":
+                                kind, out = "li", "li"
+                            elif tag == "figcaption" or c and _CAPTION_CLASS.search(c):
+                                kind, out = "caption", "figcaption"
+                            elif tag == "pre":
+                                kind, out = "pre", "pre"
+                            else:
+                                kind, out = "p", "p"
+                            blocks.append(Block(
+                                kind, out, child, t, text,
+                                htmlmod.escape(text, False) if ("&" in text or "<" in text or ">" in text)
+                                else text, [], [],
+                                self.figures[-1] if self.figures else None,
+                                self.lists[-1] if self.lists else None))
+            else:
+                walk(child)
             s = child.tail
             if s:
-                raw, html = self.raw, self.html
                 raw.append(s)
                 html.append(htmlmod.escape(s, False) if ("&" in s or "<" in s or ">" in s) else s)
 

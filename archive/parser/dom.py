@@ -86,6 +86,7 @@ class Index:
         memo = _CLASS_MEMO.get(classes_wanted)
         if memo is None or len(memo) > _MEMO_MAX:
             memo = _CLASS_MEMO[classes_wanted] = {}
+        key_memo = _KEY_MEMO
         for el in root.iter(etree.Element):
             c = el.get("class")
             if c:
@@ -99,12 +100,14 @@ class Index:
                     else:
                         lst.append(el)
             t = el.text
-            if t:
+            if t and not t.isspace():      # (whitespace: no "/", no key, no "QR")
                 if "/" in t:
                     slash.append(el)
                 # every key holds a t or c (no other character lower-cases to one)
-                if len(t) < 40 and ("t" in t or "c" in t or "T" in t or "C" in t) and not t.isspace():
-                    low = _text_key(t)
+                if len(t) < 40 and ("t" in t or "c" in t or "T" in t or "C" in t):
+                    low = key_memo.get(t)
+                    if low is None:
+                        low = _text_key(t)
                     if low:
                         if low == "gốc":
                             if el.tag == "a":
@@ -114,14 +117,16 @@ class Index:
                 if "QR" in t:
                     qr.append(el)
             tail = el.tail
-            if tail:
+            if tail and not tail.isspace():
                 if "/" in tail:
                     parent = el.getparent()
                     if parent is not None and parent not in slash[-3:]:
                         slash.append(parent)
-                if len(tail) < 40 and ("t" in tail or "c" in tail or "T" in tail or "C" in tail) \
-                        and not tail.isspace():   # "<a><i></i> Gốc</a>", "<h3><i></i> Tin khác</h3>"
-                    low = _text_key(tail)
+                if len(tail) < 40 and ("t" in tail or "c" in tail or "T" in tail or "C" in tail):
+                    # "<a><i></i> Gốc</a>", "<h3><i></i> Tin khác</h3>"
+                    low = key_memo.get(tail)
+                    if low is None:
+                        low = _text_key(tail)
                     if low:
                         parent = el.getparent()
                         if parent is not None and not (parent.text or "").strip():
@@ -129,13 +134,12 @@ class Index:
                                 heads.append(parent)
                             elif parent.tag == "a":
                                 goc.append(parent)
-            tag = el.tag
-            if tag == "a":
+        for el in root.iter("a", "time"):    # filtered in C
+            if el.tag == "a":
                 if el.get("rel"):
                     rel_links.append(el)
-            elif tag == "time":
-                if el.get("datetime"):
-                    times.append(el)
+            elif el.get("datetime"):
+                times.append(el)
         if ids_xpath is not None:   # XPath id(): libxml2's id table, no per-element work
             for el in ids_xpath(root):
                 by_id.setdefault(el.get("id"), el)
