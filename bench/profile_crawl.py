@@ -9,7 +9,7 @@ the spider's discovery (link extraction, URL policy, sitemaps, feed),
 start-up imports, or — everything else — Scrapy/Twisted/asyncio itself.
 
     .venv/bin/python bench/profile_crawl.py [--posts 2000] [--rate 100]
-    .venv/bin/python bench/profile_crawl.py --stacks bench/out/profile-crawl.txt   # re-read a profile
+    .venv/bin/python bench/profile_crawl.py --stacks bench/out/profile_crawl-stacks.txt   # re-read a profile
 
 Needs py-spy (``pip install py-spy``; ptrace allowed, as in a container run as root).
 """
@@ -101,21 +101,21 @@ def summarize(stacks: Path, top: int = 25) -> dict:
     }
 
 
-def record(posts: int, seed: int, rate: int, work: Path) -> tuple[Path, dict]:
+def record(posts: int, seed: int, rate: int, work: Path, name: str, extra: dict) -> tuple[Path, dict]:
     from crawler.replica_process import ReplicaProcess
 
     pyspy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     if not Path(pyspy).exists():
         raise SystemExit("py-spy is not installed — `.venv/bin/pip install py-spy`")
     work.mkdir(parents=True, exist_ok=True)
-    stacks = OUT / "profile-crawl.txt"
+    stacks = OUT / f"{name}-stacks.txt"
     archive = work / "profile-archive"
     shutil.rmtree(archive, ignore_errors=True)
     with ReplicaProcess(posts=posts, seed=seed) as replica:
         cmd = [pyspy, "record", "--format", "raw", "--rate", str(rate), "--subprocesses", "--output", str(stacks), "--",
                *CLI, "crawl", "--archive", str(archive), "--start-url", replica.url,
-               *setting_args(demo_settings())]
-        run = measured(cmd, log=work / "profile.log")
+               *setting_args({**demo_settings(), **extra})]
+        run = measured(cmd, log=work / f"{name}.log")
     return stacks, {"command": " ".join(cmd), "run": run.to_dict()}
 
 
@@ -126,11 +126,15 @@ def main() -> None:
     ap.add_argument("--rate", type=int, default=100, help="py-spy samples per second")
     ap.add_argument("--stacks", type=Path, help="summarise this raw py-spy profile instead of recording one")
     ap.add_argument("--name", default="profile_crawl", help="output name under bench/out/")
+    ap.add_argument("-s", "--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
+                    help="extra crawl settings, e.g. the proposed fixes: -s SPIDER_MODULES=bench.proposed_spider "
+                         "-s CONCURRENT_ITEMS=1")
     args = ap.parse_args()
     meta = {}
     stacks = args.stacks
     if stacks is None:
-        stacks, meta = record(args.posts, args.seed, args.rate, OUT / "profile")
+        extra = dict(p.split("=", 1) for p in args.overrides)
+        stacks, meta = record(args.posts, args.seed, args.rate, OUT / "profile", args.name, extra)
     summary = summarize(stacks)
     save(args.name, {"posts": args.posts, "stacks": str(stacks), **meta, **summary})
     md = (f"CPU samples by process and component ({summary['samples']} samples, "

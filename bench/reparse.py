@@ -102,17 +102,23 @@ def main() -> None:
     if not pages:
         raise SystemExit(f"no HTML response records in {archive}/warc — crawl first")
     ours_s, ours_n = min((time_ours(pages) for _ in range(args.repeat)), key=lambda r: r[0])
-    sample = pages[:args.traf_limit] if args.traf_limit else pages
+    # trafilatura is slow: an evenly spread sample, and our parser timed on the same sample too
+    step = max(1, len(pages) // args.traf_limit) if args.traf_limit else 1
+    sample = pages[::step][:args.traf_limit or None]
     traf_s, traf_n = time_trafilatura(sample)
+    ours_sample_s, _ = min((time_ours(sample) for _ in range(args.repeat)), key=lambda r: r[0])
     ours_ms = ours_s / len(pages) * 1000
     traf_ms = traf_s / len(sample) * 1000
+    ours_sample_ms = ours_sample_s / len(sample) * 1000
     read_ms = read_s / len(pages) * 1000
     rows = [
         {"what": "read WARC + undo gzip (archive.warc.read.iter_records)", "pages": len(pages),
          "ms_per_page": read_ms, "pages_per_s": 1000 / read_ms},
         {"what": "archive.parser.parse_article", "pages": len(pages), "articles": ours_n,
          "ms_per_page": ours_ms, "pages_per_s": 1000 / ours_ms},
-        {"what": "trafilatura.extract", "pages": len(sample), "articles": traf_n,
+        {"what": "archive.parser.parse_article, on the sample below", "pages": len(sample),
+         "ms_per_page": ours_sample_ms, "pages_per_s": 1000 / ours_sample_ms},
+        {"what": "trafilatura.extract, on an evenly spread sample", "pages": len(sample), "articles": traf_n,
          "ms_per_page": traf_ms, "pages_per_s": 1000 / traf_ms},
         {"what": "from WARC: read + parse_article", "pages": len(pages),
          "ms_per_page": read_ms + ours_ms, "pages_per_s": 1000 / (read_ms + ours_ms)},
@@ -120,8 +126,8 @@ def main() -> None:
          "ms_per_page": read_ms + traf_ms, "pages_per_s": 1000 / (read_ms + traf_ms)},
     ]
     result = {"archive": str(archive), "html_pages": len(pages), "articles": ours_n, "rows": rows,
-              "ratio_parse_only": round(traf_ms / ours_ms, 2),
-              "ratio_from_warc": round((read_ms + traf_ms) / (read_ms + ours_ms), 2), "target": TARGET}
+              "ratio_parse_only": round(traf_ms / ours_sample_ms, 2),
+              "ratio_from_warc": round((read_ms + traf_ms) / (read_ms + ours_sample_ms), 2), "target": TARGET}
     if reindex_available():
         copy = work / "reindex-copy"
         shutil.rmtree(copy, ignore_errors=True)
@@ -138,7 +144,7 @@ def main() -> None:
     save("reparse", result)
     md = table(rows, [("what", "what"), ("pages", "HTML pages"), ("articles", "articles"),
                       ("ms_per_page", "ms/page"), ("pages_per_s", "pages/s")])
-    md += (f"\n\ntrafilatura ÷ parse_article time per page: {result['ratio_parse_only']}× "
+    md += (f"\n\ntrafilatura ÷ parse_article time per page, same sample: {result['ratio_parse_only']}× "
            f"(from WARC: {result['ratio_from_warc']}×"
            + (f"; reindex command: {result['ratio_reindex']}×" if "ratio_reindex" in result else "")
            + f"); target ≥ {TARGET}×")
