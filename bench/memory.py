@@ -40,6 +40,8 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true", help="keep the archives under bench/out/memory/")
     ap.add_argument("--max-pages", type=int, default=0,
                     help="stop each crawl after N responses (crawl --max-pages): a bounded look at a big site")
+    ap.add_argument("--max-duration", type=int, default=0,
+                    help="stop each crawl cleanly after this many seconds (crawl --max-duration)")
     ap.add_argument("--name", default="memory", help="output name under bench/out/ (.json, .md)")
     args = ap.parse_args()
     import psutil
@@ -56,6 +58,7 @@ def main() -> None:
         with ReplicaProcess(posts=posts, seed=args.seed, startup_timeout=600) as replica:
             cmd = [*CLI, "crawl", "--archive", str(archive), "--start-url", replica.url,
                    *(["--max-pages", str(args.max_pages)] if args.max_pages else []),
+                   *(["--max-duration", str(args.max_duration)] if args.max_duration else []),
                    *setting_args(demo_settings())]
             run = measured(cmd, log=work / f"crawl-{posts}.log", rss_every=args.every)
             replica_rss = psutil.Process(replica.proc.pid).memory_info().rss / 2**20
