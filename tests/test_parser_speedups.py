@@ -33,3 +33,38 @@ def test_no_printable_whitespace_or_zero_width():
     bad = [hex(c) for c in range(0x110000) if chr(c).isspace() and chr(c) != " " and chr(c).isprintable()]
     assert bad == []
     assert not any(c.isprintable() for c in "\u200b\u200c\u200d\u2060\ufeff")
+
+
+def test_image_url_prechecks_agree_with_the_regexes():
+    from archive.parser.blocks import _PLACEHOLDER, _SIZED, _placeholder, _sized
+
+    urls = ["data:image/gif;base64,R0lGOD", "DATA:x", "https://x.vn/wp-content/uploads/2019/01/a-300x200.jpg",
+            "https://x.vn/a-300X200.JPG?ver=1", "https://x.vn/a.jpg", "https://x.vn/lazy_load.png",
+            "https://x.vn/LazyLoad/x.jpg", "https://x.vn/PlaceHolder.svg", "https://x.vn/blank.GIF",
+            "https://x.vn/spacer.gif", "https://x.vn/grey.gif", "https://x.vn/ảnh-1024x768.webp",
+            "https://x.vn/a-١٢x٣٤.png", "https://x.vn/ſpacer.gif", "https://x.vn/bla\u212ak.png", ""]
+    rnd = random.Random(3)
+    pieces = ["-", "x", "X", "300", "٣", ".jpg", ".PNG", "?", "#", "/", "lazy", "load", "_", "blank", ".gif",
+              "data:", "place", "holder", "spacer", "grey", "ả", "ſ", "\u212a"]
+    urls += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 8))) for _ in range(20_000)]
+    for u in urls:
+        assert _placeholder(u) == bool(_PLACEHOLDER.search(u)), u
+        assert _sized(u) == bool(_SIZED.search(u)), u
+
+
+def test_title_site_names_may_be_given_lazily():
+    from archive.parser.title import choose_title
+
+    cands = [(None, "theme", False), ("Tiêu đề – Cổng tin", "wp-core", True)]
+    assert choose_title(cands, "khac", lambda: ["Cổng tin"]) == choose_title(cands, "khac", ["Cổng tin"])
+    assert choose_title(cands, "tieu-de", lambda: 1 / 0) == ("Tiêu đề", "wp-core")
+
+
+def test_find_body_is_the_body_child():
+    from lxml import etree
+
+    from archive.parser.dom import build_tree, find_body
+
+    root = build_tree("<html><head><title>x</title></head><body class='a'><p>y</p></body></html>")
+    assert find_body(root) is root.find("body")
+    assert find_body(etree.fromstring("<svg><g/></svg>")) is None

@@ -143,7 +143,9 @@ class _Walker:
         text = normalize(raw)
         if text or self.images:
             kind, tag, el = self.stack[-1]
-            body = " ".join(normalize_html("".join(self.html)).split())
+            body = normalize_html("".join(self.html))
+            # " ".join(body.split()); a printable string has no whitespace but single spaces
+            body = body.strip(" ") if body.isprintable() and "  " not in body else " ".join(body.split())
             self.blocks.append(Block(kind, tag, el, raw, text, body, self.anchors, self.images,
                                      self.figures[-1] if self.figures else None,
                                      self.lists[-1] if self.lists else None))

@@ -51,8 +51,9 @@ def header_date(idx, region, container) -> DateLine | None:
         anc = el
         while anc is not None:
             # not a linked item of a news list ("<li><a>title</a> (date)</li>"), no sidebar
-            if anc.tag == "a" or is_layout_boilerplate(anc) or (
-                    anc.tag == "li" and anc.find(".//a") is not None):
+            tag = anc.tag
+            if tag == "a" or is_layout_boilerplate(anc) or (
+                    tag == "li" and next(anc.iterdescendants("a"), None) is not None):
                 ok = False
                 break
             anc = anc.getparent()

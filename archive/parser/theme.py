@@ -197,10 +197,14 @@ def find_related(idx, base: str) -> tuple[list[str], list]:
             if box is None:
                 break
             passed = False
+            inside = 0          # the head's own descendants come right after it (pre-order)
             for el in box.iter():
                 if el is head:
                     passed = True
-                elif passed and el.tag == "a" and not within(el, head):
+                    inside = sum(1 for _ in head.iterdescendants())
+                elif inside:
+                    inside -= 1
+                elif passed and el.tag == "a":
                     u = absolute(base, el.get("href"))
                     if u and text_of(el):
                         got.append(u)
