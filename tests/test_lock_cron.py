@@ -71,6 +71,8 @@ def _stop_then_resume(root: Path, site, *limit: str) -> None:
     stats = json.loads((root / "logs" / f"crawl-{first['id']:05d}.json").read_text())
     assert stats["status"] == "interrupted" and stats["exit_code"] == 0
     stopped_with = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    first_fetches = conn.execute("SELECT count(*) FROM captures WHERE crawl_id=?",
+                                 (first["id"],)).fetchone()[0]
     assert stopped_with < POSTS
     warcs_sound(root)
     frontier = root / "state" / "frontier.sqlite"
@@ -82,7 +84,8 @@ def _stop_then_resume(root: Path, site, *limit: str) -> None:
     second = last_crawl(conn)
     assert second["status"] == "finished"
     stats = json.loads((root / "logs" / f"crawl-{second['id']:05d}.json").read_text())["stats"]
-    assert stats.get("frontier/resumed", 0) > 0, "the second run resumed the frontier"
+    if first_fetches:  # (a loaded machine may stop the first run before its first request)
+        assert stats.get("frontier/resumed", 0) > 0, "the second run resumed the frontier"
     assert live_mismatches(conn, truth(POSTS, SEED, 0, site.url)) == []
     assert conn.execute("SELECT count(*) - count(DISTINCT wp_post_id) FROM articles").fetchone()[0] == 0
     warcs_sound(root)
@@ -93,8 +96,9 @@ def test_max_pages_stops_cleanly_and_the_next_run_completes(tmp_path, site):
 
 
 def test_max_duration_stops_cleanly_and_the_next_run_completes(tmp_path, site):
-    _stop_then_resume(tmp_path / "archive", site, "--max-duration", "1",
-                      "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "CONCURRENT_REQUESTS=1")
+    _stop_then_resume(tmp_path / "archive", site, "--max-duration", "2",
+                      "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "CONCURRENT_REQUESTS=1",
+                      "-s", "DOWNLOAD_DELAY=0.05")
 
 
 def _fault_seed(rates: str) -> int:
