@@ -103,12 +103,12 @@ ORDER BY top.score, top.id DESC
 
 
 def _ranked_rows(conn, match, *, since, until, category, author, limit) -> list[sqlite3.Row]:
-    sets, rows, params = plan_filters(conn, match, since=since, until=until,
-                                      category=category, author=author)
+    sets, tests, params, row = plan_filters(conn, match, since=since, until=until,
+                                            category=category, author=author)
     # unary + keeps the id sets out of FTS5's plan: it scans the matches once and each
     # set is built once, instead of running one FTS5 query per id
-    filters = "".join(f" AND +articles_fts.rowid IN ({sub})" for sub in sets) + rows
-    join = "JOIN articles a ON a.id = articles_fts.rowid" if rows else ""
+    filters = "".join(f" AND +articles_fts.rowid IN ({sub})" for sub in sets) + tests
+    join = "JOIN articles a ON a.id = articles_fts.rowid" if row else ""
     params.update(match=match, limit=max(1, int(limit)))
     return conn.execute(_SEARCH_SQL.format(join=join, filters=filters), params).fetchall()
 

@@ -1,18 +1,20 @@
 """The ``--since``/``--until``/``--category``/``--author`` filters of search and export.
 
-Two ways to apply a filter to a query's matches, with the same result:
+``filter_sql`` tests each article row (export scans them anyway). Search applies
+the filters to a query's matches without reading their rows where it can
+(``plan_filters``; same results):
 
-* per row (``filter_sql``): test each match's article row. Cheap when a query
-  matches few posts, but a few µs per match (the row is read — past the long
-  ``body_html`` on a real archive — and a category or author folded);
-* as a set of ids (``filter_id_set``) built from an index alone
-  (``articles_published_at``, ``article_categories_category``, migration 5's
-  ``articles_author``) and checked per match in a fraction of a µs; building it
-  costs under a µs per id.
-
-``plan_filters`` picks, per filter, whichever should read fewer rows: a set when
-it is small (``SMALL_SET``) or holds at most ``SET_PER_MATCH`` ids per match of
-the query, both counted with early-stopping probes.
+* category and author: tested on the match's id with indexes
+  (``article_categories``' key, migration 5's ``articles_author``), the category
+  ids and author lines being looked up once (``id_filter_sql``);
+* dates: ``published_at`` has no index by id, so either each match's row is read
+  (a few µs: on a real archive it lies past the long ``body_html``), or the ids in
+  the range are read from ``articles_published_at`` first (under a µs each) and
+  each match is checked against them (a fraction of a µs). The set is built when
+  it is small (``SMALL_SET``) or holds at most ``SET_PER_MATCH`` ids per match of
+  the query, both counted with early-stopping probes — but not for a query with a
+  phrase of several words: its matches are as dear to count as to search, and
+  rows are read (as before this module).
 """
 
 from __future__ import annotations
@@ -87,23 +89,15 @@ def has_author_index(conn: sqlite3.Connection) -> bool:
                         " AND name = 'articles_author'").fetchone() is not None
 
 
-def filter_id_set(*, since=None, until=None, category=None, author=None) -> tuple[str, dict]:
-    """A subquery giving the ids of the articles that pass the given filters (one of
-    dates, category or author), read from an index alone; same rules as ``filter_sql``.
+def date_id_set(since=None, until=None) -> tuple[str, dict]:
+    """A subquery giving the ids of the articles published in the range, read from the
+    ``articles_published_at`` index alone; same rule as ``filter_sql``.
 
     ``published_at < until + U+10FFFF`` only lets the index bound the range; the
-    ``substr`` test still decides. ``author`` needs the author index.
+    ``substr`` test still decides.
     """
     since = date_bound(since, "since")
     until = date_bound(until, "until")
-    if category:
-        return ("SELECT ac.article_id FROM article_categories ac WHERE ac.category_id IN ("
-                "SELECT c.id FROM categories c"
-                " WHERE c.slug = :f_category OR pa_fold(c.name) = :f_category_folded)",
-                {"f_category": category, "f_category_folded": fold(category)})
-    if author:
-        return (f"SELECT id FROM articles WHERE author IN ({AUTHORS_SQL})",
-                {"f_author": fold(author)})
     dates, params = [], {}
     if since:
         dates.append("published_at >= :f_since")
@@ -115,38 +109,64 @@ def filter_id_set(*, since=None, until=None, category=None, author=None) -> tupl
     return "SELECT id FROM articles WHERE " + " AND ".join(dates), params
 
 
+def id_filter_sql(conn: sqlite3.Connection, *, category=None, author=None,
+                  rowid: str = "articles_fts.rowid") -> tuple[str, str, dict]:
+    """`` AND …`` tests of the category and author filters on an article id from indexes
+    alone (category ids and author lines are looked up once per query), without reading
+    the article row; same rules as ``filter_sql``. Returns (tests on the id, tests that
+    still need the article row as ``a`` — the author on an archive without migration 5's
+    index —, parameters)."""
+    on_id, on_row, params = "", "", {}
+    if category:
+        on_id += (f" AND EXISTS (SELECT 1 FROM article_categories ac WHERE ac.article_id = {rowid}"
+                  " AND ac.category_id IN (SELECT c.id FROM categories c"
+                  " WHERE c.slug = :f_category OR pa_fold(c.name) = :f_category_folded))")
+        params.update(f_category=category, f_category_folded=fold(category))
+    if author and has_author_index(conn):
+        on_id += (" AND EXISTS (SELECT 1 FROM articles x INDEXED BY articles_author"
+                  f" WHERE x.author IN ({AUTHORS_SQL}) AND x.id = {rowid})")
+        params["f_author"] = fold(author)
+    elif author:
+        on_row, p = filter_sql(author=author)
+        params.update(p)
+    return on_id, on_row, params
+
+
 def _count_upto(conn: sqlite3.Connection, sql: str, params: dict, cap: int) -> int:
     """Rows of ``sql``, counting at most ``cap + 1`` of them."""
     return conn.execute(f"SELECT count(*) FROM ({sql} LIMIT {int(cap) + 1})", params).fetchone()[0]
 
 
+def estimate_matches(conn: sqlite3.Connection, match: str) -> int | None:
+    """How many posts match (counted up to ``MATCH_PROBE``), or None for an expression
+    with a phrase of several words: FTS5 reads such a phrase's whole word lists to find
+    its matches, so counting them could cost as much as the search itself."""
+    if any(" " in phrase for phrase in re.findall(r'"([^"]*)"', match)):
+        return None
+    return _count_upto(conn, "SELECT 1 FROM articles_fts WHERE articles_fts MATCH :m",
+                       {"m": match}, MATCH_PROBE)
+
+
 def plan_filters(conn: sqlite3.Connection, match: str, *, since=None, until=None,
-                 category=None, author=None) -> tuple[list[str], str, dict]:
-    """How to apply the filters to the matches of the FTS5 expression ``match``:
-    subqueries of id sets, ``filter_sql`` for the rest (alias ``a``), and parameters."""
+                 category=None, author=None) -> tuple[list[str], str, dict, bool]:
+    """How to apply the filters to the matches of the FTS5 expression ``match``: id-set
+    subqueries, `` AND …`` tests per match, parameters, and whether the tests need the
+    article row joined as ``a``."""
     date_bound(since, "since")
     date_bound(until, "until")
-    groups = [g for g in ({"since": since, "until": until} if since or until else None,
-                          {"category": category} if category else None,
-                          {"author": author} if author else None) if g]
-    sets, rows, params = [], "", {}
-    matches = None
-    for g in groups:
-        if "author" not in g or has_author_index(conn):
-            sub, p = filter_id_set(**g)
-            use_set = _count_upto(conn, sub, p, SMALL_SET) <= SMALL_SET
-            if not use_set:
-                if matches is None:  # counted only when needed: a sparse phrase is read whole
-                    matches = _count_upto(
-                        conn, "SELECT 1 FROM articles_fts WHERE articles_fts MATCH :m",
-                        {"m": match}, MATCH_PROBE)
-                cap = SET_PER_MATCH * matches
-                use_set = _count_upto(conn, sub, p, cap) <= cap
-            if use_set:
-                sets.append(sub)
-                params.update(p)
-                continue
-        sql, p = filter_sql(**g)
-        rows += sql
+    sets = []
+    tests, on_row, params = id_filter_sql(conn, category=category, author=author)
+    if since or until:
+        sub, p = date_id_set(since, until)
+        use_set = _count_upto(conn, sub, p, SMALL_SET) <= SMALL_SET
+        matches = None if use_set else estimate_matches(conn, match)
+        if matches is not None:
+            cap = SET_PER_MATCH * matches
+            use_set = _count_upto(conn, sub, p, cap) <= cap
+        if use_set:
+            sets.append(sub)
+        else:
+            sub, p = filter_sql(since=since, until=until)
+            on_row += sub
         params.update(p)
-    return sets, rows, params
+    return sets, tests + on_row, params, bool(on_row)

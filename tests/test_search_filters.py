@@ -165,15 +165,36 @@ def test_author_filter_with_and_without_the_author_index(conn, monkeypatch, tmp_
         assert [(h.article_id, h.score) for h in first] == [(h.article_id, h.score) for h in per_row]
 
 
-def test_plan_uses_sets_for_broad_queries_and_rows_for_narrow_ones(conn, monkeypatch):
+def test_plan_reads_no_article_row_for_category_and_author(conn, monkeypatch):
+    """Category and author are tested on the match's id; dates as an id set when the query
+    is broad and by reading the row when it is narrow."""
     from archive.search import fts_query
-    broad, narrow = fts_query("thành phố"), fts_query(conn.execute(
-        "SELECT '\"' || title || '\"' FROM articles WHERE id = 7").fetchone()[0])
-    sets, rows, _ = search_filters.plan_filters(conn, broad, since="2024", category="do-thi")
-    assert len(sets) == 2 and rows == ""
+    broad, narrow = fts_query("thành phố"), fts_query("qqzz")
+    sets, tests, _, row = search_filters.plan_filters(conn, broad, since="2024",
+                                                       category="do-thi", author="h.a.")
+    assert len(sets) == 1 and "article_categories" in tests and "articles_author" in tests
+    assert not row and " a." not in tests
     monkeypatch.setattr(search_filters, "SMALL_SET", 10)
-    sets, rows, _ = search_filters.plan_filters(conn, narrow, since="2019", category="do-thi")
-    assert sets == [] and "published_at" in rows and "EXISTS" in rows
-    sets, rows, _ = search_filters.plan_filters(conn, narrow, since="2019-05-04", until="2019-05-04")
-    assert len(sets) == 1 and rows == ""  # a small set is built whatever the query
-    assert search_filters.plan_filters(conn, broad) == ([], "", {})
+    sets, tests, _, row = search_filters.plan_filters(conn, narrow, since="2019")
+    assert sets == [] and "a.published_at" in tests and row  # counted: no match, no set
+    sets, tests, _, row = search_filters.plan_filters(conn, broad, since="2019-05-04",
+                                                       until="2019-05-04")
+    assert len(sets) == 1 and tests == "" and not row
+    assert search_filters.plan_filters(conn, broad) == ([], "", {}, False)
+
+
+def test_phrases_are_not_counted_to_plan(conn, monkeypatch):
+    """A phrase's matches are not counted: dates use a set only when it is small."""
+    from archive.search import fts_query
+    assert search_filters.estimate_matches(conn, fts_query('"thành phố"')) is None
+    assert search_filters.estimate_matches(conn, fts_query("thành phố")) > 1000
+    sets, tests, _, _ = search_filters.plan_filters(conn, fts_query('"thành phố"'), since="2026")
+    assert len(sets) == 1 and tests == ""  # small: built whatever the query
+    monkeypatch.setattr(search_filters, "SMALL_SET", 10)
+    sets, tests, _, row = search_filters.plan_filters(conn, fts_query('"thành phố"'), since="2019")
+    assert sets == [] and "published_at" in tests and row
+    last = conn.execute("SELECT max(id) FROM articles").fetchone()[0]
+    title = conn.execute("SELECT title FROM articles WHERE id = ?", (last,)).fetchone()[0]
+    first, per_row = _both_paths(conn, monkeypatch, f'"{title}"', since="2019")
+    assert last in [h.article_id for h in first] and \
+        [h.article_id for h in first] == [h.article_id for h in per_row]
