@@ -135,6 +135,7 @@ def main() -> None:
     ap.add_argument("--only", default="full,bare,wget,traf",
                     help="comma list of full, proposed, bare, wget, traf (traf runs wget)")
     ap.add_argument("--workdir", type=Path, default=OUT / "crawl")
+    ap.add_argument("--name", default="crawl_throughput", help="output name under bench/out/ (.json, .md)")
     args = ap.parse_args()
     which = set(args.only.split(","))
     work = args.workdir
@@ -218,7 +219,7 @@ def main() -> None:
     if "full" in by and "wget+traf" in by and by["wget+traf"].get("articles_per_s"):
         ratios["full_vs_wget_traf"]["articles_ratio"] = round(
             by["full"]["articles_per_s"] / by["wget+traf"]["articles_per_s"], 3)
-    save("crawl_throughput", {"posts": args.posts, "repeat": args.repeat, "replica_url": url,
+    save(args.name, {"posts": args.posts, "repeat": args.repeat, "replica_url": url,
                               "settings": demo_settings(), "wget_reject_regex": WGET_REJECT,
                               "rows": rows, "ratios": ratios, "runs": raw})
     md = table(rows, [("contender", "contender"), ("fetches", "fetches"), ("wall_s", "wall s"),
@@ -231,7 +232,7 @@ def main() -> None:
                          [("vs", "full pipeline pages/s ÷ pages/s of"), ("ratio", "ratio"), ("target", "target"),
                           ("met", "met"), ("cpu_ratio", "CPU-per-page ratio (other ÷ full)"),
                           ("articles_ratio", "articles/s ratio")]) if ratios else ""
-    path = write_md("crawl_throughput", f"Crawl throughput, {args.posts}-post replica\n\n{md}")
+    path = write_md(args.name, f"Crawl throughput, {args.posts}-post replica\n\n{md}")
     print(path.read_text())
 
 
