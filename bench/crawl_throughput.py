@@ -26,7 +26,6 @@ import argparse
 import json
 import shutil
 import sqlite3
-import statistics
 import sys
 from pathlib import Path
 
