@@ -10,7 +10,9 @@ spaces and pages past ``PORTAL_MAX_DEPTH_LISTING``):
   dropped), so one resource has one URL;
 - **pattern cap**: at most ``PORTAL_MAX_URLS_PER_PATTERN`` distinct URLs per
   URL pattern (host + path + query keys, digit runs folded to ``0``:
-  ``/lich/2026-11/`` and ``/lich/1907-03/`` are one pattern);
+  ``/lich/2026-11/`` and ``/lich/1907-03/`` are one pattern); uploads (leaves),
+  URLs the site lists in its sitemaps or feed, and paths without any digit run
+  (one URL per pattern) are not capped;
 - **stray depth**: a page that is neither an article nor a listing, feed or
   sitemap (a calendar, a static page, an odd link's target) is a stray; links
   found on a stray are one hop deeper, and past ``PORTAL_MAX_STRAY_DEPTH``
@@ -118,6 +120,12 @@ class TrapGuardMiddleware:
             if stray > self.max_stray:
                 return self._drop("stray_depth", url, pattern)
             request.meta[_STRAY] = stray
+        parts = urlsplit(url)
+        if kind == IMAGE or request.meta.get("listed") or not _DIGITS.search(parts.path + parts.query):
+            # uploads are leaves (they link nothing), the site's own sitemaps and feed are
+            # trusted, and a pattern without a digit run stands for one URL only: no cap,
+            # and no per-pattern set (one per post would grow with the site)
+            return request
         urls = self.seen.setdefault(pattern, set())
         key = hash(url)
         if key not in urls:
