@@ -17,6 +17,7 @@ PORTAL_CONTACT_URL = "https://github.com/portal-archive/portal-archive"  # named
 PORTAL_WARC_MAX_SIZE = 1_000_000_000        # bytes; rotate to a new WARC file past this
 PORTAL_WARC_PREFIX = "portal"
 PORTAL_WARC_COMPRESS_LEVEL = 6              # zlib level; 9 costs 1.5x CPU for ~1% size
+PORTAL_SCHEDULER_WINDOW = 2000              # requests handed to Scrapy's scheduler at once (memory)
 PORTAL_STORAGE_PROCESS = True               # WARC + SQLite writes in a child process (the other core)
 PORTAL_FETCH_IMAGES = True                  # fetch the images of each post (replay shows them)
 PORTAL_FETCH_AMP = False                    # AMP copies (<post>/amp) are not fetched by default

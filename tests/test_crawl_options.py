@@ -87,3 +87,16 @@ def test_amp_switch_and_user_agent(tmp_path):
     assert "PORTAL_FETCH_AMP" in info and "normalis" in info.lower()
     ua = kinds["request"].http_header("User-Agent")
     assert ua.startswith("portal-archive/") and "https://archive.example/contact" in ua
+
+
+@pytest.mark.slow
+def test_a_small_scheduler_window_still_archives_every_post(tmp_path):
+    archive = tmp_path / "a"
+    with ReplicaProcess(posts=60, seed=5) as replica:
+        run_cli("crawl", "--archive", str(archive), "--start-url", replica.url, *FAST,
+                "-s", "PORTAL_SCHEDULER_WINDOW=10")
+    conn = sqlite3.connect(archive / "archive.sqlite")
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 60
+    assert conn.execute("SELECT count(*) FROM images WHERE capture_id IS NULL").fetchone()[0] == 0
+    stats = json.loads(conn.execute("SELECT stats_json FROM crawls").fetchone()[0])
+    assert stats["scheduler/window_backlog_max"] > 0  # posts were held back, then fed

@@ -26,6 +26,7 @@ from archive.revisit import RevisitPolicy, load_known
 
 from ..middlewares.trap_guard import canonical
 from ..urlpolicy import AMP, FEED, IMAGE, LISTING, POST, SITEMAP, UrlPolicy, is_paged
+from .window import RequestWindow
 
 PRIORITY = {SITEMAP: 40, FEED: 30, LISTING: 20, POST: 10, AMP: 5, IMAGE: 0}
 SITEMAP_PROBES = ("/wp-sitemap.xml", "/sitemap_index.xml")
@@ -71,18 +72,24 @@ class PortalSpider(scrapy.Spider):
         spider.decided = set()      # known posts judged on their sitemap lastmod
         spider.deferred = set()     # known posts seen without a lastmod: judged at idle
         spider.vanished_checked = False
+        spider.window = RequestWindow(
+            crawler, s.getint("PORTAL_SCHEDULER_WINDOW"),
+            lambda url, kind, headers, meta: spider.request(url, kind, headers,
+                                                            _in_frontier=True, **meta))
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
 
     # -- requests -------------------------------------------------------------
-    def request(self, url: str, kind: str, headers: dict | None = None, **meta) -> scrapy.Request:
+    def request(self, url: str, kind: str, headers: dict | None = None, *,
+                _in_frontier: bool = False, **meta) -> scrapy.Request:
         """A request, written to the persistent frontier before it is scheduled."""
         meta = {"kind": kind, **meta}
         if headers:
             meta["conditional"] = headers
             meta["handle_httpstatus_list"] = [304]
-        self.archive.frontier.add(url, kind, PRIORITY[kind], {k: v for k, v in meta.items()
-                                                               if k != "handle_httpstatus_list"})
+        if not _in_frontier:
+            self.archive.frontier.add(url, kind, PRIORITY[kind], {
+                k: v for k, v in meta.items() if k != "handle_httpstatus_list"})
         return scrapy.Request(
             url, callback=self.dispatch, errback=self.failed, headers=headers,
             priority=PRIORITY[kind], meta=meta,
@@ -147,6 +154,7 @@ class PortalSpider(scrapy.Spider):
     # -- responses ------------------------------------------------------------
     def dispatch(self, response):
         """Every response ends here; the URL counts as done once its outcome is stored."""
+        self.window.refill()
         kind = response.meta.get("kind")
         if response.status == 304:
             self.archive.touch(response.url)
@@ -198,7 +206,7 @@ class PortalSpider(scrapy.Spider):
                 self.sitemap_posts.add(loc)
             req = self.follow(loc, lastmod=entry.get("lastmod"), listed=True)
             if req is not None:
-                yield req
+                yield from self.window.offer(req)
 
     def parse_feed(self, response):
         sel = scrapy.Selector(response, type="xml")
@@ -206,7 +214,7 @@ class PortalSpider(scrapy.Spider):
         for link in sel.xpath("//item/link/text() | //entry/link/@href").getall():
             req = self.follow(link.strip(), listed=True)
             if req is not None:
-                yield req
+                yield from self.window.offer(req)
 
     def parse_html(self, response):
         article = parse_article(response.body, response.url, encoding=_charset(response))
@@ -217,7 +225,7 @@ class PortalSpider(scrapy.Spider):
         for image in article.images:
             req = self.follow(image.url, response.url)
             if req is not None:
-                yield req
+                yield from self.window.offer(req)
         if self.policy.fetch_amp:
             req = self.follow(article.url.rstrip("/") + "/amp", response.url)
             if req is not None:
@@ -263,6 +271,8 @@ class PortalSpider(scrapy.Spider):
     def idle(self):
         """Once discovery is over: judge known posts seen without a lastmod, and
         re-check known posts that left the sitemaps."""
+        if self.window.refill() or self.window.backlog:
+            raise DontCloseSpider  # discovery is not over while posts are held back
         if not self.incremental:
             return
         scheduled = self._revisit_deferred()
