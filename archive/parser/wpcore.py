@@ -111,7 +111,7 @@ def _head(root, core: Core, base: str) -> None:
                 if m:
                     core.rest_kind, core.rest_id = m.group(1), int(m.group(2))
         elif tag == "meta":
-            if (el.get("name") or "").lower() == "generator" and core.generator is None:
+            if core.generator is None and (el.get("name") or "").lower() == "generator":
                 core.generator = el.get("content")
         elif tag == "base":
             if core.base_href is None and el.get("href"):
