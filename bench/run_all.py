@@ -40,8 +40,8 @@ def steps(large: bool) -> list[tuple[str, list[str], str]]:
         s.append(("profile", [str(BENCH / "profile_crawl.py"), "--posts", "2000"], "profile_crawl.md"))
     if large:
         s += [
-            ("memory-large", [str(BENCH / "memory.py"), "--sizes", "20000,100000", "--name", "memory-large"],
-             "memory-large.md"),
+            ("memory-large", [str(BENCH / "memory.py"), "--sizes", "20000,100000", "--max-duration", "1800",
+                              "--every", "5", "--name", "memory-large"], "memory-large.md"),
             ("search-large", [str(BENCH / "search_latency.py"), "--sizes", "100000"], "search_latency-large.txt"),
         ]
     return s
