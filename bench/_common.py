@@ -20,7 +20,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-OUT = BENCH / "out"
+OUT = Path(os.environ.get("PORTAL_BENCH_OUT") or BENCH / "out")  # results; gitignored
 PYTHON = sys.executable
 CLI = [PYTHON, "-m", "crawler"]
 
