@@ -32,6 +32,7 @@ PORTAL_REVISIT_PERIOD_DAYS = 90             # every older post is re-checked onc
 # --- politeness (the real portal is a government server) ------------------------
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
+CONCURRENT_ITEMS = 1                        # one article per page: no parallel item processing to pay for
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 1.0
 DOWNLOAD_DELAY_JITTER = 0.5                 # ±50 % around DOWNLOAD_DELAY

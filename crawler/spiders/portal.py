@@ -67,6 +67,7 @@ class PortalSpider(scrapy.Spider):
         spider.revisit = RevisitPolicy(recent_days=s.getint("PORTAL_REVISIT_RECENT_DAYS"),
                                        period_days=s.getint("PORTAL_REVISIT_PERIOD_DAYS"))
         spider.known = {}
+        spider.requested = set()  # hashes of post/image URLs requested in this crawl
         spider.incremental = False
         spider.sitemap_posts = set()
         spider.decided = set()      # known posts judged on their sitemap lastmod
@@ -97,14 +98,25 @@ class PortalSpider(scrapy.Spider):
 
     def follow(self, url: str, base: str | None = None, lastmod: str | None = None,
                listed: bool = False):
-        """``listed``: the site itself lists the URL (sitemap, feed), so a 404
-        is a failure; a 404 of a URL merely linked from a page is a broken link."""
-        """A request for ``url`` if the URL policy and the revisit policy keep it."""
-        url = canonical(urljoin(base or self.start_url, url))
+        """A request for ``url`` if the URL policy and the revisit policy keep it.
+
+        ``listed``: the site itself lists the URL (sitemap, feed), so a 404 is a
+        failure; a 404 of a URL merely linked from a page is a broken link.
+        Posts and images already requested in this crawl are dropped at once:
+        every post links several others that the sitemaps gave already, and
+        canonicalising, the frontier lookup and Scrapy's own duplicate filter
+        would cost more than this set of hashes.
+        """
+        raw = urljoin(base or self.start_url, url)
+        if hash(raw) in self.requested:
+            return None
+        url = canonical(raw)
         if url is None or urlsplit(url).hostname != self.allowed_domains[0]:
             return None
         kind = self.policy.classify(url)
         if not kind:
+            return None
+        if kind in (POST, IMAGE) and hash(url) in self.requested:
             return None
         if self.archive.frontier.is_done(url):
             return None  # fetched by the interrupted crawl this one resumes
@@ -124,6 +136,8 @@ class PortalSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("incremental/skipped")
                 return None
             headers = self.revisit.conditional_headers(known) or None
+        if kind in (POST, IMAGE):
+            self.requested.update((hash(raw), hash(url)))
         return self.request(url, kind, headers, **({"listed": True} if listed else {}))
 
     def _load_state(self) -> None:
