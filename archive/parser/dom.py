@@ -77,7 +77,7 @@ class Index:
     elements later steps look for by text (related-list headings, ``Gốc`` links,
     ``QR CODE:`` captions, text holding a ``/``), ``<time>`` and ``a[rel]``."""
 
-    __slots__ = ("by_class", "by_id", "heads", "goc", "qr", "slash", "times", "rel_links")
+    __slots__ = ("by_class", "by_id", "heads", "goc", "qr", "slash", "times", "rel_links", "elements")
 
     def __init__(self, root, classes_wanted: frozenset, ids_xpath=None):
         by_class: dict[str, list] = {}
@@ -87,7 +87,9 @@ class Index:
         if memo is None or len(memo) > _MEMO_MAX:
             memo = _CLASS_MEMO[classes_wanted] = {}
         key_memo = _KEY_MEMO
-        for el in root.iter(etree.Element):
+        # kept alive for the whole parse: later passes get these proxies back instead of new ones
+        self.elements = elements = list(root.iter(etree.Element))
+        for el in elements:
             c = el.get("class")
             if c:
                 toks = memo.get(c)
