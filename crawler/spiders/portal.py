@@ -28,7 +28,8 @@ from ..middlewares.trap_guard import canonical
 from ..urlpolicy import AMP, FEED, IMAGE, LISTING, POST, SITEMAP, UrlPolicy, is_paged
 from .window import RequestWindow
 
-PRIORITY = {SITEMAP: 40, FEED: 30, LISTING: 20, POST: 10, AMP: 5, IMAGE: 0}
+# posts before listings: a crawl cut short by --max-duration has archived content, not pages of links
+PRIORITY = {SITEMAP: 40, FEED: 30, POST: 20, IMAGE: 15, LISTING: 10, AMP: 5}
 SITEMAP_PROBES = ("/wp-sitemap.xml", "/sitemap_index.xml")
 
 
