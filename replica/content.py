@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import bisect
 import random
-import re
 from array import array
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from archive.text import fold, slugify
+from archive.text import slugify
 
 from . import textgen, words as W
 
@@ -30,26 +29,7 @@ FIRST_ID = 27
 _META, _TITLE, BODY_STREAM = 1, 2, 3
 
 
-class _FoldTable(dict):
-    """Per-character ``archive.text.fold`` for ``str.translate`` (titles are NFC)."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        value = ch if ch.isspace() else fold(ch) or ch
-        self[code] = value
-        return value
-
-
-_FOLD = _FoldTable()
-_NOT_SLUG = re.compile(r"[^a-z0-9\s-]")
-_DASHES = re.compile(r"[\s-]+")
 _TAG_SLUGS = {name: slugify(name) for name in W.TAGS}
-
-
-def fast_slugify(title: str) -> str:
-    """``archive.text.slugify`` for NFC titles, faster (tests check they agree)."""
-    s = title.translate(_FOLD).lower().replace("/", "-")
-    return _DASHES.sub("-", _NOT_SLUG.sub("", s)).strip("-")
 
 
 def rng_for(seed: int, index: int, stream: int, attempt: int = 0) -> random.Random:
@@ -204,12 +184,12 @@ class Corpus:
         attempt = self._attempts.get(i, 0)
         title = textgen.make_title(rng if not attempt else rng_for(self.seed, i, _TITLE, attempt),
                                    published.year)
-        slug = fast_slugify(title)
+        slug = slugify(title)
         if build:
             while slug in self._slugs:
                 attempt += 1
                 title = textgen.make_title(rng_for(self.seed, i, _TITLE, attempt), published.year)
-                slug = fast_slugify(title)
+                slug = slugify(title)
             self._slugs[slug] = i
             if attempt:
                 self._attempts[i] = attempt

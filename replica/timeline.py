@@ -15,8 +15,10 @@ import bisect
 import random
 from datetime import datetime, timedelta
 
+from archive.text import slugify
+
 from . import textgen, words as W
-from .content import TZ, fast_slugify, rng_for
+from .content import TZ, rng_for
 
 DAY0 = datetime(2026, 11, 28, 0, 0, tzinfo=TZ)
 _TITLE_EDIT = 5
@@ -109,7 +111,7 @@ def play(corpus, d: int) -> None:
         while True:
             title = textgen.make_title(rng_for(corpus.seed, i, _RENAME, (d * 7 + attempt) % 256),
                                        m.published.year)
-            slug = fast_slugify(title)
+            slug = slugify(title)
             if slug not in corpus._slugs and slug not in corpus.old_slugs:
                 break
             attempt += 1

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .normtext import normalize
+from ..text import normalize
 from .dom import absolute, classes, srcset_candidates
 from .theme import _CAPTION_CLASS, boilerplate_attrs, is_caption_class, is_figure
 

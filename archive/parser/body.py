@@ -3,7 +3,7 @@ author lines at its tail, the lead, and the images with their captions."""
 
 from __future__ import annotations
 
-from .normtext import normalize
+from ..text import normalize
 from .blocks import Block
 from .model import Article, Image
 from .textpatterns import (_DROP_EXACT, _STOP_EXACT, _STOP_PREFIX, DateLine, author_line, date_line,

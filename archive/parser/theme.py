@@ -11,7 +11,7 @@ import re
 
 from lxml import etree
 
-from .normtext import normalize
+from ..text import normalize
 from .dom import absolute, classes, find_body, text_of
 
 # body containers (class tokens), most specific first

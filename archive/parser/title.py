@@ -9,27 +9,11 @@ from __future__ import annotations
 
 import re
 
-from ..text import fold, slugify
-from .normtext import normalize
+from ..text import normalize, slugify
 
 KNOWN_SITE_NAMES = ["Cổng tin tức Thành phố Hải Phòng"]
 _SEPS = (" – ", " — ", " | ", " - ", " » ", " :: ")
 _SEP_RE = re.compile(r" (?:–|—|\||-|»|::) ")
-# archive.text.fold per character, for the scripts a Vietnamese title uses (built once)
-_FOLD = {c: (chr(c) if chr(c).isspace() else fold(chr(c))) for r in
-         ((0, 0x250), (0x300, 0x370), (0x1E00, 0x1F00), (0x2000, 0x2070)) for c in range(*r)}
-_NOT_SLUG = re.compile(r"[^a-z0-9\s-]")
-_DASHES = re.compile(r"[\s-]+")
-
-
-def fast_slugify(title: str) -> str:
-    """``archive.text.slugify`` (tests check they agree), several times faster."""
-    if title and max(title) >= "\u2070":
-        return slugify(title)
-    s = title.translate(_FOLD).lower().replace("/", "-")
-    return _DASHES.sub("-", _NOT_SLUG.sub("", s)).strip("-")
-
-
 def variants(title: str) -> list[str]:
     """The title with 0, 1, 2… trailing separator-segments cut (longest first)."""
     out = [title]
@@ -79,7 +63,7 @@ def choose_title(cands: list[tuple[str | None, str, bool]], slug: str | None,
         if want is None:
             break
         for v in (variants(text) if suf else [text]):
-            if fast_slugify(v) == want:
+            if slugify(v) == want:
                 return v, layer
     if first is None:
         return None, None

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
-from .normtext import normalize
+from ..text import normalize
 from .dom import absolute, classes, find_body, rel_tokens, text_of
 from .model import Term
 
