@@ -14,6 +14,7 @@ file system) is reported back as a ``fatal`` message; the crawler stops.
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing as mp
 import os
@@ -156,6 +157,10 @@ class FrontierClient:
     def __init__(self, session: "RemoteSession", path: Path):
         self._session = session
         self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        # only an earlier, interrupted crawl leaves done rows; without any (every crawl
+        # that does not resume), is_done needs no lookup per followed URL
+        self._resuming = self._conn.execute(
+            "SELECT 1 FROM frontier WHERE state='done' LIMIT 1").fetchone() is not None
 
     def add(self, url: str, kind: str, priority: int = 0, meta: dict | None = None) -> None:
         self._session._send(("frontier_add", url, kind, priority, meta))
@@ -166,11 +171,12 @@ class FrontierClient:
     def is_done(self, url: str) -> bool:
         """Done by an earlier (interrupted) crawl; this crawl's own URLs are
         filtered by Scrapy's duplicate filter."""
+        if not self._resuming:
+            return False
         row = self._conn.execute("SELECT state FROM frontier WHERE url=?", (url,)).fetchone()
         return row is not None and row[0] == "done"
 
     def queued(self) -> list[tuple[str, str, int, dict]]:
-        import json
         rows = self._conn.execute(
             "SELECT url, kind, priority, meta FROM frontier WHERE state='queued' "
             "ORDER BY priority DESC, rowid").fetchall()
