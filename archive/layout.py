@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ReadOnlyArchive
+from archive.errors import ReadOnlyArchive
 
 DEFAULT_ARCHIVE = "archive-data"
 

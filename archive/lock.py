@@ -11,8 +11,8 @@ import fcntl
 import os
 from pathlib import Path
 
-from .errors import ArchiveLocked
-from .layout import ArchiveLayout
+from archive.errors import ArchiveLocked
+from archive.layout import ArchiveLayout
 
 
 class CrawlLock:

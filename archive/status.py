@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .errors import NotAnArchive
-from .layout import ArchiveLayout
+from archive.errors import NotAnArchive
+from archive.layout import ArchiveLayout
 
 
 @dataclass

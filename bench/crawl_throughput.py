@@ -30,8 +30,19 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import (BENCH, CLI, OUT, PYTHON, CpuMeter, demo_settings, measured, save,  # noqa: E402
-                           setting_args, table, write_md)
+from bench._common import (  # noqa: E402
+    BENCH,
+    CLI,
+    OUT,
+    PYTHON,
+    CpuMeter,
+    demo_settings,
+    measured,
+    save,
+    setting_args,
+    table,
+    write_md,
+)
 from crawler.replica_process import ReplicaProcess  # noqa: E402
 
 # what the portal spider skips (crawler/urlpolicy.py), as one POSIX regex for wget:

@@ -22,7 +22,16 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import CLI, OUT, demo_settings, measured, save, setting_args, table, write_md  # noqa: E402
+from bench._common import (  # noqa: E402
+    CLI,
+    OUT,
+    demo_settings,
+    measured,
+    save,
+    setting_args,
+    table,
+    write_md,
+)
 
 
 def crawl_row(archive: Path, crawl_id: int) -> dict:

@@ -23,22 +23,31 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import CLI, OUT, demo_settings, measured, save, setting_args, table, write_md  # noqa: E402
+from bench._common import (  # noqa: E402
+    CLI,
+    OUT,
+    demo_settings,
+    measured,
+    save,
+    setting_args,
+    table,
+    write_md,
+)
 
 # (component, substrings of a frame "function (file:line)"), tried leaf → root, first hit wins
 COMPONENTS = [
     ("start-up (imports)", ("<frozen importlib._bootstrap",)),
-    ("WARC close hooks (CDXJ index, fixity manifest)", ("archive/cdxj.py", "archive/fixity.py")),
+    ("WARC close hooks (CDXJ index, fixity manifest)", ("archive/warc/cdxj.py", "archive/integrity/fixity.py")),
     ("WARC gzip compression", ("gzip_member (archive/warc/", "zlib")),
     ("WARC writing, other", ("archive/warc/",)),
     ("Scrapy → Exchange (crawler/capture.py)", ("crawler/capture.py",)),
-    ("frontier (state/frontier.sqlite)", ("archive/frontier.py", "FrontierClient.is_done")),
-    ("SQLite store: captures, articles, FTS, commits", ("archive/store.py", "archive/session.py", "archive/db",
-                                                        "archive/dedup.py", "archive/revisit.py",
-                                                        "archive/warc_rows.py", "sqlite3")),
+    ("frontier (state/frontier.sqlite)", ("archive/crawl/frontier.py", "FrontierClient.is_done")),
+    ("SQLite store: captures, articles, FTS, commits", ("archive/db/store.py", "archive/crawl/session.py", "archive/db",
+                                                        "archive/warc/dedup.py", "archive/crawl/revisit.py",
+                                                        "archive/warc/rows.py", "sqlite3")),
     ("article parser (archive.parser)", ("archive/parser/", "archive/text.py")),
     ("hand-over between the processes (multiprocessing queue, pickling)", ("multiprocessing/", "pickle",
-                                                                            "archive/session_remote.py")),
+                                                                            "archive/crawl/remote.py")),
     ("spider discovery (links, URL policy, sitemaps, feed)", ("crawler/spiders/", "crawler/urlpolicy.py",
                                                               "scrapy/linkextractors", "scrapy/utils/sitemap",
                                                               "parsel/", "w3lib/", "crawler/middlewares/")),

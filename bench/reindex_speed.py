@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from archive.reindex import reindex_archive
+from archive.integrity.reindex import reindex_archive
 
 
 def make_archive(tmp: Path, posts: int) -> Path:

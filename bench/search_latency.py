@@ -28,9 +28,9 @@ import time
 from pathlib import Path
 
 from archive.db import open_db
+from archive.db.store import Store
 from archive.parser.model import Article, Term
-from archive.search import fts_query, search
-from archive.store import Store
+from archive.research.search import fts_query, search
 from archive.text import fold
 from replica.truth import iter_truth
 from replica.words import PLACES, TAGS, TOPICS

@@ -10,11 +10,10 @@ import logging
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
-
 from twisted.internet.task import LoopingCall
 
-from archive.session import ArchiveSession, SessionOptions
-from archive.session_remote import RemoteSession
+from archive.crawl.remote import RemoteSession
+from archive.crawl.session import ArchiveSession, SessionOptions
 
 from .capture import exchange_from_scrapy
 

@@ -9,7 +9,8 @@ from twisted.internet.task import LoopingCall
 
 class Progress:
     def __init__(self, stats, interval: float = 0.5):
-        from rich.progress import Progress as RichProgress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as RichProgress
+        from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
         self.stats = stats
         self.interval = interval

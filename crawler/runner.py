@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from archive import __version__
+from archive.crawl.session import record_exit_code
 from archive.layout import ArchiveLayout
 from archive.lock import CrawlLock
-from archive.session import record_exit_code
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_SOME_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 75
 EXIT_SIGNALLED = 130  # stopped by SIGINT/SIGTERM: cleanly closed, resumed by the next run

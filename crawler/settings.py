@@ -24,7 +24,7 @@ PORTAL_FETCH_AMP = False                    # AMP copies (<post>/amp) are not fe
 PORTAL_FOLLOW_LINKS = True                  # discover through listings, feed and related links
 PORTAL_MAX_DEPTH_LISTING = 2000             # /page/N/ beyond this is a trap, not an archive
 
-# --- recurring crawls (see archive/revisit.py) ------------------------------------
+# --- recurring crawls (see archive/crawl/revisit.py) ------------------------------------
 PORTAL_FULL = False                         # True: fetch everything again (--full)
 PORTAL_REVISIT_RECENT_DAYS = 3              # posts published this recently are re-checked each crawl
 PORTAL_REVISIT_PERIOD_DAYS = 90             # every older post is re-checked once per this many days

@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from . import textgen, words as W
+from . import textgen
+from . import words as W
 from .content import BODY_STREAM, Image, Meta, Post, rng_for
 
 

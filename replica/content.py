@@ -17,7 +17,8 @@ from datetime import datetime, timedelta, timezone
 
 from archive.text import slugify
 
-from . import textgen, words as W
+from . import textgen
+from . import words as W
 
 TZ = timezone(timedelta(hours=7))
 BULK_DAY = datetime(2019, 1, 26, 19, 0, tzinfo=TZ)

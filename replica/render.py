@@ -5,10 +5,21 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime
 
-from . import SITE_NAME, words as W
+from . import SITE_NAME
+from . import words as W
 from .content import Corpus, Image, Meta, Post
-from .templates import (DATA_GIF, SHARE, TEXTURIZE, TIEN_ICH, WIDGETS, a, footer, head,
-                        masthead, t)
+from .templates import (
+    DATA_GIF,
+    SHARE,
+    TEXTURIZE,
+    TIEN_ICH,
+    WIDGETS,
+    a,
+    footer,
+    head,
+    masthead,
+    t,
+)
 
 
 def display_date(d: datetime) -> str:

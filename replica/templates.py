@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from . import SITE_NAME, words as W
+from . import SITE_NAME
+from . import words as W
 
 WP_VERSION = "6.4.3"
 DATA_GIF = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"

@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 
 from archive.text import slugify
 
-from . import textgen, words as W
+from . import textgen
+from . import words as W
 from .content import TZ, rng_for
 
 DAY0 = datetime(2026, 11, 28, 0, 0, tzinfo=TZ)

@@ -10,7 +10,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from clirun import E2E_POSTS, run_cli
 
 

@@ -18,8 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from clirun import run_cli
+
 from crawler.replica_process import ReplicaProcess
 
 # the replica and these sites are ours and on loopback: no politeness needed,

@@ -1,6 +1,6 @@
 """A small but realistic archive for the researcher-access tests (search, export, serve, report, docs).
 
-Built through the real writer (``archive.store.Store``) on a real SQLite file:
+Built through the real writer (``archive.db.store.Store``) on a real SQLite file:
 Vietnamese titles with diacritics, đ words, old and new tone-mark placement,
 bulk-import posts with event dates, two crawls with stats, captures with
 several status codes and errors of several kinds.
@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from archive.db import open_db
+from archive.db.store import Store
 from archive.layout import ArchiveLayout
 from archive.parser.model import Article, Term
-from archive.store import Store
 
 BASE = "https://thanhphohaiphong.gov.vn/"
 CHINH_TRI = Term("chinh-tri", "Chính trị", BASE + "category/chinh-tri/")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-from archive.cdxj import ensure_indexes, index_path
 from warc_helpers import build_archive
+
+from archive.warc.cdxj import ensure_indexes, index_path
 
 
 def test_index_per_closed_file(tmp_path):

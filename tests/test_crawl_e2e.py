@@ -8,12 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from clirun import E2E_POSTS, run_cli
 
 from archive.parser import parse_article
 from archive.warc.members import walk_members
 from archive.warc.read import read_record
-
-from clirun import E2E_POSTS, run_cli
 
 pytestmark = pytest.mark.slow
 

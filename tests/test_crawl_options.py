@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from clirun import run_cli
 
 from archive.warc.read import iter_records
-from clirun import run_cli
 from crawler.replica_process import ReplicaProcess
 
 FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from archive.db import open_db
 from archive.errors import ArchiveError
-from archive.export import COLUMNS, export, iter_articles
+from archive.research.export import COLUMNS, export, iter_articles
+
 try:
     from .researcher_archive import ARTICLES, build_archive
 except ImportError:

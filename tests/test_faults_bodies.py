@@ -11,9 +11,9 @@ from __future__ import annotations
 import gzip
 
 import pytest
+from faultnet import ScriptedSite, crawl, crawl_log, html_page, open_db
 
 from archive.warc import read_record
-from faultnet import ScriptedSite, crawl, crawl_log, html_page, open_db
 
 pytestmark = pytest.mark.slow
 

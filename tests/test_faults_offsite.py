@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from faultnet import ScriptedSite, crawl, crawl_log, html_page, open_db
 
 pytestmark = pytest.mark.slow

@@ -12,9 +12,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-
 from clirun import run_cli
 from faultnet import crawl, crawl_log, jsonl, open_db, replica
+
 from replica.faults import Faults
 
 pytestmark = pytest.mark.slow

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from archive.warc import read_record
 from clirun import run_cli
 from faultnet import crawl, crawl_log, crawl_stats, jsonl, open_db, replica
+
+from archive.warc import read_record
 
 pytestmark = pytest.mark.slow
 

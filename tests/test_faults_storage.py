@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from clirun import run_cli
 from faultnet import crawl, crawl_log, open_db, replica
 

@@ -16,18 +16,18 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-
-from archive.errors import ArchiveError, ArchiveLocked
-from archive.importer import import_warcs
-from archive.layout import ArchiveLayout
-from archive.lock import CrawlLock
-from archive.reindex import reindex_archive
-from archive.verify import verify_archive
-from archive.warc import Exchange, WarcWriter, read_record
-from crawler.replica_process import ReplicaProcess
 from clirun import run_cli
 from reindex_compare import assert_same
 from wget import wget_mirror
+
+from archive.errors import ArchiveError, ArchiveLocked
+from archive.integrity.importer import import_warcs
+from archive.integrity.reindex import reindex_archive
+from archive.integrity.verify import verify_archive
+from archive.layout import ArchiveLayout
+from archive.lock import CrawlLock
+from archive.warc import Exchange, WarcWriter, read_record
+from crawler.replica_process import ReplicaProcess
 
 ARTICLE_FIELDS = ("url", "slug", "title", "lead", "body_text", "body_html", "published_at",
                   "published_raw", "date_is_bulk_import", "event_date", "author", "source",
@@ -276,6 +276,7 @@ def test_import_into_a_crawled_archive_then_reindex(sources, tmp_path):
 
 def test_an_older_snapshot_does_not_overwrite_newer_articles(tmp_path):
     from datetime import datetime, timezone
+
     from test_reindex import BASE, T0, crawl, post_html
 
     root = tmp_path / "archive"
@@ -300,10 +301,9 @@ def warcio_file(path: Path) -> Path:
     names its original only by target URI and date (no WARC-Refers-To)."""
     from io import BytesIO
 
+    from test_reindex import BASE, post_html
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
-
-    from test_reindex import BASE, post_html
 
     encoded = gzip.compress(post_html(7, 1))
     chunked = b"".join(b"%x\r\n%s\r\n" % (len(encoded[i:i + 500]), encoded[i:i + 500])

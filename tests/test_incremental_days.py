@@ -9,11 +9,20 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 import pytest
+from test_incremental_kit import (
+    DayReplica,
+    article_fetches,
+    connect,
+    crawl,
+    crawl_requests,
+    events,
+    free_port,
+    last_crawl,
+    live_mismatches,
+    truth,
+)
 
-from archive.revisit import RevisitPolicy, load_known
-
-from test_incremental_kit import (DayReplica, article_fetches, connect, crawl, crawl_requests, events,
-                                  free_port, last_crawl, live_mismatches, truth)
+from archive.crawl.revisit import RevisitPolicy, load_known
 
 pytestmark = pytest.mark.slow
 

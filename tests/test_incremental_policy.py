@@ -1,10 +1,10 @@
-"""The revisit policy alone (archive.revisit): what a recurring crawl re-fetches."""
+"""The revisit policy alone (archive.crawl.revisit): what a recurring crawl re-fetches."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from archive.revisit import KnownPage, RevisitPolicy
+from archive.crawl.revisit import KnownPage, RevisitPolicy
 
 TODAY = date(2026, 11, 28)
 

@@ -11,13 +11,20 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_incremental_kit import (
+    DayReplica,
+    connect,
+    crawl,
+    free_port,
+    last_crawl,
+    live_mismatches,
+    truth,
+)
 
 from archive.layout import ArchiveLayout
 from archive.lock import CrawlLock
 from archive.warc.members import walk_members
 from replica.faults import Faults
-
-from test_incremental_kit import DayReplica, connect, crawl, free_port, last_crawl, live_mismatches, truth
 
 pytestmark = pytest.mark.slow
 

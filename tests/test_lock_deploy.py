@@ -11,11 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_incremental_kit import FAST, DayReplica, connect, free_port, last_crawl
 
 from archive.layout import ArchiveLayout
 from archive.lock import CrawlLock
-
-from test_incremental_kit import FAST, DayReplica, connect, free_port, last_crawl
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 VENV_CLI = "/opt/portal-archive/.venv/bin/portal-archive"

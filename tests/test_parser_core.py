@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
-from archive.parser import ARTICLE_COLUMNS, Image, Link, Term
 from parser_pages import PORTAL, parse
+
+from archive.parser import ARTICLE_COLUMNS, Image, Link, Term
 
 SEED_TITLE = ("Hội nghị tổng kết công tác năm 2018, triển khai nhiệm vụ năm 2019 ngành thông tin "
               "và truyền thông thành phố Hải Phòng")

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from archive.parser.dates import dates_in_text, event_date, is_bulk_import, iso_local, parse_iso
+from archive.parser.dates import (
+    dates_in_text,
+    event_date,
+    is_bulk_import,
+    iso_local,
+    parse_iso,
+)
 from archive.parser.textpatterns import date_line, place_date_line
 
 

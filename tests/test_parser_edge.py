@@ -6,11 +6,11 @@ import random
 import unicodedata
 
 import pytest
+from parser_pages import PORTAL, page, parse
 
 from archive.parser import parse_article
 from archive.parser.decode import decode_html
 from archive.parser.textpatterns import author_line, is_stop, source_line
-from parser_pages import PORTAL, page, parse
 
 
 @pytest.mark.parametrize("name", [

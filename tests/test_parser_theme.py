@@ -3,8 +3,9 @@ a theme without the Print line."""
 
 from __future__ import annotations
 
-from archive.parser import Image, Link, parse_article
 from parser_pages import parse
+
+from archive.parser import Image, Link, parse_article
 
 TT24 = "https://tin.example.vn/2020/09/02/khanh-thanh-cau-hoang-van-thu/"
 

@@ -11,8 +11,15 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
 import pytest
-
-from faultnet import ScriptedSite, crawl, crawl_log, crawl_stats, html_page, open_db, send
+from faultnet import (
+    ScriptedSite,
+    crawl,
+    crawl_log,
+    crawl_stats,
+    html_page,
+    open_db,
+    send,
+)
 
 pytestmark = pytest.mark.slow
 

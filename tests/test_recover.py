@@ -11,16 +11,16 @@ import time
 from pathlib import Path
 
 import pytest
+from warc_helpers import build_archive
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.db import open_db
-from archive.dedup import DigestIndex
-from archive.fixity import read_manifest
+from archive.integrity.fixity import read_manifest
+from archive.integrity.recover import recover_archive
+from archive.integrity.verify import verify_archive
 from archive.layout import ArchiveLayout
-from archive.recover import recover_archive
-from archive.verify import verify_archive
 from archive.warc import walk_members
-from warc_helpers import build_archive
+from archive.warc.dedup import DigestIndex
 
 HERE = Path(__file__).parent
 
@@ -65,7 +65,7 @@ def test_open_file_cut_back_and_rows_forgotten(tmp_path):
 
 
 def report_digest(path):
-    from archive.fixity import sha256_file
+    from archive.integrity.fixity import sha256_file
     return sha256_file(path)
 
 

@@ -12,17 +12,17 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from clirun import run_cli
+from reindex_compare import assert_same
 
+from archive.crawl.session import ArchiveSession, SessionOptions
 from archive.db import open_db
 from archive.errors import ArchiveLocked, NotAnArchive
+from archive.integrity.reindex import reindex_archive
 from archive.layout import ArchiveLayout
 from archive.lock import CrawlLock
 from archive.parser import parse_article
-from archive.reindex import reindex_archive
-from archive.session import ArchiveSession, SessionOptions
 from archive.warc import Exchange
-from clirun import run_cli
-from reindex_compare import assert_same
 
 BASE = "http://127.0.0.1:8765"
 T0 = datetime(2026, 11, 1, 8, 0, 0, tzinfo=timezone.utc)

@@ -11,11 +11,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-
-from archive.dedup import DigestIndex
-from archive.replay import free_port, replay_url, start_replay, stop_replay
-from archive.warc import WarcWriter, payload_digest
 from warc_helpers import T0, add_capture, build_archive, hooks, post_exchange
+
+from archive.research.replay import free_port, replay_url, start_replay, stop_replay
+from archive.warc import WarcWriter, payload_digest
+from archive.warc.dedup import DigestIndex
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from archive.layout import ArchiveLayout
-from archive.replay import free_port, replay_url, start_replay, stop_replay
+from archive.research.replay import free_port, replay_url, start_replay, stop_replay
 
 pytestmark = pytest.mark.slow
 CLI = str(Path(sys.executable).with_name("portal-archive"))

@@ -9,9 +9,10 @@ from click.testing import CliRunner
 from lxml import html as lxml_html
 
 from archive.db import open_db
-from archive.export import DATE_TRUST_SQL
-from archive.report import build_report, write_report
-from archive.report.data import collect
+from archive.research.export import DATE_TRUST_SQL
+from archive.research.report import build_report, write_report
+from archive.research.report.data import collect
+
 try:
     from .researcher_archive import build_archive
 except ImportError:
@@ -114,7 +115,7 @@ def test_summary(doc, conn):
 
 
 def test_stats_fallback_without_versions_table(tmp_path):
-    from archive.report.data import _stat, _stats
+    from archive.research.report.data import _stat, _stats
     assert _stat(_stats('{"new": "many", "archive/articles_new": 3}'), "new") == 3
     assert _stat(_stats('{"articles_changed": 2}'), "changed") == 2
     assert _stat(_stats("not json"), "new") is None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.export import DATE_TRUST_SQL
+from archive.research.export import DATE_TRUST_SQL
 
 try:
     from .researcher_archive import build_archive
@@ -76,7 +76,7 @@ def test_python_block_runs(layout, code, tmp_path, monkeypatch):
         pytest.importorskip("pandas")
         pytest.importorskip("pyarrow")
         from archive.db import open_db
-        from archive.export import export
+        from archive.research.export import export
         export(open_db(layout.db, readonly=True), "parquet", tmp_path / "articles.parquet")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "archive-data").symlink_to(layout.root)

@@ -12,13 +12,20 @@ import time
 from pathlib import Path
 
 import pytest
+from clirun import run_cli
+from test_incremental_kit import (
+    FAST,
+    DayReplica,
+    connect,
+    crawl,
+    free_port,
+    live_mismatches,
+    truth,
+)
 
 from archive.layout import ArchiveLayout
 from archive.status import lock_holder
 from archive.warc.members import walk_members
-from clirun import run_cli
-
-from test_incremental_kit import FAST, DayReplica, connect, crawl, free_port, live_mismatches, truth
 
 pytestmark = pytest.mark.slow
 

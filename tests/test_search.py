@@ -11,9 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from archive.db import open_db
+from archive.db.store import Store
 from archive.parser.model import Article
-from archive.search import fts_query, rebuild_index, search
-from archive.store import Store
+from archive.research.search import fts_query, rebuild_index, search
+
 try:
     from .researcher_archive import ARTICLES, BASE, build_archive
 except ImportError:

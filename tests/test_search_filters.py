@@ -1,15 +1,15 @@
 """Filtered search: filters applied as id sets read from indexes give exactly the hits, order
-and scores of testing each match's row (archive.search_filters picks one per filter)."""
+and scores of testing each match's row (archive.research.search_filters picks one per filter)."""
 
 from __future__ import annotations
 
 import pytest
 
-import archive.search_filters as search_filters
+import archive.research.search_filters as search_filters
 from archive.db import open_db
+from archive.db.store import Store
 from archive.parser.model import Article, Term
-from archive.search import search
-from archive.store import Store
+from archive.research.search import search
 from archive.text import fold
 from replica.truth import iter_truth
 
@@ -168,7 +168,7 @@ def test_author_filter_with_and_without_the_author_index(conn, monkeypatch, tmp_
 def test_plan_reads_no_article_row_for_category_and_author(conn, monkeypatch):
     """Category and author are tested on the match's id; dates as an id set when the query
     is broad and by reading the row when it is narrow."""
-    from archive.search import fts_query
+    from archive.research.search import fts_query
     broad, narrow = fts_query("thành phố"), fts_query("qqzz")
     sets, tests, _, row = search_filters.plan_filters(conn, broad, since="2024",
                                                        category="do-thi", author="h.a.")
@@ -185,7 +185,7 @@ def test_plan_reads_no_article_row_for_category_and_author(conn, monkeypatch):
 
 def test_phrases_are_not_counted_to_plan(conn, monkeypatch):
     """A phrase's matches are not counted: dates use a set only when it is small."""
-    from archive.search import fts_query
+    from archive.research.search import fts_query
     assert search_filters.estimate_matches(conn, fts_query('"thành phố"')) is None
     assert search_filters.estimate_matches(conn, fts_query("thành phố")) > 1000
     sets, tests, _, _ = search_filters.plan_filters(conn, fts_query('"thành phố"'), since="2026")

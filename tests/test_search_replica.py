@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from archive.datasette_serve import datasette_command
 from archive.db import open_db
-from archive.export import DATE_TRUST_SQL, export
 from archive.layout import ArchiveLayout
-from archive.report import build_report
-from archive.search import search
+from archive.research.datasette_serve import datasette_command
+from archive.research.export import DATE_TRUST_SQL, export
+from archive.research.report import build_report
+from archive.research.search import search
 from archive.text import fold
 
 pytestmark = pytest.mark.slow
@@ -138,7 +138,7 @@ def test_datasette_on_the_crawled_archive(demo_archive, conn, tmp_path):
 
 def test_index_is_rebuilt_by_reindex(demo_archive, conn, tmp_path):
     """`reindex` writes articles through the Store: the rebuilt database searches the same."""
-    from archive.reindex import reindex_archive
+    from archive.integrity.reindex import reindex_archive
     rebuilt_path = tmp_path / "rebuilt.sqlite"
     reindex_archive(demo_archive, rebuilt_path)
     rebuilt = open_db(rebuilt_path, readonly=True)

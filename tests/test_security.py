@@ -12,11 +12,10 @@ import re
 import sqlite3
 
 import pytest
-from scrapy import Selector
-from scrapy.utils.sitemap import Sitemap
-
 from clirun import run_cli
 from faultnet import ScriptedSite, crawl, crawl_log, open_db
+from scrapy import Selector
+from scrapy.utils.sitemap import Sitemap
 
 HTML = [("Content-Type", "text/html; charset=UTF-8")]
 XML = [("Content-Type", "application/xml; charset=UTF-8")]

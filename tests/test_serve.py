@@ -11,10 +11,16 @@ import urllib.request
 
 import pytest
 
-from archive.datasette_meta import QUERIES, TABLES, build_metadata, table_columns
-from archive.datasette_serve import datasette_command
 from archive.db import open_db
-from archive.export import DATE_TRUST_SQL
+from archive.research.datasette_meta import (
+    QUERIES,
+    TABLES,
+    build_metadata,
+    table_columns,
+)
+from archive.research.datasette_serve import datasette_command
+from archive.research.export import DATE_TRUST_SQL
+
 try:
     from .researcher_archive import build_archive
 except ImportError:
@@ -77,10 +83,10 @@ def conn(layout):
 
 def test_every_table_and_column_is_described(conn):
     for table, cols in table_columns(conn).items():
-        assert table in TABLES, f"add a description of table {table} to archive/datasette_meta.py"
+        assert table in TABLES, f"add a description of table {table} to archive/research/datasette_meta.py"
         described = TABLES[table][1]
         missing = [c for c in cols if c not in described]
-        assert not missing, f"describe {table}.{missing} in archive/datasette_meta.py"
+        assert not missing, f"describe {table}.{missing} in archive/research/datasette_meta.py"
 
 
 @pytest.mark.slow
@@ -202,7 +208,7 @@ def test_cli_serve_stops_datasette_on_sigterm(layout):
 def test_live_archive_is_served_mutable_read_only(tmp_path):
     """While a crawl holds un-checkpointed WAL content, immutable mode would miss it: serve
     falls back to Datasette's ordinary read-only mode."""
-    from archive.datasette_serve import prepare
+    from archive.research.datasette_serve import prepare
     arch = build_archive(tmp_path / "live")
     writer = open_db(arch.db)
     reader = open_db(arch.db)

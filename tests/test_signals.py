@@ -11,9 +11,16 @@ import sys
 import time
 
 import pytest
-
-from test_incremental_kit import (FAST, DayReplica, connect, crawl, free_port, last_crawl,
-                                  live_mismatches, truth)
+from test_incremental_kit import (
+    FAST,
+    DayReplica,
+    connect,
+    crawl,
+    free_port,
+    last_crawl,
+    live_mismatches,
+    truth,
+)
 from test_lock_cron import warcs_sound
 
 pytestmark = pytest.mark.slow

@@ -6,14 +6,13 @@ import json
 import os
 
 import pytest
+from clirun import run_cli
+from test_incremental_kit import DayReplica, crawl, free_port
 
 from archive.layout import ArchiveLayout
 from archive.lock import CrawlLock
 from archive.status import archive_status, format_status
-from clirun import run_cli
 from replica.faults import Faults
-
-from test_incremental_kit import DayReplica, crawl, free_port
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,6 @@ import sys
 import time
 
 import pytest
-
 from test_incremental_kit import FAST, DayReplica, free_port
 
 pytestmark = pytest.mark.slow

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from archive.fixity import read_manifest, sha256_file
-from archive.verify import verify_archive
 from warc_helpers import build_archive
+
+from archive.integrity.fixity import read_manifest, sha256_file
+from archive.integrity.verify import verify_archive
 
 CLI = str(Path(sys.executable).with_name("portal-archive"))
 
@@ -152,9 +152,10 @@ def test_open_file_is_a_defect_unless_a_crawl_runs(tmp_path):
 def test_revisit_pointing_nowhere(archive):
     from types import SimpleNamespace
 
-    from archive.fixity import on_warc_closed
+    from warc_helpers import T0, post_exchange
+
+    from archive.integrity.fixity import on_warc_closed
     from archive.warc import WarcWriter
-    from warc_helpers import post_exchange, T0
 
     layout, items = archive
     ghost = SimpleNamespace(record_id="<urn:uuid:00000000-0000-0000-0000-000000000000>",

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from archive.crawl.frontier import Frontier
 from archive.db import open_db
-from archive.frontier import Frontier
+from archive.db.store import Store
+from archive.integrity.recover import RecoveryReport, forget_past
 from archive.layout import ArchiveLayout
 from archive.parser.model import Article
-from archive.recover import RecoveryReport, forget_past
-from archive.store import Store
 
 URL = "http://h/bai-viet.html"
 

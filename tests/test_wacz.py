@@ -9,8 +9,9 @@ import zipfile
 from datetime import timedelta
 from pathlib import Path
 
-from archive.db import open_db
 from warc_helpers import T0, build_archive
+
+from archive.db import open_db
 
 BIN = Path(sys.executable).parent
 

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from archive.dedup import DigestIndex
-from archive.verify import verify_archive
+from warc_helpers import (
+    T0,
+    add_capture,
+    build_archive,
+    hooks,
+    image_exchange,
+    post_exchange,
+)
+
+from archive.integrity.verify import verify_archive
 from archive.warc import WarcWriter, payload_digest, read_record
-from warc_helpers import T0, add_capture, build_archive, hooks, image_exchange, post_exchange
+from archive.warc.dedup import DigestIndex
 
 
 def test_second_crawl_writes_revisits(tmp_path):

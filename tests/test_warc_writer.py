@@ -15,7 +15,14 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.errors import TruncatedWarc
-from archive.warc import Exchange, WarcWriter, iter_records, payload_digest, read_record, walk_members
+from archive.warc import (
+    Exchange,
+    WarcWriter,
+    iter_records,
+    payload_digest,
+    read_record,
+    walk_members,
+)
 from archive.warc.records import sha1_digest
 
 WARCIO = str(Path(sys.executable).with_name("warcio"))

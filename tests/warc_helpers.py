@@ -8,10 +8,10 @@ import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from archive import cdxj, fixity
 from archive.db import open_db
+from archive.integrity import fixity
 from archive.layout import ArchiveLayout
-from archive.warc import Exchange, WarcWriter
+from archive.warc import Exchange, WarcWriter, cdxj
 
 BASE = "http://127.0.0.1:8765"
 T0 = datetime(2026, 11, 28, 22, 0, 0, tzinfo=timezone.utc)

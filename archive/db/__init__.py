@@ -6,9 +6,9 @@ import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..errors import ArchiveError, NotAnArchive, ReadOnlyArchive, SchemaTooNew
-from ..text import fold
-from .migrations import MIGRATIONS
+from archive.db.migrations import MIGRATIONS
+from archive.errors import ArchiveError, NotAnArchive, ReadOnlyArchive, SchemaTooNew
+from archive.text import fold
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -1,6 +1,6 @@
 """Migration 1: the initial schema (crawls, captures, articles and their terms, images, links, errors)."""
 
-from .migrations import run_script
+from archive.db.migrations import run_script
 
 VERSION = 1
 NAME = "initial schema"

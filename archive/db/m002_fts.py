@@ -13,10 +13,10 @@ connection; a connection without it (the ``sqlite3`` shell, a foreign tool)
 can read the archive but cannot write to ``articles``.
 
 Never run FTS5's own ``'rebuild'`` command on this table: it would index the
-unfolded text. Use ``archive.search.rebuild_index(conn)``.
+unfolded text. Use ``archive.research.search.rebuild_index(conn)``.
 """
 
-from .migrations import run_script
+from archive.db.migrations import run_script
 
 VERSION = 2
 NAME = "full-text search"

@@ -6,7 +6,7 @@ names) and the ``captures`` row of it. A row is inserted only after the record
 is flushed to its WARC file, so a row never names a record that is not there.
 """
 
-from .migrations import run_script
+from archive.db.migrations import run_script
 
 VERSION = 3
 NAME = "payload digests for revisits"

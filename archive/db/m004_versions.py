@@ -9,7 +9,7 @@
   sent, for conditional GET on the next crawl.
 """
 
-from .migrations import run_script
+from archive.db.migrations import run_script
 
 VERSION = 4
 NAME = "article versions, article URLs, validators"

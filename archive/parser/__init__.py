@@ -1,9 +1,9 @@
 """The article parser: one pure function, HTML bytes + URL -> Article | None."""
 
-from .model import ARTICLE_COLUMNS, Article, Image, Link, Term
+from archive.parser.model import ARTICLE_COLUMNS, Article, Image, Link, Term
 
 try:  # the implementation lands in archive/parser/core.py
-    from .core import parse_article
+    from archive.parser.core import parse_article
 except ImportError:  # pragma: no cover - during bootstrap only
     parse_article = None
 

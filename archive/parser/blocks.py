@@ -12,9 +12,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..text import normalize
-from .dom import absolute, classes, srcset_candidates
-from .theme import _CAPTION_CLASS, boilerplate_attrs, is_caption_class, is_figure
+from archive.parser.dom import absolute, classes, srcset_candidates
+from archive.parser.theme import (
+    _CAPTION_CLASS,
+    boilerplate_attrs,
+    is_caption_class,
+    is_figure,
+)
+from archive.text import normalize
 
 BLOCK_TAGS = {
     "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6",

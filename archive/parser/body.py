@@ -3,13 +3,26 @@ author lines at its tail, the lead, and the images with their captions."""
 
 from __future__ import annotations
 
-from ..text import normalize
-from .blocks import Block
-from .model import Article, Image
-from .textpatterns import (_DROP_EXACT, _STOP_EXACT, _STOP_PREFIX, DateLine, author_line, date_line,
-                           source_line)
-from .theme import caption_of_figure, is_centered, is_italic_only, is_layout_boilerplate, within
-from .dom import text_of
+from archive.parser.blocks import Block
+from archive.parser.dom import text_of
+from archive.parser.model import Article, Image
+from archive.parser.textpatterns import (
+    _DROP_EXACT,
+    _STOP_EXACT,
+    _STOP_PREFIX,
+    DateLine,
+    author_line,
+    date_line,
+    source_line,
+)
+from archive.parser.theme import (
+    caption_of_figure,
+    is_centered,
+    is_italic_only,
+    is_layout_boilerplate,
+    within,
+)
+from archive.text import normalize
 
 
 def _block_date(b: Block) -> DateLine | None:

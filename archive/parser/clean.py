@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html as htmlmod
 
-from .blocks import Block
+from archive.parser.blocks import Block
 
 
 def _img_html(url: str) -> str:

@@ -9,19 +9,38 @@ from __future__ import annotations
 
 import unicodedata
 
-from . import body as B
-from .blocks import extract_blocks
-from .clean import body_html
-from .dates import event_date, is_bulk_import, iso_local, parse_iso
-from .decode import decode_bytes
-from .dom import Index, absolute, classes, build_tree, find_body, is_amp, is_feed, slug_of, text_of
-from .metadata import read_metadata
-from .model import Article, Link
-from .textpatterns import DateLine, date_line, place_date_line
-from .theme import (WANTED_CLASSES, WANTED_IDS, find_container, find_lead, find_original,
-                    find_region, find_related, find_title, within)
-from .title import choose_title
-from .wpcore import NOT_SINGLE, read_core
+from archive.parser import body as B
+from archive.parser.blocks import extract_blocks
+from archive.parser.clean import body_html
+from archive.parser.dates import event_date, is_bulk_import, iso_local, parse_iso
+from archive.parser.decode import decode_bytes
+from archive.parser.dom import (
+    Index,
+    absolute,
+    build_tree,
+    classes,
+    find_body,
+    is_amp,
+    is_feed,
+    slug_of,
+    text_of,
+)
+from archive.parser.metadata import read_metadata
+from archive.parser.model import Article, Link
+from archive.parser.textpatterns import DateLine, date_line, place_date_line
+from archive.parser.theme import (
+    WANTED_CLASSES,
+    WANTED_IDS,
+    find_container,
+    find_lead,
+    find_original,
+    find_region,
+    find_related,
+    find_title,
+    within,
+)
+from archive.parser.title import choose_title
+from archive.parser.wpcore import NOT_SINGLE, read_core
 
 
 def parse_article(html: bytes, url: str, *, encoding: str | None = None) -> Article | None:

@@ -8,7 +8,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
-from ..text import normalize
+from archive.text import normalize
 
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
                                no_network=True, recover=True, default_doctype=False)

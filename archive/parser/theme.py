@@ -11,8 +11,8 @@ import re
 
 from lxml import etree
 
-from ..text import normalize
-from .dom import absolute, classes, find_body, text_of
+from archive.parser.dom import absolute, classes, find_body, text_of
+from archive.text import normalize
 
 # body containers (class tokens), most specific first
 _CONTAINER_CLASSES = (

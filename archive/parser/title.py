@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..text import normalize, slugify
+from archive.text import normalize, slugify
 
 KNOWN_SITE_NAMES = ["Cổng tin tức Thành phố Hải Phòng"]
 _SEPS = (" – ", " — ", " | ", " - ", " » ", " :: ")

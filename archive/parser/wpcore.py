@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
-from ..text import normalize
-from .dom import absolute, classes, find_body, rel_tokens, text_of
-from .model import Term
+from archive.parser.dom import absolute, classes, find_body, rel_tokens, text_of
+from archive.parser.model import Term
+from archive.text import normalize
 
 _SHORTLINK_ID = re.compile(r"[?&]p=(\d+)")
 _REST = re.compile(r"/wp/v2/(posts|pages|media)/(\d+)")

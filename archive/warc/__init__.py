@@ -1,10 +1,10 @@
 """WARC/1.1 storage: write exchanges, read records back, walk gzip members."""
 
-from .exchange import Exchange, RecordRef, warc_date
-from .members import TruncatedWarc, iter_members, walk_members
-from .read import StoredRecord, iter_records, read_record
-from .records import payload_digest
-from .writer import WarcWriter
+from archive.warc.exchange import Exchange, RecordRef, warc_date
+from archive.warc.members import TruncatedWarc, iter_members, walk_members
+from archive.warc.read import StoredRecord, iter_records, read_record
+from archive.warc.records import payload_digest
+from archive.warc.writer import WarcWriter
 
 __all__ = [
     "Exchange", "RecordRef", "StoredRecord", "TruncatedWarc", "WarcWriter",

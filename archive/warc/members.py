@@ -13,7 +13,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from ..errors import TruncatedWarc
+from archive.errors import TruncatedWarc
 
 CHUNK = 1 << 20
 

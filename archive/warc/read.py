@@ -11,7 +11,7 @@ from typing import Iterator
 
 from warcio.archiveiterator import ArchiveIterator
 
-from ..errors import ArchiveError
+from archive.errors import ArchiveError
 
 DEFAULT_MAX_PAYLOAD = 64 * 1024 * 1024
 

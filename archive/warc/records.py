@@ -12,7 +12,7 @@ import http
 import uuid
 from urllib.parse import urlsplit
 
-from .exchange import Exchange, HeaderList
+from archive.warc.exchange import Exchange, HeaderList
 
 WARC_VERSION = b"WARC/1.1"
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"

@@ -20,11 +20,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Protocol
 
-from .. import __version__
-from ..errors import ArchiveError
-from ..fsutil import fsync_dir as _fsync_dir
-from . import records as R
-from .exchange import Exchange, RecordRef, warc_date
+from archive import __version__
+from archive.errors import ArchiveError
+from archive.fsutil import fsync_dir as _fsync_dir
+from archive.warc import records as R
+from archive.warc.exchange import Exchange, RecordRef, warc_date
 
 OPEN_SUFFIX = ".open"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from archive.db import open_db
-from archive.export import FORMATS, export
 from archive.layout import ArchiveLayout
+from archive.research.export import FORMATS, export
 
 from .options import archive_option
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from archive.importer import import_warcs
+from archive.integrity.importer import import_warcs
 from archive.layout import ArchiveLayout
 
 from .options import archive_option

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+from archive.integrity.reindex import reindex_archive
 from archive.layout import ArchiveLayout
-from archive.reindex import reindex_archive
 
 from .options import archive_option
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from archive.layout import ArchiveLayout
-from archive.replay import COLLECTION, free_port, start_replay, stop_replay
+from archive.research.replay import COLLECTION, free_port, start_replay, stop_replay
 
 from .options import archive_option
 

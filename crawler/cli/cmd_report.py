@@ -16,7 +16,7 @@ from .options import archive_option
               type=click.Path(dir_okay=False), help="HTML file to write.")
 def report_cmd(archive_dir, output):
     """Charts and tables: articles per month and category, crawl history, status codes, date trust."""
-    from archive.report import write_report  # matplotlib is imported only here
+    from archive.research.report import write_report  # matplotlib is imported only here
 
     conn = open_db(ArchiveLayout(archive_dir).db, readonly=True)
     click.echo(f"wrote {write_report(conn, output)}", err=True)

@@ -10,7 +10,7 @@ import click
 
 from archive.db import open_db
 from archive.layout import ArchiveLayout
-from archive.search import MARK_END, MARK_START, search
+from archive.research.search import MARK_END, MARK_START, search
 
 from .options import archive_option
 

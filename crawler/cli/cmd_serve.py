@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from archive.datasette_serve import serve
 from archive.layout import ArchiveLayout
+from archive.research.datasette_serve import serve
 
 from .options import archive_option
 

@@ -6,8 +6,8 @@ import sys
 
 import click
 
+from archive.integrity.verify import verify_archive
 from archive.layout import ArchiveLayout
-from archive.verify import verify_archive
 
 from .options import archive_option
 

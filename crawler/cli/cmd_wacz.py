@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from archive.layout import ArchiveLayout
-from archive.wacz import create_wacz
+from archive.warc.wacz import create_wacz
 
 from .options import archive_option
 

@@ -21,8 +21,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from archive.crawl.revisit import RevisitPolicy, load_known
 from archive.parser import parse_article
-from archive.revisit import RevisitPolicy, load_known
 
 from ..middlewares.trap_guard import canonical
 from ..urlpolicy import AMP, FEED, IMAGE, LISTING, POST, SITEMAP, UrlPolicy, is_paged

@@ -1,0 +1,260 @@
+"""One crawl's hold on an archive: the WARC writer, the database and the crawl row.
+
+Scrapy-free: the crawler's extension drives it, and so can any other fetcher.
+Each fetch becomes a WARC record first and a ``captures`` row second, so a row
+never points at bytes that were not written.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive import __version__
+from archive.crawl.frontier import Frontier
+from archive.db import open_db, utcnow
+from archive.db.store import Store
+from archive.errors import ArchiveError, ArchiveLocked
+from archive.integrity import fixity
+from archive.integrity.recover import recover_archive
+from archive.layout import ArchiveLayout
+from archive.parser.model import Article
+from archive.warc import cdxj
+from archive.warc.dedup import DigestIndex
+from archive.warc.exchange import Exchange, RecordRef
+from archive.warc.records import payload_digest
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SessionOptions:
+    warc_max_size: int = 1_000_000_000
+    warc_prefix: str = "portal"
+    compress_level: int = 6
+    settings: dict = field(default_factory=dict)  # recorded in warcinfo and the crawls row
+    start_url: str | None = None
+
+
+class ArchiveSession:
+    def __init__(self, root: str | Path, options: SessionOptions | None = None):
+        self.layout = ArchiveLayout(root)
+        self.options = options or SessionOptions()
+        self.conn = None
+        self.store: Store | None = None
+        self.writer = None
+        self.frontier: Frontier | None = None
+        self.crawl_id: int | None = None
+        self.counts = {"captures": 0, "articles": 0, "errors": 0, "revisits": 0}
+
+    # -- life cycle -----------------------------------------------------------
+    def open(self) -> "ArchiveSession":
+        from archive.warc.writer import (
+            WarcWriter,  # local: keeps import of this module cheap
+        )
+
+        self.layout.create()
+        self.conn = open_db(self.layout.db)
+        self.store = Store(self.conn)
+        self.digests = DigestIndex(self.conn)
+        self._wait_for_killed_writers()
+        lost = self._recover()
+        self.frontier = Frontier(self.layout)
+        if lost:  # their rows went with the cut: fetch them again
+            self.frontier.requeue(lost)
+        # we hold the crawl lock: a crawl still marked running was killed
+        self.conn.execute("UPDATE crawls SET status='killed' WHERE status='running'")
+        self.crawl_id = self.store.start_crawl(self.options.start_url, self.options.settings)
+        warcinfo = {
+            "software": f"portal-archive/{__version__}",
+            "hostname": socket.gethostname(),
+            "crawl-id": str(self.crawl_id),
+            "start-url": self.options.start_url or "",
+            "settings": json.dumps(self.options.settings, sort_keys=True, default=str,
+                                   ensure_ascii=False),
+        }
+        self.writer = WarcWriter(
+            self.layout.warc_dir,
+            prefix=self.options.warc_prefix,
+            max_size=self.options.warc_max_size,
+            warcinfo=warcinfo,
+            compress_level=self.options.compress_level,
+            on_close=self._on_warc_closed,
+        )
+        return self
+
+    def _wait_for_killed_writers(self, timeout: float = 30.0) -> None:
+        """A crawl killed with SIGKILL releases the lock at once, but its storage
+        process (``crawls.pid``) may still be writing for a moment: let it end
+        before the WARC files it had open are recovered."""
+        rows = self.conn.execute("SELECT pid FROM crawls WHERE status='running' AND pid IS NOT NULL "
+                                 "AND pid != ?", (os.getpid(),)).fetchall()
+        deadline = time.monotonic() + timeout
+        for (pid,) in rows:
+            while _alive(pid):
+                if time.monotonic() > deadline:
+                    raise ArchiveLocked(
+                        f"the storage process (pid {pid}) of a killed crawl is still writing — "
+                        "wait for it to end (or stop it) and run again", pid=pid)
+                time.sleep(0.05)
+
+    def _recover(self) -> list[str]:
+        """Cut back WARCs a killed crawl left open, and forget rows past the cut;
+        return the URLs whose captures were forgotten."""
+        report = recover_archive(self.layout, self.conn)
+        if report:
+            log.warning("recovered an interrupted crawl: %s", report)
+        return report.urls_lost
+
+    def _on_warc_closed(self, path: Path) -> None:
+        """A WARC file closed: add it to the fixity manifest and index it (CDXJ)."""
+        for hook in (fixity.on_warc_closed, cdxj.on_warc_closed):
+            try:
+                hook(self.layout, Path(path))
+            except Exception as exc:  # noqa: BLE001 - `verify`/`reindex` can redo both later
+                log.error("after closing %s: %s failed: %s", path, hook.__module__, exc)
+
+    def close(self, status: str, stats: dict | None = None, exit_code: int | None = None) -> None:
+        """Close the WARC file, the frontier, the crawl row and the database.
+
+        Every step is tried even when an earlier one fails (a full disk): the
+        WARC file is closed first, so what was written stays whole; the first
+        failure is raised at the end as one ``ArchiveError``.
+        """
+        merged = dict(stats or {})
+        merged.update({f"archive/{k}": v for k, v in self.counts.items()})
+        problems: list[str] = []
+        for step in (self._close_writer, lambda: self._close_frontier(status),
+                     lambda: self._finish(status, merged, exit_code), self._close_conn):
+            try:
+                step()
+            except (OSError, sqlite3.Error, ArchiveError) as exc:
+                problems.append(str(exc))
+                log.error("closing the archive: %s", exc)
+        if problems:
+            raise ArchiveError(f"the archive was closed with errors ({problems[0]}) — "
+                               "run `portal-archive verify`; the next crawl recovers the rest")
+
+    def _close_writer(self) -> None:
+        writer, self.writer = self.writer, None
+        if writer is not None:
+            writer.close()
+
+    def _close_frontier(self, status: str) -> None:
+        frontier, self.frontier = self.frontier, None
+        if frontier is not None:
+            if status == "finished":
+                frontier.clear()  # nothing to resume
+            frontier.close()
+
+    def _finish(self, status: str, stats: dict, exit_code: int | None) -> None:
+        if self.store is not None and self.crawl_id is not None:
+            self.store.finish_crawl(self.crawl_id, status, stats, exit_code)
+            self._write_stats_file(status, stats)
+
+    def _close_conn(self) -> None:
+        conn, self.conn = self.conn, None
+        if conn is not None:
+            conn.close()
+
+    def _write_stats_file(self, status: str, stats: dict) -> None:
+        write_stats_file(self.layout, self.crawl_id, status, stats)
+
+    # -- recording ------------------------------------------------------------
+    def record(self, exchange: Exchange) -> int:
+        """Write the exchange to WARC, then its captures row; return the row id.
+
+        A 200 response whose payload is already archived becomes a ``revisit``
+        record. The digest row is added only after the record is written, so a
+        crash can at worst duplicate a payload, never point at a missing one.
+        """
+        if self.writer is None or self.store is None:
+            raise ArchiveError("archive session is not open — call open() first")
+        headers = {name.lower(): (value.decode("latin-1") if isinstance(value, bytes) else value)
+                   for name, value in exchange.response_headers}
+        digest = payload_digest(exchange.body)
+        hit = None
+        if exchange.status == 200 and not exchange.truncated and exchange.body:
+            hit = self.digests.lookup(digest)
+        if hit is not None:
+            ref: RecordRef = self.writer.write_revisit(exchange, hit)
+            self.counts["revisits"] += 1
+        else:
+            ref = self.writer.write_exchange(exchange)
+        capture_id = self.store.add_capture(
+            self.crawl_id, url=exchange.url, status=exchange.status,
+            content_type=headers.get("content-type"),
+            fetched_at=exchange.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ"), ref=ref,
+            method=exchange.method, payload_length=len(exchange.body),
+            record_type="revisit" if hit is not None else "response",
+            refers_to_capture_id=hit.capture_id if hit is not None else None,
+            truncated=exchange.truncated, etag=headers.get("etag"),
+            last_modified=headers.get("last-modified"),
+        )
+        if hit is None and exchange.status == 200 and not exchange.truncated and exchange.body:
+            self.digests.remember(digest, ref, capture_id)
+        self.counts["captures"] += 1
+        return capture_id
+
+    def save_article(self, article: Article, capture_id: int | None) -> int:
+        article_id = self.store.save_article(article, capture_id, utcnow())
+        self.counts["articles"] += 1
+        return article_id
+
+    def touch(self, url: str) -> None:
+        """``url`` answered 304 Not Modified: the post is still there, unchanged."""
+        self.store.touch_article(url, utcnow())
+
+    def mark_gone(self, url: str) -> None:
+        self.store.mark_gone(url, utcnow())
+        self.counts["gone"] = self.counts.get("gone", 0) + 1
+
+    def error(self, url: str | None, kind: str, message: str) -> None:
+        self.store.add_error(self.crawl_id, url, kind, message)
+        self.counts["errors"] += 1
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
+
+
+def write_stats_file(layout: ArchiveLayout, crawl_id: int, status: str, stats: dict,
+                     exit_code: int | None = None) -> None:
+    """``<archive>/logs/crawl-NNNNN.json``: the crawl's status, exit code and Scrapy stats."""
+    path = layout.logs_dir / f"crawl-{crawl_id:05d}.json"
+    try:
+        path.write_text(json.dumps({"crawl_id": crawl_id, "status": status, "exit_code": exit_code,
+                                    "stats": stats}, indent=1, sort_keys=True, default=str,
+                                   ensure_ascii=False))
+    except OSError as exc:  # the crawls row holds the same numbers
+        log.error("cannot write %s: %s", path, exc)
+
+
+def record_exit_code(layout: ArchiveLayout, crawl_id: int, exit_code: int) -> None:
+    """Once the crawl process knows its exit code: into the crawls row and the stats file."""
+    conn = sqlite3.connect(layout.db, timeout=30)
+    try:
+        with conn:
+            conn.execute("UPDATE crawls SET exit_code=? WHERE id=?", (exit_code, crawl_id))
+        row = conn.execute("SELECT status, stats_json FROM crawls WHERE id=?", (crawl_id,)).fetchone()
+    finally:
+        conn.close()
+    if row is not None:
+        write_stats_file(layout, crawl_id, row[0], json.loads(row[1] or "{}"), exit_code)

@@ -1,0 +1,218 @@
+"""``import``: take WARC files made by other tools into the archive.
+
+``import_warcs(root, paths) -> ImportReport``. Every file is read whole first
+(``archive.warc.intake.inspect_warc``); a missing, empty, non-WARC or cut file,
+or one whose SHA-256 is already in the archive (the fixity manifest or
+``logs/imports.jsonl``), stops the command before anything is changed.
+
+Then, holding the crawl lock, each file in turn:
+
+1. is written to ``warc/import-<time>-<sanitised name>-<sha12>.warc.gz`` —
+   a byte-for-byte copy when it is gzip with one member per record, else
+   recompressed one member per record (record bytes unchanged) with the given
+   file kept as ``warc/originals/<stored name>.source``;
+2. gets a ``crawls`` row (status ``imported``, settings naming the source file,
+   its SHA-256 and warcinfo), ``captures`` rows pointing into the stored copy,
+   payload digests, and the portal's articles found in it (200 HTML responses
+   that ``parse_article`` accepts; an article already seen by a newer capture
+   is left as it is) — all in one transaction, with a line in
+   ``logs/imports.jsonl`` (which ``reindex`` reads);
+3. is added to the fixity manifest and gets its CDXJ index.
+
+A failure in step 1 or 2 removes what that file had added.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive import __version__
+from archive.db import open_db
+from archive.db.store import Store
+from archive.errors import ArchiveError
+from archive.integrity import fixity
+from archive.integrity.import_log import append_import, read_imports
+from archive.layout import ArchiveLayout
+from archive.parser.page_parse import PageParser, default_jobs
+from archive.warc import cdxj
+from archive.warc.intake import (
+    BadWarc,
+    Inspected,
+    inspect_warc,
+    keep_original,
+    stored_name,
+    write_copy,
+)
+from archive.warc.rows import IndexCounts, RowBuilder
+
+
+@dataclass
+class ImportedFile:
+    source: str
+    stored_as: str
+    recompressed: bool
+    original_kept_as: str | None
+    crawl_id: int
+    counts: IndexCounts
+
+
+@dataclass
+class ImportReport:
+    files: list[ImportedFile] = field(default_factory=list)
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        captures = sum(f.counts.captures for f in self.files)
+        articles = sum(f.counts.articles for f in self.files)
+        return (f"imported {len(self.files)} WARC file(s): {captures} captures, "
+                f"{articles} article saves in {self.seconds:.1f} s")
+
+
+def _lock(layout: ArchiveLayout):
+    try:
+        from archive.lock import CrawlLock
+    except ImportError:  # pragma: no cover
+        return nullcontext()
+    return CrawlLock(layout)
+
+
+def known_hashes(layout: ArchiveLayout) -> dict[str, str]:
+    """SHA-256 → name of the archived file it belongs to."""
+    known: dict[str, str] = {}
+    entries, _ = fixity.read_manifest(layout)
+    for name, digest in entries.items():
+        known[digest] = name
+    for entry in read_imports(layout):
+        stored = entry.get("stored_as")
+        if stored and (layout.warc_dir / stored).exists():
+            for key in ("source_sha256", "stored_sha256"):
+                if entry.get(key):
+                    known[entry[key]] = f"warc/{stored}"
+    return known
+
+
+def _refuse_known_records(layout: ArchiveLayout, inspected: list[Inspected]) -> None:
+    """The same records in another file (e.g. recompressed) are a duplicate too."""
+    seen: dict[str, str] = {}
+    conn = open_db(layout.db, readonly=True) if layout.db.exists() else None
+    try:
+        for ins in inspected:
+            ids = ins.record_ids
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                hit = next((rid for rid in chunk if rid in seen), None)
+                where = seen.get(hit) if hit else None
+                if hit is None and conn is not None:
+                    row = conn.execute(
+                        f"SELECT record_id, warc_file FROM captures WHERE record_id IN "
+                        f"({','.join('?' * len(chunk))}) LIMIT 1", chunk).fetchone()
+                    if row is not None:
+                        hit, where = row[0], f"warc/{row[1]}"
+                if hit is not None:
+                    raise BadWarc(f"{ins.path}: its record {hit} is already in the archive ({where}) "
+                                  "— it is a copy of an archived file; leave it out; nothing was imported")
+            seen.update(dict.fromkeys(ids, str(ins.path)))
+    finally:
+        if conn is not None:
+            conn.close()
+
+
+def import_warcs(root: str | os.PathLike | ArchiveLayout, paths: list[str | os.PathLike], *,
+                 jobs: int | None = None, on_file=None) -> ImportReport:
+    """Import ``paths`` into the archive at ``root``; ``on_file(ImportedFile)`` after each.
+    ``jobs``: processes parsing pages (default 1; the rows do not depend on it)."""
+    started = time.perf_counter()
+    layout = root if isinstance(root, ArchiveLayout) else ArchiveLayout(root)
+    if not paths:
+        raise ArchiveError("no WARC files given — pass one or more FILE.warc.gz")
+    layout.create()
+    report = ImportReport()
+    with _lock(layout):
+        inspected = [inspect_warc(p) for p in paths]
+        known = known_hashes(layout)
+        given: dict[str, Path] = {}
+        for ins in inspected:
+            if ins.sha256 in known:
+                raise BadWarc(f"{ins.path}: already in the archive as {known[ins.sha256]} (same SHA-256) "
+                              "— leave it out; nothing was imported")
+            if ins.sha256 in given:
+                raise BadWarc(f"{ins.path}: the same file as {given[ins.sha256]} (same SHA-256) "
+                              "— give it once; nothing was imported")
+            given[ins.sha256] = ins.path
+        _refuse_known_records(layout, inspected)
+        with PageParser(default_jobs() if jobs is None else jobs) as parser:
+            for ins in inspected:
+                done = _import_one(layout, ins, report, parser)
+                report.files.append(done)
+                if on_file is not None:
+                    on_file(done)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _import_one(layout: ArchiveLayout, ins: Inspected, report: ImportReport,
+                parser: PageParser) -> ImportedFile:
+    name = stored_name(ins)
+    dest = layout.warc_dir / name
+    if dest.exists():
+        raise BadWarc(f"{ins.path}: {dest} already exists — it was imported before; nothing was imported")
+    part = dest.with_name(name + ".part")
+    original = layout.warc_dir / "originals" / f"{name}.source" if ins.framing != "members" else None
+    for stale in (part, original):  # left by a killed import (we hold the lock)
+        if stale is not None:
+            stale.unlink(missing_ok=True)
+    created: list[Path] = []
+    try:
+        created.append(part)
+        stored_sha = write_copy(ins, part)
+        if original is not None:
+            created.append(original)
+            keep_original(ins, original)
+        os.replace(part, dest)
+        created[0] = dest
+        done = _index(layout, ins, name, stored_sha, original, parser)
+    except BaseException:
+        for path in created:
+            path.unlink(missing_ok=True)
+        raise
+    for hook in (lambda: fixity.add_to_manifest(layout, dest, stored_sha),
+                 lambda: cdxj.index_warc(layout, dest)):
+        try:
+            hook()
+        except (ArchiveError, OSError) as exc:
+            report.notes.append(f"{name}: {exc} — `portal-archive verify` will list what is missing")
+    return done
+
+
+def _index(layout: ArchiveLayout, ins: Inspected, name: str, stored_sha: str,
+           original: Path | None, parser: PageParser) -> ImportedFile:
+    about = {
+        "source": ins.path.name, "source_sha256": ins.sha256, "source_framing": ins.framing,
+        "stored_as": name, "stored_sha256": stored_sha, "recompressed": ins.framing != "members",
+        "original_kept_as": original.relative_to(layout.root).as_posix() if original else None,
+        "warcinfo": ins.warcinfo,
+    }
+    conn = open_db(layout.db)
+    try:
+        store = Store(conn)
+        with store.transaction():
+            crawl_id = store.start_crawl(None, {"import": about})
+            counts = RowBuilder(store, layout.warc_dir, parser).index_file(layout.warc_dir / name, crawl_id)
+            for problem in counts.problems:
+                store.add_error(crawl_id, None, "import", problem)
+            stats = {"import/records": counts.records, "import/captures": counts.captures,
+                     "import/revisits": counts.revisits, "import/article_saves": counts.articles,
+                     "import/pages_parsed": counts.pages_parsed, "import/problems": len(counts.problems)}
+            store.finish_crawl(crawl_id, "imported", stats)
+            row = conn.execute("SELECT started_at, ended_at FROM crawls WHERE id=?", (crawl_id,)).fetchone()
+            append_import(layout, {**about, "crawl_id": crawl_id, "started_at": row[0],
+                                   "ended_at": row[1], "tool_version": __version__})
+    finally:
+        conn.close()
+    return ImportedFile(source=str(ins.path), stored_as=name, recompressed=ins.framing != "members",
+                        original_kept_as=about["original_kept_as"], crawl_id=crawl_id, counts=counts)

@@ -1,0 +1,232 @@
+"""``reindex``: rebuild the archive database from its WARC files alone.
+
+``reindex_archive(root, db_path=None) -> ReindexReport`` reads every closed
+``warc/*.warc.gz`` once, in time order (the 17-digit timestamp in the file
+name, then the name), and writes a new database with ``archive.warc.rows``:
+captures, payload digests and articles parsed again by the crawler's own
+``parse_article`` (newest capture wins, ``first_seen_at``/``last_seen_at`` from
+WARC-Date). ``crawls`` rows come back from each file's ``warcinfo`` record
+(``crawl-id`` keeps its id, ``start-url``, ``settings``, ``software``; started at
+the first record, ended at the last) or, for imported files, from
+``logs/imports.jsonl``.
+
+What the WARC files cannot give back: a crawl's status (``reindexed``), its
+Scrapy stats, pid and exit code; ``errors`` rows of fetches that produced no
+record (problems met while reindexing are added as ``errors`` rows of kind
+``reindex``). ``.open`` files (a crawl killed mid-write) are skipped: a crawl
+or ``verify`` first recovers them.
+
+The new database is built in a temporary file beside the target and swapped
+in atomically; the old one is kept as ``archive.sqlite.bak-<stamp>``. On any
+failure the temporary file is removed and the old database is untouched. The
+crawl lock is held throughout, so no crawl or import writes meanwhile.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive.db import open_db
+from archive.db.replace import close_built, remove_db, replace_database, temp_db_path
+from archive.db.store import Store
+from archive.errors import ArchiveError, NotAnArchive
+from archive.integrity.import_log import imports_by_file
+from archive.layout import ArchiveLayout
+from archive.parser.page_parse import PageParser, default_jobs
+from archive.warc.read import read_record
+from archive.warc.record_io import second, warcinfo_fields
+from archive.warc.rows import IndexCounts, RowBuilder
+
+STAMP = re.compile(r"-(\d{17})-")
+
+
+def time_order(path: Path) -> tuple[str, str]:
+    """Sort key: the writer's 17-digit UTC timestamp in the name, then the name."""
+    m = STAMP.search(path.name)
+    return (m.group(1) if m else "", path.name)
+
+
+@dataclass
+class ReindexReport:
+    db: Path
+    backup: Path | None = None
+    files: int = 0
+    crawls: int = 0
+    articles: int = 0
+    counts: IndexCounts = field(default_factory=IndexCounts)
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.counts.pages_parsed / self.seconds if self.seconds else 0.0
+
+    def summary(self) -> str:
+        c = self.counts
+        text = (f"rebuilt {self.db} from {self.files} WARC files: {c.records} records, "
+                f"{c.captures} captures ({c.revisits} revisits), {self.crawls} crawls, "
+                f"{self.articles} articles from {c.pages_parsed} HTML pages in {self.seconds:.1f} s "
+                f"({self.pages_per_second:.0f} pages/s)")
+        if self.backup is not None:
+            text += f"; the previous database is kept as {self.backup.name}"
+        return text
+
+
+class CrawlRows:
+    """``crawls`` rows rebuilt from warcinfo records and the import log."""
+
+    def __init__(self, store: Store, imports: dict[str, dict]):
+        self.store = store
+        self.conn = store.conn
+        self.imports = imports
+        self.ids: dict[tuple, int] = {}
+        self.spans: dict[int, dict] = {}
+
+    def for_file(self, path: Path) -> int:
+        fields, date = {}, None
+        try:
+            first = read_record(path, 0)
+            date = second(first.date)
+            if first.rec_type == "warcinfo":
+                fields = warcinfo_fields(first)
+        except ArchiveError:
+            pass  # the file walk reports the damage
+        software = fields.get("software", "")
+        entry = self.imports.get(path.name)
+        if entry is not None:
+            key = ("import", path.name)
+            settings = {"import": {k: v for k, v in entry.items()
+                                   if k not in ("crawl_id", "started_at", "ended_at", "tool_version")}}
+            row = dict(started_at=entry.get("started_at") or date, ended_at=entry.get("ended_at"),
+                       status="imported", start_url=None, settings=settings,
+                       tool_version=entry.get("tool_version"))
+            want = entry.get("crawl_id")
+        elif (software.startswith("portal-archive/") and fields.get("crawl-id", "").isdigit()
+              and not path.name.startswith("import-")):  # another archive's crawl ids are not ours
+            key = ("crawl", fields["crawl-id"])
+            row = dict(started_at=date, ended_at=None, status="reindexed",
+                       start_url=fields.get("start-url") or None, settings=fields.get("settings"),
+                       tool_version=software.split("/", 1)[1])
+            want = int(fields["crawl-id"])
+        else:
+            key = ("file", path.name)
+            row = dict(started_at=date, ended_at=None, status="imported", start_url=None,
+                       settings={"import": {"stored_as": path.name, "warcinfo": fields}},
+                       tool_version=None)
+            want = None
+        if key not in self.ids:
+            self.ids[key] = self._insert(want, row)
+            self.spans[self.ids[key]] = {"files": [], "ended_at": row["ended_at"],
+                                         "counts": IndexCounts()}
+        return self.ids[key]
+
+    def _insert(self, want: int | None, row: dict) -> int:
+        if want is not None and self.conn.execute(
+                "SELECT 1 FROM crawls WHERE id=?", (want,)).fetchone():
+            want = None
+        settings = row["settings"]
+        if not isinstance(settings, str) and settings is not None:
+            settings = json.dumps(settings, ensure_ascii=False, sort_keys=True, default=str)
+        with self.store.transaction():
+            return self.conn.execute(
+                "INSERT INTO crawls(id, started_at, status, start_url, settings_json, tool_version)"
+                " VALUES (?,?,?,?,?,?)",
+                (want, row["started_at"] or "", row["status"], row["start_url"], settings,
+                 row["tool_version"])).lastrowid
+
+    def add(self, crawl_id: int, name: str, counts: IndexCounts) -> None:
+        span = self.spans[crawl_id]
+        span["files"].append(name)
+        span["counts"].add(counts)
+        span["last"] = counts.last_date or span.get("last")
+        span["first"] = span.get("first") or counts.first_date
+
+    def finish(self) -> None:
+        with self.store.transaction():
+            for crawl_id, span in self.spans.items():
+                c = span["counts"]
+                stats = {"reindex/files": span["files"], "reindex/records": c.records,
+                         "reindex/captures": c.captures, "reindex/revisits": c.revisits,
+                         "reindex/article_saves": c.articles, "reindex/pages_parsed": c.pages_parsed,
+                         "reindex/problems": len(c.problems)}
+                self.conn.execute(
+                    "UPDATE crawls SET ended_at=?, stats_json=?, started_at=coalesce(nullif(started_at, ''), ?)"
+                    " WHERE id=?",
+                    (span["ended_at"] or span.get("last"), json.dumps(stats, sort_keys=True),
+                     span.get("first") or "", crawl_id))
+
+
+def _lock(layout: ArchiveLayout):
+    try:
+        from archive.lock import CrawlLock
+    except ImportError:  # pragma: no cover - the lock module is optional
+        return nullcontext()
+    return CrawlLock(layout)
+
+
+def reindex_archive(root: str | os.PathLike | ArchiveLayout, db_path: str | os.PathLike | None = None,
+                    *, jobs: int | None = None, on_file=None) -> ReindexReport:
+    """Rebuild the database (``<archive>/archive.sqlite``, or ``db_path``) from ``warc/``.
+
+    ``jobs``: processes parsing pages (default 1; the rows do not depend on it).
+    ``on_file(path, counts)`` is called after each WARC file."""
+    layout = root if isinstance(root, ArchiveLayout) else ArchiveLayout(root)
+    if not layout.root.is_dir():
+        raise NotAnArchive(f"no archive at {layout.root} — pass the right --archive")
+    target = Path(db_path).expanduser().resolve() if db_path else layout.db
+    if not target.parent.is_dir():
+        raise ArchiveError(f"directory {target.parent} does not exist — create it or choose another --db")
+    with _lock(layout):
+        files = sorted(layout.warc_files(), key=time_order)
+        if not files:
+            raise NotAnArchive(f"no WARC files in {layout.warc_dir} — nothing to rebuild the "
+                               "database from; pass the right --archive")
+        with PageParser(default_jobs() if jobs is None else jobs) as parser:
+            return _build(layout, files, target, parser, on_file)
+
+
+def _build(layout: ArchiveLayout, files: list[Path], target: Path, parser: PageParser,
+           on_file) -> ReindexReport:
+    started = time.perf_counter()
+    report = ReindexReport(db=target, files=len(files))
+    left_open = [p.name for p in layout.warc_files(include_open=True) if p.name.endswith(".open")]
+    if left_open:
+        report.notes.append(f"skipped {len(left_open)} .open file(s) left by a killed crawl "
+                            f"({', '.join(left_open)}) — the next crawl recovers them; reindex again then")
+    for stale in target.parent.glob(f"{target.name}.reindex-*.tmp"):
+        remove_db(stale)  # left by a killed reindex; we hold the lock
+    tmp = temp_db_path(target)
+    conn = open_db(tmp)
+    try:
+        conn.execute("PRAGMA synchronous=OFF")  # a temporary file: a crash just discards it
+        store = Store(conn)
+        builder = RowBuilder(store, layout.warc_dir, parser)
+        crawls = CrawlRows(store, imports_by_file(layout))
+        for path in files:
+            with store.transaction():
+                crawl_id = crawls.for_file(path)
+                counts = builder.index_file(path, crawl_id)
+                crawls.add(crawl_id, path.name, counts)
+                for problem in counts.problems:
+                    store.add_error(crawl_id, None, "reindex", problem)
+            report.counts.add(counts)
+            if on_file is not None:
+                on_file(path, counts)
+        crawls.finish()
+        report.crawls = len(crawls.spans)
+        report.articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        conn.execute("PRAGMA synchronous=FULL")
+        close_built(conn)
+    except BaseException:
+        conn.close()
+        remove_db(tmp)
+        raise
+    report.backup = replace_database(tmp, target)
+    report.seconds = time.perf_counter() - started
+    return report

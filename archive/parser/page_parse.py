@@ -1,0 +1,77 @@
+"""Parsing the pages of WARC records, here or in worker processes.
+
+``parse_page((raw, content_encoding, url, charset))`` is pure: it undoes the
+Content-Encoding and runs ``parse_article``; it returns ``("ok", Article |
+None)`` or ``("problem", text)``. ``PageParser(jobs)`` runs batches of them:
+``submit(tasks)`` returns at once (with ``jobs > 1`` the batch is already
+being parsed in worker processes), ``results(handle)`` gives the outcomes in
+task order. Only parsing moves to the workers; the caller applies results to
+the database strictly in record order, so the rows do not depend on ``jobs``.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from archive.errors import ArchiveError
+from archive.parser import parse_article
+from archive.warc.read import decode_content
+
+Task = tuple[bytes, "str | None", str, "str | None"]
+
+
+def default_jobs() -> int:
+    """1: on the 2-core reference machine worker processes only compete with the
+    main one (which reads records and writes rows); pass ``jobs`` on bigger machines."""
+    return 1
+
+
+def parse_page(task: Task) -> tuple[str, object]:
+    raw, coding, url, charset = task
+    try:
+        html = decode_content(raw, coding)
+    except ArchiveError as exc:
+        return "problem", str(exc)
+    try:
+        return "ok", parse_article(html, url, encoding=charset)
+    except Exception as exc:  # noqa: BLE001 - one bad page must not stop a rebuild
+        return "problem", f"parser failed ({type(exc).__name__}: {exc})"
+
+
+def _batch(tasks: list[Task]) -> list[tuple[str, object]]:
+    return [parse_page(t) for t in tasks]
+
+
+class PageParser:
+    def __init__(self, jobs: int = 1):
+        self.jobs = max(1, int(jobs))
+        self._pool: ProcessPoolExecutor | None = None
+
+    def submit(self, tasks: list[Task]):
+        if self.jobs == 1 or len(tasks) < 2:
+            return ("here", tasks)
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.jobs)
+        size = -(-len(tasks) // self.jobs)
+        return ("pool", [self._pool.submit(_batch, tasks[i:i + size]) for i in range(0, len(tasks), size)])
+
+    def results(self, handle) -> list[tuple[str, object]]:
+        where, items = handle
+        if where == "here":
+            return _batch(items)
+        out: list[tuple[str, object]] = []
+        for future in items:
+            assert isinstance(future, Future)
+            out.extend(future.result())
+        return out
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> "PageParser":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,180 @@
+"""Export articles (with categories, tags and date-trust columns) to CSV, JSON Lines or Parquet.
+
+Rows are streamed from SQLite in batches; the whole table is never in memory.
+Parquet needs pyarrow (the ``parquet`` extra).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from pathlib import Path
+from typing import Iterator
+
+from archive.errors import ArchiveError
+from archive.research.search import filter_sql
+
+FORMATS = ("csv", "jsonl", "parquet")
+BATCH = 500
+
+# What a researcher may believe about an article's date (also used by the report and the docs).
+DATE_TRUST_SQL = """CASE
+    WHEN {a}.published_at IS NULL THEN 'unknown'
+    WHEN {a}.date_is_bulk_import = 1 THEN 'bulk-import'
+    WHEN {a}.published_raw IS NULL THEN 'machine-only'
+    ELSE 'displayed' END"""
+
+DATE_TRUST_MEANING = {
+    "displayed": "the date the portal shows on the page; trustworthy as the publication date",
+    "bulk-import": "shown date is 26/01/2019, the day old posts were bulk-imported — "
+                   "not the publication date; see event_date",
+    "machine-only": "no date shown on the page; published_at comes from machine-readable "
+                    "metadata only",
+    "unknown": "no date found at all",
+}
+
+LIST_COLUMNS = ("categories", "category_names", "tags", "tag_names")
+COLUMNS = (
+    "id", "wp_post_id", "url", "slug", "title", "lead", "body_text",
+    "published_at", "published_raw", "date_is_bulk_import", "event_date", "date_trust",
+    "author", "source", "original_url", *LIST_COLUMNS,
+    "first_seen_at", "last_seen_at", "gone_at", "capture_id",
+)
+INT_COLUMNS = ("id", "wp_post_id", "date_is_bulk_import", "capture_id")
+
+
+class ExportError(ArchiveError):
+    pass
+
+
+class MissingDependency(ArchiveError):
+    pass
+
+
+def _terms_sql(join: str, table: str, key: str, field: str) -> str:
+    return (
+        f"(SELECT json_group_array(t.{field}) FROM (SELECT x.{field} FROM {join} j"
+        f" JOIN {table} x ON x.id = j.{key} WHERE j.article_id = a.id ORDER BY j.position) t)"
+    )
+
+
+def export_sql(*, since=None, until=None, category=None, include_html=False) -> tuple[str, dict]:
+    filters, params = filter_sql(since=since, until=until, category=category)
+    cols = [
+        "a.id", "a.wp_post_id", "a.url", "a.slug", "a.title", "a.lead", "a.body_text",
+        "a.published_at", "a.published_raw", "a.date_is_bulk_import", "a.event_date",
+        DATE_TRUST_SQL.format(a="a") + " AS date_trust",
+        "a.author", "a.source", "a.original_url",
+        _terms_sql("article_categories", "categories", "category_id", "slug") + " AS categories",
+        _terms_sql("article_categories", "categories", "category_id", "name") + " AS category_names",
+        _terms_sql("article_tags", "tags", "tag_id", "slug") + " AS tags",
+        _terms_sql("article_tags", "tags", "tag_id", "name") + " AS tag_names",
+        "a.first_seen_at", "a.last_seen_at", "a.gone_at", "a.capture_id",
+    ]
+    if include_html:
+        cols.append("a.body_html")
+    sql = f"SELECT {', '.join(cols)} FROM articles a WHERE 1=1{filters} ORDER BY a.published_at, a.id"
+    return sql, params
+
+
+def iter_articles(conn: sqlite3.Connection, **filters) -> Iterator[dict]:
+    """Export rows as dicts (list columns as Python lists), in published order."""
+    sql, params = export_sql(**filters)
+    cur = conn.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    while True:
+        batch = cur.fetchmany(BATCH)
+        if not batch:
+            return
+        for row in batch:
+            item = dict(zip(names, row))
+            for col in LIST_COLUMNS:
+                item[col] = [v for v in json.loads(item[col] or "[]") if v is not None]
+            yield item
+
+
+def export(conn: sqlite3.Connection, fmt: str, out: str | Path, *, since=None, until=None,
+           category=None, include_html=False) -> int:
+    """Write the articles to ``out`` in ``fmt``; return the number of rows written."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r} — use one of {', '.join(FORMATS)}")
+    out = Path(out)
+    rows = iter_articles(conn, since=since, until=until, category=category,
+                         include_html=include_html)
+    columns = list(COLUMNS) + (["body_html"] if include_html else [])
+    writer = {"csv": _write_csv, "jsonl": _write_jsonl, "parquet": _write_parquet}[fmt]
+    if fmt == "parquet":
+        _pyarrow()  # fail before creating the file
+    tmp = out.with_name(out.name + ".part")
+    try:
+        n = writer(rows, tmp, columns)
+        tmp.replace(out)
+    except OSError as exc:
+        raise ExportError(f"cannot write {out} ({exc.strerror or exc}) — choose a writable -o path") from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return n
+
+
+def _write_csv(rows, path: Path, columns) -> int:
+    """UTF-8 with BOM (so spreadsheet programs show the Vietnamese text right); lists joined by ``|``."""
+    n = 0
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=columns)
+        w.writeheader()
+        for row in rows:
+            for col in LIST_COLUMNS:
+                row[col] = "|".join(row[col])
+            w.writerow(row)
+            n += 1
+    return n
+
+
+def _write_jsonl(rows, path: Path, columns) -> int:
+    n = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps({c: row[c] for c in columns}, ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def _pyarrow():
+    try:
+        import pyarrow
+        import pyarrow.parquet  # noqa: F401
+    except ImportError as exc:
+        raise MissingDependency(
+            "Parquet export needs pyarrow, which is not installed — "
+            "run `pip install 'portal-archive[parquet]'` (or export --format csv/jsonl)"
+        ) from exc
+    return pyarrow
+
+
+def _write_parquet(rows, path: Path, columns) -> int:
+    pa = _pyarrow()
+    import pyarrow.parquet as pq
+
+    def typ(c):
+        if c in INT_COLUMNS:
+            return pa.int64()
+        if c in LIST_COLUMNS:
+            return pa.list_(pa.string())
+        return pa.string()
+
+    schema = pa.schema([(c, typ(c)) for c in columns])
+    n = 0
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        batch: list[dict] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH:
+                writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
+                n += len(batch)
+                batch = []
+        if batch or n == 0:
+            writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
+            n += len(batch)
+    return n

@@ -1,0 +1,259 @@
+"""WARC records → database rows: what ``reindex`` and ``import`` share.
+
+``RowBuilder(store, warc_dir).index_file(path, crawl_id)`` walks one WARC
+file (each record a gzip member, as every file under ``warc/`` is) and writes,
+through ``Store``, what a crawl would have written for it:
+
+- a ``captures`` row per ``response``/``revisit`` record of an HTTP exchange
+  (offset and length of its gzip member, record id, payload digest, status,
+  ``Content-Type``, validators, ``fetched_at`` = WARC-Date to the second);
+  a revisit's ``refers_to_capture_id`` is found by ``WARC-Refers-To``, else by
+  its payload digest;
+- a ``payload_digests`` row for the first complete 200 response of a payload;
+- an article for every 200 HTML response (and 200 HTML revisit, whose payload
+  is read from the record it refers to) that ``parse_article`` accepts, saved
+  with ``seen_at`` = the capture's date — unless the database already holds
+  that post from a newer capture (newest capture wins, whatever the order of
+  files);
+- a 304 moves the post's ``last_seen_at``; a 404/410 marks it gone.
+
+Records of other tools are read too: ``<…>`` around WARC/1.0 target URIs,
+chunked transfer coding kept in the payload (``archive.warc.record_io`` undoes it).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+
+from archive.db.store import Store
+from archive.errors import ArchiveError
+from archive.parser.page_parse import PageParser, parse_page
+from archive.warc.dedup import DigestIndex
+from archive.warc.read import StoredRecord, iter_records, read_record
+from archive.warc.record_io import (
+    charset,
+    clean_uri,
+    is_html,
+    member_spans,
+    second,
+    transfer_payload,
+)
+
+log = logging.getLogger(__name__)
+
+HTTP_RECORDS = ("response", "revisit")
+WINDOW = 64  # records applied at a time while the next window's pages are parsed
+
+
+def _task(rec: StoredRecord, url: str | None = None):
+    return (transfer_payload(rec), rec.http_header("Content-Encoding"),
+            url or clean_uri(rec.target_uri) or "", charset(rec.content_type))
+
+
+@dataclass
+class IndexCounts:
+    records: int = 0
+    captures: int = 0
+    revisits: int = 0
+    articles: int = 0
+    pages_parsed: int = 0
+    first_date: str | None = None
+    last_date: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, other: "IndexCounts") -> None:
+        for name in ("records", "captures", "revisits", "articles", "pages_parsed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.problems.extend(other.problems)
+
+
+class RowBuilder:
+    def __init__(self, store: Store, warc_dir: str | os.PathLike, parser: PageParser | None = None):
+        self.store = store
+        self.parser = parser or PageParser(1)
+        self.conn = store.conn
+        self.warc_dir = Path(warc_dir)
+        self.digests = DigestIndex(self.conn)
+        self._captures: dict[str, tuple[int, str, int]] = {}  # record id → (capture id, file, offset)
+
+    # -- one file -------------------------------------------------------------
+    def index_file(self, path: str | os.PathLike, crawl_id: int | None) -> IndexCounts:
+        """Rows for every whole record of ``path``. The gzip members are walked
+        first (warcio reads a member cut by a crash as a short record without a
+        word, shared/WARC.md): records past the first bad member are left out and
+        the damage is reported in ``counts.problems``.
+
+        Records go in windows: the pages of the next window are parsed (by the
+        ``PageParser``, maybe in other processes) while this one is applied."""
+        path = Path(path)
+        counts = IndexCounts()
+        self._captures = {}  # this file's records; earlier files are found in the database
+        spans, damage = member_spans(path)
+        if damage is not None:
+            counts.problems.append(damage)
+        methods: dict[str, str] = {}  # request record id → method (wget writes the request first)
+        pending: deque = deque()
+        window: list[tuple[StoredRecord, int]] = []
+        for rec, length in self._read(path, spans, counts):
+            window.append((rec, length))
+            if len(window) >= WINDOW:
+                pending.append(self._submit(window))
+                window = []
+                if len(pending) > 1:
+                    self._apply(*pending.popleft(), path.name, crawl_id, counts, methods)
+        pending.append(self._submit(window))
+        while pending:
+            self._apply(*pending.popleft(), path.name, crawl_id, counts, methods)
+        return counts
+
+    def _read(self, path: Path, spans: dict[int, int], counts: IndexCounts):
+        records = iter_records(path)
+        for n in range(len(spans)):
+            try:
+                rec = next(records)
+            except StopIteration:
+                return
+            except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on a damaged file
+                counts.problems.append(
+                    f"{path.name}: record {n + 1} is unreadable "
+                    f"({type(exc).__name__}: {exc}) — run `portal-archive verify` to find the damage")
+                return
+            length = spans.get(rec.offset)
+            if length is None:
+                return
+            yield rec, length
+
+    def _submit(self, window: list[tuple[StoredRecord, int]]):
+        pages = [i for i, (rec, _) in enumerate(window)
+                 if rec.rec_type == "response" and rec.http_status == 200 and is_html(rec.content_type)]
+        tasks = [_task(window[i][0]) for i in pages]
+        return window, pages, self.parser.submit(tasks)
+
+    def _apply(self, window, pages, handle, name: str, crawl_id: int | None, counts: IndexCounts,
+               methods: dict[str, str]) -> None:
+        parsed = dict(zip(pages, self.parser.results(handle)))
+        for i, (rec, length) in enumerate(window):
+            counts.records += 1
+            if rec.date:
+                counts.first_date = counts.first_date or second(rec.date)
+                counts.last_date = second(rec.date)
+            if rec.rec_type == "request":
+                self._note_method(rec, methods)
+            elif rec.rec_type in HTTP_RECORDS and rec.http_status is not None:
+                if not self._known(rec, name, counts):
+                    self._capture(rec, name, length, crawl_id, counts, methods, parsed.get(i))
+
+    def _known(self, rec: StoredRecord, name: str, counts: IndexCounts) -> bool:
+        """A record id already captured (the same record in two files) is kept once."""
+        if not rec.record_id:
+            return False
+        row = self.conn.execute("SELECT id, warc_file, warc_offset FROM captures WHERE record_id=?",
+                                (rec.record_id,)).fetchone()
+        if row is None:
+            return False
+        counts.problems.append(
+            f"{name}@{rec.offset}: record {rec.record_id} is already archived in {row[1]}@{row[2]} "
+            "— this copy was left out; remove the duplicate file")
+        return True
+
+    def _note_method(self, rec: StoredRecord, methods: dict[str, str]) -> None:
+        method = (rec.http_protocol or "GET").upper()
+        if method == "GET":
+            return
+        rid, concurrent = rec.record_id, rec.warc_header("WARC-Concurrent-To")
+        if concurrent and concurrent in self._captures:  # our order: response, then request
+            cid = self._captures[concurrent][0]
+            self.conn.execute("UPDATE captures SET method=? WHERE id=?", (method, cid))
+        elif rid:  # wget's order: request, then response naming it
+            methods[rid] = method
+
+    def _capture(self, rec: StoredRecord, name: str, length: int, crawl_id: int | None,
+                 counts: IndexCounts, methods: dict[str, str], parsed=None) -> None:
+        url = clean_uri(rec.target_uri) or ""
+        fetched_at = second(rec.date) or ""
+        status = rec.http_status
+        revisit = rec.rec_type == "revisit"
+        refers_to = self._refers_to(rec) if revisit else None
+        body = transfer_payload(rec)
+        ref = SimpleNamespace(payload_digest=rec.payload_digest, warc_file=name, offset=rec.offset,
+                              length=length, record_id=rec.record_id)
+        method = methods.get(rec.warc_header("WARC-Concurrent-To") or "", "GET")
+        capture_id = self.store.add_capture(
+            crawl_id, url=url, status=status, content_type=rec.content_type, fetched_at=fetched_at,
+            ref=ref, method=method, payload_length=None if revisit else len(body),
+            record_type=rec.rec_type, refers_to_capture_id=refers_to[0] if refers_to else None,
+            truncated=rec.warc_header("WARC-Truncated"), etag=rec.http_header("ETag"),
+            last_modified=rec.http_header("Last-Modified"))
+        counts.captures += 1
+        if rec.record_id:
+            self._captures[rec.record_id] = (capture_id, name, rec.offset)
+        if revisit:
+            counts.revisits += 1
+            if refers_to is not None:
+                self._fill_revisit_length(capture_id, refers_to)
+        elif status == 200 and rec.payload_digest and body and not rec.warc_header("WARC-Truncated"):
+            self.digests.remember(rec.payload_digest, SimpleNamespace(
+                record_id=rec.record_id, target_uri=url, date=rec.date), capture_id)
+        if status == 200 and is_html(rec.content_type):
+            self._article(rec, url, fetched_at, capture_id, refers_to, counts, parsed)
+        elif status == 304 and hasattr(self.store, "touch_article"):
+            self.store.touch_article(url, fetched_at)
+        elif status in (404, 410) and hasattr(self.store, "mark_gone"):
+            self.store.mark_gone(url, fetched_at)
+
+    def _fill_revisit_length(self, capture_id: int, refers_to: tuple[int, str, int]) -> None:
+        # the crawl stores the length of the payload it fetched (= the original's)
+        self.conn.execute(
+            "UPDATE captures SET payload_length=(SELECT payload_length FROM captures WHERE id=?)"
+            " WHERE id=?", (refers_to[0], capture_id))
+
+    def _refers_to(self, rec: StoredRecord) -> tuple[int, str, int] | None:
+        rid = rec.warc_header("WARC-Refers-To")
+        if rid:
+            if rid in self._captures:
+                return self._captures[rid]
+            row = self.conn.execute(
+                "SELECT id, warc_file, warc_offset FROM captures WHERE record_id=?", (rid,)).fetchone()
+            if row is not None:
+                return tuple(row)
+        hit = self.digests.lookup(rec.payload_digest) if rec.payload_digest else None
+        if hit is not None and hit.capture_id is not None:
+            row = self.conn.execute("SELECT id, warc_file, warc_offset FROM captures WHERE id=?",
+                                    (hit.capture_id,)).fetchone()
+            if row is not None:
+                return tuple(row)
+        return None
+
+    # -- articles -------------------------------------------------------------
+    def _article(self, rec: StoredRecord, url: str, fetched_at: str, capture_id: int,
+                 refers_to: tuple[int, str, int] | None, counts: IndexCounts, parsed=None) -> None:
+        if parsed is None:  # a revisit: parse the payload of the record it refers to
+            if refers_to is None:
+                return
+            try:
+                source = read_record(self.warc_dir / refers_to[1], refers_to[2])
+            except ArchiveError as exc:
+                counts.problems.append(f"revisit {rec.record_id} of {url}: {exc}")
+                return
+            parsed = parse_page(_task(source, url))
+        counts.pages_parsed += 1
+        outcome, value = parsed
+        if outcome != "ok":
+            counts.problems.append(f"{url} ({rec.record_id}): {value}")
+            return
+        article = value
+        if article is None or self._newer_in_db(article, fetched_at):
+            return
+        self.store.save_article(article, capture_id, fetched_at)
+        counts.articles += 1
+
+    def _newer_in_db(self, article, fetched_at: str) -> bool:
+        """Whether the database saw this post later than ``fetched_at`` (then an
+        older capture, e.g. an imported snapshot, must not overwrite it)."""
+        existing = self.store.find_article(article.wp_post_id, article.url)
+        return existing is not None and (existing["last_seen_at"] or "") > fetched_at

@@ -1,0 +1,106 @@
+"""Package the archive as a WACZ file: the WARCs, their index, and ``pages.jsonl``
+written from the ``articles`` rows (the wacz tool's page detection finds nothing
+in a crawl: WARC.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive.db import open_db
+from archive.errors import ArchiveError, NotAnArchive
+from archive.layout import ArchiveLayout
+
+
+@dataclass
+class WaczResult:
+    path: Path
+    warc_files: list[str]
+    pages: int
+    unmatched_pages: list[str] = field(default_factory=list)
+    log: str = ""
+
+
+def normalise_since(since: str | None) -> str | None:
+    """``2026-11-28`` or an ISO time → the ``captures.fetched_at`` form (``…Z``)."""
+    if not since:
+        return None
+    s = since.strip()
+    if len(s) == 10:
+        return s + "T00:00:00Z"
+    return s.replace("+00:00", "Z") if s.endswith("+00:00") else (s if s.endswith("Z") else s + "Z")
+
+
+def page_rows(conn: sqlite3.Connection, since: str | None) -> list[dict]:
+    """One page per article: the URL and time of the capture it was parsed from, its title."""
+    sql = ("SELECT c.url, c.fetched_at, a.title FROM articles a JOIN captures c ON c.id = a.capture_id"
+           " WHERE c.warc_file IS NOT NULL")
+    args: tuple = ()
+    if since:
+        sql += " AND c.fetched_at >= ?"
+        args = (since,)
+    sql += " ORDER BY c.fetched_at, c.id"
+    return [{"url": u, "ts": ts, "title": t or u} for u, ts, t in conn.execute(sql, args)]
+
+
+def warcs_for(conn: sqlite3.Connection, layout: ArchiveLayout, since: str | None) -> list[Path]:
+    """Closed WARC files to pack: all, or those with captures since ``since`` plus
+    the files holding the originals their revisits refer to."""
+    closed = {p.name: p for p in layout.warc_files()}
+    if not since:
+        return sorted(closed.values())
+    names = {r[0] for r in conn.execute(
+        "SELECT DISTINCT warc_file FROM captures WHERE fetched_at >= ? AND warc_file IS NOT NULL", (since,))}
+    names |= {r[0] for r in conn.execute(
+        "SELECT DISTINCT o.warc_file FROM captures c JOIN captures o ON o.id = c.refers_to_capture_id"
+        " WHERE c.fetched_at >= ? AND o.warc_file IS NOT NULL", (since,))}
+    return sorted(closed[n] for n in names if n in closed)
+
+
+def create_wacz(layout: ArchiveLayout, output: str | Path, *, since: str | None = None,
+                title: str = "Hai Phong city news portal (portal-archive)") -> WaczResult:
+    from wacz.main import main as wacz_main  # the wacz package's own creator
+
+    if not layout.db.exists():
+        raise NotAnArchive(f"no database at {layout.db} — pass the right --archive")
+    since = normalise_since(since)
+    conn = open_db(layout.db, readonly=True)
+    try:
+        pages = page_rows(conn, since)
+        warcs = warcs_for(conn, layout, since)
+    finally:
+        conn.close()
+    if not warcs:
+        raise ArchiveError(
+            f"no closed WARC files to pack in {layout.warc_dir}"
+            + (f" with captures since {since}" if since else "")
+            + " — crawl first, or choose an earlier --since")
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        pages_path = Path(tmp) / "pages.jsonl"
+        with open(pages_path, "w", encoding="utf-8") as f:
+            f.write(json.dumps({"format": "json-pages-1.0", "id": "pages", "title": "Articles"}) + "\n")
+            for p in pages:
+                f.write(json.dumps(p, ensure_ascii=False) + "\n")
+        log = io.StringIO()
+        args = ["create", "-o", str(output), "-p", str(pages_path), "--title", title,
+                *[str(w) for w in warcs]]
+        with contextlib.redirect_stdout(log):
+            try:
+                code = wacz_main(args)
+            except Exception as exc:  # the wacz tool raises plain exceptions
+                raise ArchiveError(f"wacz could not package the archive ({exc}) — run "
+                                   "`portal-archive verify` first") from exc
+    text = log.getvalue()
+    if code not in (0, None):
+        raise ArchiveError(f"wacz failed: {text.strip().splitlines()[-1:]} — run `portal-archive verify`")
+    unmatched = [line.split("match for ", 1)[1] for line in text.splitlines()
+                 if "unable to find a match for" in line]
+    return WaczResult(output, [w.name for w in warcs], len(pages) - len(unmatched), unmatched, text)
