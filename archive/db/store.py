@@ -150,9 +150,12 @@ class Store:
                     self.conn.execute(f"UPDATE articles SET {sets}, gone_at=NULL WHERE id=?",
                                       (*row.values(), article_id))
                 else:
+                    # metadata outside the digest (not versioned) follows the newest capture
                     self.conn.execute(
-                        "UPDATE articles SET url=?, slug=?, last_seen_at=?, gone_at=NULL WHERE id=?",
-                        (article.url, article.slug, seen_at, article_id))
+                        "UPDATE articles SET url=?, slug=?, last_seen_at=?, gone_at=NULL,"
+                        " modified_at=?, wp_author=?, pages=? WHERE id=?",
+                        (article.url, article.slug, seen_at, article.modified_at,
+                         article.wp_author, article.pages, article_id))
             self.conn.execute(
                 "INSERT INTO article_urls(article_id, url, first_seen_at, last_seen_at) VALUES (?,?,?,?) "
                 "ON CONFLICT(article_id, url) DO UPDATE SET last_seen_at=excluded.last_seen_at",

@@ -8,6 +8,7 @@ metadata (``metadata``), theme markup (``theme``), text patterns (``text``).
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 
 from archive.parser import body as B
 from archive.parser.blocks import extract_blocks
@@ -40,13 +41,30 @@ from archive.parser.theme import (
     within,
 )
 from archive.parser.title import choose_title
-from archive.parser.wpcore import NOT_SINGLE, read_core
+from archive.parser.multipage import find_pages
+from archive.parser.wpcore import NOT_SINGLE, is_password_protected, read_core
+
+
+@dataclass(frozen=True)
+class PageReading:
+    """What a page is, for the capture→rows code: the article, or why there is none."""
+    article: Article | None
+    password_protected: bool = False    # a post behind WordPress's password form: not an article
+
+
+_NOTHING = PageReading(None)
+_PROTECTED = PageReading(None, True)
 
 
 def parse_article(html: bytes, url: str, *, encoding: str | None = None) -> Article | None:
     """The article on a single-post page, or None for any other page. Never raises on bad input."""
+    return read_page(html, url, encoding=encoding).article
+
+
+def read_page(html: bytes, url: str, *, encoding: str | None = None) -> PageReading:
+    """``parse_article`` telling a password-protected post apart from other non-articles."""
     if not html:
-        return None
+        return _NOTHING
     if isinstance(html, str):
         text, data = html, None
     else:
@@ -58,26 +76,33 @@ def parse_article(html: bytes, url: str, *, encoding: str | None = None) -> Arti
         text = unicodedata.normalize("NFC", text)   # NFD pages: compose once, up front
         data = None
     if is_amp(text) or is_feed(text):
-        return None
+        return _NOTHING
     root = build_tree(text, data)
     if root is None:
-        return None
+        return _NOTHING
     try:
         return _parse(root, url or "")
     except RecursionError:  # absurdly deep markup
-        return None
+        return _NOTHING
 
 
-def _parse(root, url: str) -> Article | None:
+def _parse(root, url: str) -> PageReading:
     body = find_body(root)
     if body is not None:        # listings, pages, 404: known before any real work
         bc = classes(body)
         if bc & NOT_SINGLE and "single-post" not in bc:
-            return None
+            return _NOTHING
     idx = Index(root, WANTED_CLASSES, WANTED_IDS)
     core = read_core(root, idx, url)
     if core.not_single():
-        return None
+        return _NOTHING
+    if is_password_protected(core, idx):
+        return _PROTECTED
+    art = _article(root, idx, core, url)
+    return PageReading(art) if art is not None else _NOTHING
+
+
+def _article(root, idx, core, url: str) -> Article | None:
     meta = read_metadata(root)
     # relative URLs: against <base href>, else the fetched URL, else the canonical one
     page_url = url if url.startswith(("http://", "https://")) else (core.canonical or url)
@@ -178,6 +203,12 @@ def _parse(root, url: str) -> Article | None:
     if art.original_url:
         pairs[(art.original_url, "original")] = None
     art.links = [Link(u, kind) for u, kind in pairs]
+    art.page_urls, art.page = find_pages(idx, base, art.url if core.canonical else page_url)
+    if art.page_urls:
+        own = set(art.page_urls)
+        art.links = [link for link in art.links if link.url not in own]
+    if core.rest_kind == "posts" and core.rest_href:
+        art.rest_url = absolute(base, core.rest_href)
     return art
 
 

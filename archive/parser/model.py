@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 ARTICLE_COLUMNS = (
     "wp_post_id", "url", "slug", "title", "lead", "body_text", "body_html",
     "published_at", "published_raw", "date_is_bulk_import", "event_date",
-    "author", "source", "original_url",
+    "author", "source", "original_url", "modified_at", "wp_author", "pages",
 )
 
 
@@ -47,11 +47,18 @@ class Article:
     author: str | None = None
     source: str | None = None
     original_url: str | None = None
+    modified_at: str | None = None     # UTC ``…Z``, machine-readable sources only
+    wp_author: str | None = None       # the WordPress account's display name
+    pages: int = 1                     # pages of a multi-page post (``<!--nextpage-->``)
     categories: list[Term] = field(default_factory=list)
     tags: list[Term] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
+    # not columns: what the crawler needs to fetch the rest of the post
+    page_urls: list[str] = field(default_factory=list)   # every page of a multi-page post, in order
+    page: int = 1                                        # which of them this page is
+    rest_url: str | None = None                          # the post's ``/wp-json/wp/v2/posts/<id>``
 
     def to_row(self) -> dict:
         """The ``articles`` columns this article fills."""

@@ -12,6 +12,8 @@ import re
 from lxml import etree
 
 from archive.parser.dom import absolute, classes, find_body, text_of
+from archive.parser.multipage import PAGE_LINK_CLASS, PAGE_LINK_WRAPPERS
+from archive.parser.wpcore import PASSWORD_CLASSES
 from archive.text import normalize
 
 # body containers (class tokens), most specific first
@@ -33,14 +35,15 @@ _RELATED_BOX_IDS = ("related-posts", "jp-relatedposts")
 # what the one pass over the tree (dom.Index) keeps
 WANTED_CLASSES = frozenset(
     [c for group in _CONTAINER_CLASSES for c in group] + list(_TITLE_CLASSES) + list(_LEAD_CLASSES)
-    + list(_RELATED_BOX_CLASSES) + ["type-post", "site-title", "site-main", "articleBody"])
+    + list(_RELATED_BOX_CLASSES) + ["type-post", "site-title", "site-main", "articleBody"]
+    + list(PASSWORD_CLASSES) + list(PAGE_LINK_WRAPPERS) + [PAGE_LINK_CLASS])
 WANTED_IDS = etree.XPath("id('%s')" % " ".join(_CONTAINER_IDS + _REGION_IDS + _RELATED_BOX_IDS))
 
 
 # class / id words of containers that never hold article text
 _BOILER = re.compile(
     r"(?:^|[\s_-])(?:share|sharing|sharedaddy|social|socials|related|relatedposts|yarpp|"
-    r"comments?|respond|navigation|nav|pagination|breadcrumbs?|sidebar|widget|widgets|qr|"
+    r"comments?|respond|navigation|nav|pagination|page-links?|pagelink|wp-link-pages|breadcrumbs?|sidebar|widget|widgets|qr|"
     r"qrcode|print|meta|tags|addtoany|a2a|advert|advertisement|ads|banner|tinkhac|"
     r"tin-khac|other|footer|author-box|author-bio|screen-reader-text|sr-only|hidden)(?:$|[\s_-])",
     re.IGNORECASE)

@@ -34,6 +34,7 @@ class Core:
     shortlink_id: int | None = None
     rest_id: int | None = None
     rest_kind: str | None = None
+    rest_href: str | None = None
     body_classes: set[str] = field(default_factory=set)
     body_postid: int | None = None
     article: object | None = None          # the single post's <article> element
@@ -88,6 +89,18 @@ class Core:
         return None
 
 
+# what WordPress core marks a post behind its password form with: post_class() and
+# body_class() add post-password-required, get_the_password_form() prints the form
+PASSWORD_CLASSES = ("post-password-required", "post-password-form")
+
+
+def is_password_protected(core: Core, idx) -> bool:
+    """True for a post whose content WordPress hides behind the password form."""
+    if "post-password-required" in core.body_classes:
+        return True
+    return any(True for _ in idx.cls(*PASSWORD_CLASSES))
+
+
 def _int(m) -> int | None:
     try:
         return int(m.group(1)) if m else None
@@ -110,6 +123,7 @@ def _head(root, core: Core, base: str) -> None:
                 m = _REST.search(unquote(href))
                 if m:
                     core.rest_kind, core.rest_id = m.group(1), int(m.group(2))
+                    core.rest_href = href
         elif tag == "meta":
             if core.generator is None and (el.get("name") or "").lower() == "generator":
                 core.generator = el.get("content")

@@ -58,10 +58,15 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
                          "page gives only machine-readable dates",
         "date_is_bulk_import": "1 when the displayed date is 26/01/2019, the day old posts were "
                                "bulk-imported: published_at is then NOT the publication date",
-        "event_date": "bulk-import posts: earliest date the text names before the import "
-                      "(YYYY-MM-DD or YYYY-MM), the best estimate of when it happened",
-        "author": "author initials line (T.H., KO); NULL if absent",
-        "source": "source credited by a Nguồn. line (ANHP); NULL if absent",
+        "event_date": "the day the reported event happened, read from the lead "
+                      "(Sáng 29/12 → year inferred from the displayed date); YYYY-MM-DD or YYYY-MM",
+        "author": "the credited byline as printed (T.H., Minh Anh), prefixes such as 'Bài, ảnh:' "
+                  "stripped; else the WordPress account unless it is a desk account; NULL if absent",
+        "modified_at": "last modification (UTC), from machine-readable sources only "
+                       "(article:modified_time, JSON-LD dateModified, REST modified_gmt)",
+        "wp_author": "display name of the WordPress account that posted the article",
+        "pages": "number of pages of the post (1, or more for <!--nextpage--> posts)",
+        "source": "source credited by the article (Nguồn. ANHP, (Nguồn: X), Theo X); NULL if absent",
         "original_url": "the Gốc (original source) link; NULL if absent",
         "first_seen_at": "first crawl time the post was fetched (UTC)",
         "last_seen_at": "latest crawl time the post was fetched (UTC)",
@@ -101,6 +106,13 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "id": "link number", "article_id": "the article", "url": "absolute URL",
         "kind": "related (the Tin khác list), original (the Gốc link), body (a link in the text)",
         "position": "order on the page"}),
+    "parse_health": ("Per crawl, how many of the articles it parsed got each field: the drift "
+                     "alarm compares a crawl with the archive's recent ones (a theme change shows "
+                     "as a sudden drop).", {
+        "crawl_id": "the crawl", "metric": "author, source, event_date, images, title_theme "
+        "(shares 0–1), median_body_chars",
+        "value": "the share (0–1) or, for median_body_chars, the median body length",
+        "articles": "how many articles the crawl parsed"}),
     "errors": ("Permanent failures of a crawl.", {
         "id": "error number", "crawl_id": "the crawl", "url": "the URL that failed",
         "kind": "http-<status>, timeout, dns, connection, bad-sitemap, …",

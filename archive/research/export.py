@@ -38,10 +38,10 @@ LIST_COLUMNS = ("categories", "category_names", "tags", "tag_names")
 COLUMNS = (
     "id", "wp_post_id", "url", "slug", "title", "lead", "body_text",
     "published_at", "published_raw", "date_is_bulk_import", "event_date", "date_trust",
-    "author", "source", "original_url", *LIST_COLUMNS,
+    "author", "source", "original_url", "modified_at", "wp_author", "pages", *LIST_COLUMNS,
     "first_seen_at", "last_seen_at", "gone_at", "capture_id",
 )
-INT_COLUMNS = ("id", "wp_post_id", "date_is_bulk_import", "capture_id")
+INT_COLUMNS = ("id", "wp_post_id", "date_is_bulk_import", "pages", "capture_id")
 
 
 class ExportError(ArchiveError):
@@ -65,7 +65,7 @@ def export_sql(*, since=None, until=None, category=None, include_html=False) -> 
         "a.id", "a.wp_post_id", "a.url", "a.slug", "a.title", "a.lead", "a.body_text",
         "a.published_at", "a.published_raw", "a.date_is_bulk_import", "a.event_date",
         DATE_TRUST_SQL.format(a="a") + " AS date_trust",
-        "a.author", "a.source", "a.original_url",
+        "a.author", "a.source", "a.original_url", "a.modified_at", "a.wp_author", "a.pages",
         _terms_sql("article_categories", "categories", "category_id", "slug") + " AS categories",
         _terms_sql("article_categories", "categories", "category_id", "name") + " AS category_names",
         _terms_sql("article_tags", "tags", "tag_id", "slug") + " AS tags",
