@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from archive.errors import ArchiveError
+from archive.outputs import write_output
 from archive.research.search import filter_sql
 
 FORMATS = ("csv", "jsonl", "parquet")
@@ -95,26 +96,20 @@ def iter_articles(conn: sqlite3.Connection, **filters) -> Iterator[dict]:
 
 
 def export(conn: sqlite3.Connection, fmt: str, out: str | Path, *, since=None, until=None,
-           category=None, include_html=False) -> int:
-    """Write the articles to ``out`` in ``fmt``; return the number of rows written."""
+           category=None, include_html=False, force: bool = False,
+           archive: str | Path | None = None) -> int:
+    """Write the articles to ``out`` in ``fmt`` (``-`` for standard output); return the
+    number of rows written. ``archive.outputs.write_output`` decides where it may go."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r} — use one of {', '.join(FORMATS)}")
-    out = Path(out)
     rows = iter_articles(conn, since=since, until=until, category=category,
                          include_html=include_html)
     columns = list(COLUMNS) + (["body_html"] if include_html else [])
     writer = {"csv": _write_csv, "jsonl": _write_jsonl, "parquet": _write_parquet}[fmt]
     if fmt == "parquet":
         _pyarrow()  # fail before creating the file
-    tmp = out.with_name(out.name + ".part")
-    try:
+    with write_output(out, force=force, archive=archive) as tmp:
         n = writer(rows, tmp, columns)
-        tmp.replace(out)
-    except OSError as exc:
-        raise ExportError(f"cannot write {out} ({exc.strerror or exc}) — choose a writable -o path") from exc
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return n
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from archive.db import open_db
 from archive.errors import ArchiveError, NotAnArchive
 from archive.layout import ArchiveLayout
+from archive.outputs import check_output, write_output
 
 
 @dataclass
@@ -64,9 +65,14 @@ def warcs_for(conn: sqlite3.Connection, layout: ArchiveLayout, since: str | None
 
 
 def create_wacz(layout: ArchiveLayout, output: str | Path, *, since: str | None = None,
-                title: str = "Hai Phong city news portal (portal-archive)") -> WaczResult:
+                title: str = "Hai Phong city news portal (portal-archive)",
+                force: bool = False) -> WaczResult:
+    """Package the WARCs as ``output`` (``-`` for standard output), written through
+    ``archive.outputs.write_output``: never into the archive, an existing file only
+    with ``force``."""
     from wacz.main import main as wacz_main  # the wacz package's own creator
 
+    check_output(output, force=force, archive=layout.root)  # refuse before the work
     if not layout.db.exists():
         raise NotAnArchive(f"no database at {layout.db} — pass the right --archive")
     since = normalise_since(since)
@@ -81,16 +87,15 @@ def create_wacz(layout: ArchiveLayout, output: str | Path, *, since: str | None 
             f"no closed WARC files to pack in {layout.warc_dir}"
             + (f" with captures since {since}" if since else "")
             + " — crawl first, or choose an earlier --since")
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, \
+            write_output(output, force=force, archive=layout.root, suffix=".wacz") as part:
         pages_path = Path(tmp) / "pages.jsonl"
         with open(pages_path, "w", encoding="utf-8") as f:
             f.write(json.dumps({"format": "json-pages-1.0", "id": "pages", "title": "Articles"}) + "\n")
             for p in pages:
                 f.write(json.dumps(p, ensure_ascii=False) + "\n")
         log = io.StringIO()
-        args = ["create", "-o", str(output), "-p", str(pages_path), "--title", title,
+        args = ["create", "-o", str(part), "-p", str(pages_path), "--title", title,
                 *[str(w) for w in warcs]]
         with contextlib.redirect_stdout(log):
             try:
@@ -98,9 +103,10 @@ def create_wacz(layout: ArchiveLayout, output: str | Path, *, since: str | None 
             except Exception as exc:  # the wacz tool raises plain exceptions
                 raise ArchiveError(f"wacz could not package the archive ({exc}) — run "
                                    "`portal-archive verify` first") from exc
-    text = log.getvalue()
-    if code not in (0, None):
-        raise ArchiveError(f"wacz failed: {text.strip().splitlines()[-1:]} — run `portal-archive verify`")
+        text = log.getvalue()
+        if code not in (0, None):  # nothing is published
+            raise ArchiveError(f"wacz failed: {text.strip().splitlines()[-1:]} — "
+                               "run `portal-archive verify`")
     unmatched = [line.split("match for ", 1)[1] for line in text.splitlines()
                  if "unable to find a match for" in line]
-    return WaczResult(output, [w.name for w in warcs], len(pages) - len(unmatched), unmatched, text)
+    return WaczResult(Path(output), [w.name for w in warcs], len(pages) - len(unmatched), unmatched, text)

@@ -7,18 +7,21 @@ import click
 from archive.layout import ArchiveLayout
 from archive.warc.wacz import create_wacz
 
-from .options import archive_option
+from .options import archive_option, force_option
 
 
 @click.command()
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .wacz file to write.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="The .wacz file to write, or - for standard output (never inside an archive).")
 @click.option("--since", default=None, metavar="DATE",
               help="Only captures fetched at or after DATE (YYYY-MM-DD or ISO time, UTC).")
+@force_option
 @archive_option
-def wacz(output: str, since: str | None, archive_dir: str) -> None:
+def wacz(output: str, since: str | None, force: bool, archive_dir: str) -> None:
     """Write a WACZ file (WARCs, CDXJ index, pages.jsonl from the articles)."""
-    result = create_wacz(ArchiveLayout(archive_dir), output, since=since)
-    click.echo(f"{result.path}: {len(result.warc_files)} WARC files, {result.pages} pages")
+    result = create_wacz(ArchiveLayout(archive_dir), output, since=since, force=force)
+    click.echo(f"{result.path}: {len(result.warc_files)} WARC files, {result.pages} pages",
+               err=output == "-")  # standard output carries the file itself
     for url in result.unmatched_pages:
         click.echo(f"warning: page not found in the WARCs: {url}", err=True)
 

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
 
-from archive.errors import ArchiveError
+from archive.outputs import write_output
 from archive.research.report import charts
 from archive.research.report.data import ReportData, collect
 
@@ -103,11 +103,11 @@ def build_report(conn: sqlite3.Connection, *, title: str | None = None) -> str:
                   generated_at=now)
 
 
-def write_report(conn: sqlite3.Connection, out: str | Path, **kw) -> Path:
-    out = Path(out)
+def write_report(conn: sqlite3.Connection, out: str | Path, *, force: bool = False,
+                 archive: str | Path | None = None, **kw) -> Path:
+    """Write the report to ``out`` (``-`` for standard output) through
+    ``archive.outputs.write_output``: an existing file only with ``force``."""
     html = build_report(conn, **kw)
-    try:
-        out.write_text(html, encoding="utf-8")
-    except OSError as exc:
-        raise ArchiveError(f"cannot write {out} ({exc.strerror or exc}) — choose a writable -o path") from exc
-    return out
+    with write_output(out, force=force, archive=archive) as tmp:
+        tmp.write_text(html, encoding="utf-8")
+    return Path(out)
