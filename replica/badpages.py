@@ -197,20 +197,23 @@ def route(corpus, base: str, path: str):
 
 def bad_truth(corpus, base: str) -> list[dict]:
     """One dict per bad page: ``url``, ``kind``, ``expect`` and, for ``article`` pages, ``truth``."""
+    from .style import SiteStyle
     from .truth import truth_of
+    html_only = SiteStyle(rest="404")    # bad pages have no REST twin: /wp-json/.../posts/<id> is 404
     out = []
     for k, (path, kind, expect) in enumerate(BAD_PAGES):
         row = {"url": base + path, "kind": kind, "expect": expect, "truth": None}
         if expect == "article":
-            t = truth_of(_post(corpus, k), base)
+            t = truth_of(_post(corpus, k), base, html_only)
             if kind == "no-date":
-                t.update(published_at=None, published_raw=None, date_is_bulk_import=0, event_date=None)
+                t.update(published_at=None, published_raw=None, date_is_bulk_import=0, event_date=None,
+                         modified_at=None)
             elif kind == "impossible-date":
                 t.update(published_at=None, published_raw="Thứ Hai, 31/02/2019 25:61",
-                         date_is_bulk_import=0, event_date=None)
+                         date_is_bulk_import=0, event_date=None, modified_at=None)
             elif kind == "future-date":
                 t.update(published_at="2031-05-20T08:30:00+07:00", published_raw="Thứ Ba, 20/05/2031 08:30",
-                         date_is_bulk_import=0, event_date=None)
+                         date_is_bulk_import=0, event_date=None, modified_at=None)
             row["truth"] = t
         out.append(row)
     return out

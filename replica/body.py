@@ -5,9 +5,11 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from . import textgen
+from . import editorial, textgen
 from . import words as W
 from .content import BODY_STREAM, Image, Meta, Post, rng_for
+
+EDITORIAL_STREAM = 5
 
 
 def make_post(corpus, i: int) -> Post:
@@ -31,7 +33,12 @@ def make_post(corpus, i: int) -> Post:
     elif rng.random() < 0.3:
         d = m.published.date() - timedelta(days=rng.randrange(0, 3))
         event_phrase = f"{rng.choice(W.PARTS_OF_DAY)} {d.day}/{d.month}/{d.year}"
-    post = Post(m, textgen.lead(rng, m.title, event_phrase, year), event_date=event_date)
+    if corpus.variety and not m.bulk:
+        ed = rng_for(corpus.seed, i, EDITORIAL_STREAM)
+        text, event_date = editorial.lead(ed, m.title, m.published)
+        post = Post(m, textgen.quirk(ed, text), event_date=event_date)
+    else:
+        post = Post(m, textgen.lead(rng, m.title, event_phrase, year), event_date=event_date)
     if m.version:   # an edited post: same lead, rewritten body
         rng = rng_for(corpus.seed, i, BODY_STREAM, min(m.version, 255))
     n_par = rng.randrange(3, 10)
@@ -70,6 +77,15 @@ def make_post(corpus, i: int) -> Post:
     if year >= 2021 and rng.random() < 0.45:
         post.original_url = f"{rng.choice(W.ORIGIN_HOSTS)}/{m.slug[:60].rstrip('-')}-{m.id * 7 + 3}.html"
     post.nfd = rng.random() < 0.06
+    if corpus.variety:
+        ed = rng_for(corpus.seed, i, EDITORIAL_STREAM, 1)
+        post.tail_html, post.author, post.source = editorial.tail(ed, m.author_id, m.published)
+        post.teasers = [(None if j is None else corpus.meta(j).slug, text)
+                         for j, text in editorial.teasers(ed, corpus, i)
+                         if j is None or not corpus.is_deleted(j)]
+        if m.pages > 1:
+            n = len(post.blocks)
+            post.page_breaks = sorted({max(1, n * k // m.pages) for k in range(1, m.pages)})
     pool = [j for j in range(max(0, i - 40), i) if not corpus.is_deleted(j)] or \
         [j for j in range(i + 1, min(corpus.n, i + 41)) if not corpus.is_deleted(j)]
     post.related = rng.sample(pool, min(5, len(pool)))

@@ -19,22 +19,27 @@ from archive.text import slugify
 
 from . import textgen
 from . import words as W
+from .accounts import ACCOUNTS, WEIGHTS
 
 TZ = timezone(timedelta(hours=7))
 BULK_DAY = datetime(2019, 1, 26, 19, 0, tzinfo=TZ)
 FIRST_REGULAR = datetime(2019, 1, 27, 7, 0, tzinfo=TZ)
 LAST_REGULAR = datetime(2026, 11, 27, 18, 0, tzinfo=TZ)
+LAST_EDIT = datetime(2026, 11, 27, 23, 0, tzinfo=TZ)
 BULK_SHARE = 0.08
 FIRST_ID = 27
 
-_META, _TITLE, BODY_STREAM = 1, 2, 3
+_META, _TITLE, BODY_STREAM, _WP = 1, 2, 3, 4
+EDIT_SHARE = 0.2         # variety: posts edited after publication (day 0)
+PROTECTED_SHARE = 0.03   # variety: password-protected posts
+MULTIPAGE_SHARE = 0.06   # variety: posts split with <!--nextpage-->
 
 
 _TAG_SLUGS = {name: slugify(name) for name in W.TAGS}
 
 
 def rng_for(seed: int, index: int, stream: int, attempt: int = 0) -> random.Random:
-    return random.Random((((seed & 0xFFFFFFFF) << 40) | (index << 12) | (attempt << 4) | stream))
+    return random.Random(((seed & 0xFFFFFFFF) << 40) | (index << 12) | (attempt << 4) | stream)
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,9 @@ class Meta:
     bulk: bool
     modified: datetime
     version: int = 0
+    author_id: int = 1           # the WordPress account (replica.accounts)
+    protected: bool = False      # password-protected (variety only)
+    pages: int = 1               # <!--nextpage--> pages (variety only)
 
 
 @dataclass
@@ -72,6 +80,9 @@ class Post:
     event_date: str | None = None
     nfd: bool = False
     related: list[int] = field(default_factory=list)
+    tail_html: str | None = None   # variety: byline/source paragraphs as typed (else author/source)
+    teasers: list = field(default_factory=list)   # variety: (index | None, text) after the tail
+    page_breaks: list[int] = field(default_factory=list)  # block offsets where pages 2.. start
 
 
 @dataclass(frozen=True)
@@ -85,11 +96,14 @@ class Image:
 
 
 class Corpus:
-    def __init__(self, posts: int, seed: int, *, day: int = 0):
+    def __init__(self, posts: int, seed: int, *, day: int = 0, variety: bool = False):
+        """``variety``: the editorial and WordPress variety of real portals (bylines,
+        sources and date lines in many forms, edited posts, multi-page and
+        password-protected posts); off keeps the original uniform corpus."""
         if posts < 1:
             raise ValueError("posts must be at least 1")
         self.n = self.base_n = posts
-        self.seed, self.day = seed, day
+        self.seed, self.day, self.variety = seed, day, variety
         # the timeline's changes (replica.timeline), keyed by index; empty on day 0
         self.added: dict[int, datetime] = {}
         self.titles: dict[int, str] = {}
@@ -200,8 +214,19 @@ class Corpus:
             title = self.titles[i]
         slug = self.slug_of.get(i, slug)
         cats = self.cats.get(i, cats)
+        wp = rng_for(self.seed, i, _WP)
+        author_id = wp.choices(ACCOUNTS, WEIGHTS)[0].id if self.variety else 1
+        modified, protected, pages = published, False, 1
+        if self.variety:
+            if wp.random() < EDIT_SHARE:
+                modified = min(published + timedelta(minutes=wp.randrange(20, 60 * 24 * 20)),
+                               LAST_EDIT)
+            protected = i >= self.n_bulk and wp.random() < PROTECTED_SHARE
+            if not protected and wp.random() < MULTIPAGE_SHARE:
+                pages = wp.choice((2, 2, 3))
         return Meta(i, post_id, slug, title, published, tuple(cats), tags, n_images,
-                    i < self.n_bulk, self.modified.get(i, published), self.version.get(i, 0))
+                    i < self.n_bulk, self.modified.get(i, modified), self.version.get(i, 0),
+                    author_id, protected, pages)
 
 
     def image_exists(self, year: int, month: int, post_id: int, k: int) -> bool:

@@ -14,27 +14,31 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import DEFAULT_BASE_URL, badpages, jpeg, listing, render, sitemap, templates
+from .accounts import BY_SLUG
 from .content import Corpus
 from .faults import SOCKET_LEVEL, Faults
+from .rest import RestApi
+from .style import SiteStyle
 
 HTML = "text/html; charset=UTF-8"
 XML = "application/xml; charset=UTF-8"
 _IMG = re.compile(r"^/wp-content/uploads/(\d{4})/(\d{2})/hp(\d+)-(\d+)(?:-(300x200|768x512))?\.jpg$")
 _PAGED = re.compile(r"^(/(?:(?:category|tag)/[^/]+/)?)page/(\d+)/?$")
-_POST = re.compile(r"^/([^/]+)\.html(/amp/?)?$")
+_POST = re.compile(r"^/([^/]+)\.html(/amp/?|/(\d+)/?)?$")
+_AUTHOR = re.compile(r"^/author/([^/]+)/(?:page/(\d+)/?)?$")
 _SITEMAP = re.compile(r"^/wp-sitemap-posts-post-(\d+)\.xml$")
 _TAXO = re.compile(r"^/wp-sitemap-taxonomies-(category|post_tag)-1\.xml$")
 _COMPRESSIBLE = ("text/", "application/xml", "application/rss+xml")
 
 
 def http_date(d: datetime) -> str:
-    return format_datetime(d.astimezone(timezone.utc), usegmt=True)
+    return format_datetime(d.astimezone(UTC), usegmt=True)
 
 
 def remove_dots(path: str) -> str:
@@ -62,12 +66,16 @@ class Response(NamedTuple):
 class Site:
     def __init__(self, corpus: Corpus, *, lastmod: bool = False, base_url: str = DEFAULT_BASE_URL,
                  faults: Faults | None = None, validators: bool = True,
-                 crawl_delay: float | None = None):
+                 crawl_delay: float | None = None, style: SiteStyle | None = None):
         """``validators=False``: no ``Last-Modified``/``ETag`` on post pages (and no 304 for
-        them), as many real WordPress sites answer; images and sitemaps keep theirs."""
+        them), as many real WordPress sites answer; images and sitemaps keep theirs.
+        ``style``: theme, REST API and SEO plugin (``replica.style.SiteStyle``)."""
         self.corpus, self.lastmod, self.default_base = corpus, lastmod, base_url.rstrip("/")
         self.validators, self.crawl_delay = validators, crawl_delay
         self.faults = faults or Faults()
+        self.style = style or SiteStyle()
+        self.rest = RestApi(corpus)
+        self._by_author: tuple[int, dict] = (-1, {})
 
     # ---- entry point --------------------------------------------------------
     def handle(self, method: str, target: str, headers: dict | None = None):
@@ -94,7 +102,7 @@ class Site:
     def route(self, target: str, base: str):
         parts = urlsplit(target)
         path = remove_dots(unquote(parts.path or "/"))
-        query = parse_qs(parts.query)
+        query = parse_qs(parts.query, keep_blank_values=True)
         c = self.corpus
         if self.faults.bad:
             bad = badpages.route(c, base, path)
@@ -102,6 +110,8 @@ class Site:
                 return bad
             if path == "/wp-sitemap-posts-page-1.xml":
                 return self._xml(badpages.sitemap(base), c.live)
+        if path.startswith("/wp-json/") or path == "/wp-json" or (path == "/" and "rest_route" in query):
+            return self._rest(path, query, base)
         if path == "/" and "p" in query:
             i = c.index_of_id(int(query["p"][0])) if query["p"][0].isdigit() else None
             if i is None or c.is_deleted(i):
@@ -122,16 +132,25 @@ class Site:
             if c.is_deleted(i):
                 return self._not_found(base, c.deleted[i][0])
             post = c.post(i)
-            if m.group(2):
+            if m.group(2) and not m.group(3):
                 return 200, [("Content-Type", HTML)], render.amp_page(base, post).encode()
+            q = query.get("page", [""])[0]
+            page = int(m.group(3)) if m.group(3) else int(q) if q.isdigit() else 1
+            if page == 1 and (m.group(3) or q) or not 1 <= page <= render.page_count(post):
+                if m.group(3) and page != 1:
+                    return self._not_found(base)
+                return self._redirect(render.post_url(base, post.meta))   # redirect_canonical
             return 200, self._post_headers(base, post.meta) + [("Content-Type", HTML)], \
-                render.post_page(c, base, post).encode()
+                render.post_page(c, base, post, self.style, page).encode()
         m = _PAGED.match(path)
         if m:
             prefix, page = m.group(1), int(m.group(2))
             if page == 1:
                 return self._redirect(base + prefix)
             return self._term_listing(base, prefix, page)
+        m = _AUTHOR.match(path)
+        if m:
+            return self._author_listing(base, m.group(1), int(m.group(2) or 1))
         if path.startswith(("/category/", "/tag/")):
             if not path.endswith("/"):
                 return self._redirect(base + path + "/")
@@ -165,6 +184,29 @@ class Site:
             text = sitemap.taxonomy(c, base, m.group(1))
             return self._xml(text, c.live) if text else self._not_found(base)
         return self._not_found(base)
+
+    def _rest(self, path: str, query: dict, base: str):
+        if self.style.rest == "404":
+            return self._not_found(base)
+        route = query["rest_route"][0] if path == "/" else path[len("/wp-json"):]
+        return self.rest.route(route, query, base, self.style.rest)
+
+    def _author_listing(self, base: str, slug: str, page: int):
+        """``/author/<slug>/``: the account's posts, 10 per page, newest first."""
+        acc = BY_SLUG.get(slug)
+        if acc is None:
+            return self._not_found(base)
+        c = self.corpus
+        if self._by_author[0] != len(c.live):
+            groups: dict[int, list] = {}
+            for i in c.live:
+                groups.setdefault(c.meta(i).author_id, []).append(i)
+            self._by_author = (len(c.live), groups)
+        indices = self._by_author[1].get(acc.id, [])
+        if not indices:
+            return self._not_found(base)
+        return self._listing(base, indices, page, f"/author/{slug}/", f"Tác giả: {acc.name}",
+                             f"archive author author-{slug} author-{acc.id}")
 
     def _term_listing(self, base: str, prefix: str, page: int):
         c = self.corpus

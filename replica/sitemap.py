@@ -41,6 +41,8 @@ def posts(corpus: Corpus, base: str, n: int, lastmod: bool) -> str | None:
     out = [_HEAD, f"<urlset {_NS}>"]
     for i in chunk(corpus, n):
         m = corpus.meta(i)
+        if m.protected:
+            continue     # core sitemaps leave out password-protected posts
         lm = f"<lastmod>{m.modified.isoformat()}</lastmod>" if lastmod else ""
         out.append(f"<url><loc>{post_url(base, m)}</loc>{lm}</url>")
     out.append("</urlset>\n")

@@ -40,6 +40,24 @@ def head(base: str, title: str, extra: str = "") -> str:
 """
 
 
+def block_head(base: str, title: str, extra: str = "") -> str:
+    """``<head>`` of a block theme (Twenty Twenty-Three): wp_head with block styles."""
+    return f"""<!DOCTYPE html>
+<html lang="vi">
+<head>
+<meta charset="UTF-8" />
+<meta name="viewport" content="width=device-width, initial-scale=1" />
+<meta name='robots' content='max-image-preview:large' />
+<title>{t(title)} &#8211; {SITE_NAME}</title>
+<link rel="alternate" type="application/rss+xml" title="{SITE_NAME} &raquo; Dòng thông tin" href="{base}/feed/" />
+<style id='wp-block-library-inline-css'>:root{{--wp--preset--spacing--40:1rem}}.wp-block-post-title{{font-size:2rem}}</style>
+<link rel='stylesheet' id='twentytwentythree-style-css' href='{base}/wp-content/themes/twentytwentythree/style.css?ver=1.3' media='all' />
+<link rel="https://api.w.org/" href="{base}/wp-json/" />
+<meta name="generator" content="WordPress {WP_VERSION}" />
+{extra}</head>
+"""
+
+
 def masthead(base: str) -> str:
     menu = "".join(f'<li class="menu-item"><a href="{base}/category/{s}/">{t(n)}</a></li>'
                    for s, n in W.CATEGORIES[:6])

@@ -251,5 +251,6 @@ def test_truth_json_serialisable_and_columns():
     row = next(iter_truth(5, 1))
     assert set(row) == {"wp_post_id", "url", "slug", "title", "lead", "body_text", "published_at",
                         "published_raw", "date_is_bulk_import", "event_date", "author", "source",
-                        "original_url", "categories", "tags", "images"}
+                        "original_url", "modified_at", "wp_author", "pages", "categories", "tags",
+                        "images"}
     json.dumps(row, ensure_ascii=False)

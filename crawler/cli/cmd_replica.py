@@ -18,6 +18,32 @@ day_option = click.option("--day", type=click.IntRange(0), default=0, show_defau
                           help="Serve the site as it stands on this simulated day.")
 
 
+def style_options(f):
+    """The WordPress set-up (``replica.style.SiteStyle``) and the content variety."""
+    from replica.style import REST_MODES, SEO_SHAPES, THEMES
+    for opt in reversed((
+        click.option("--theme", type=click.Choice(THEMES), default="classic", show_default=True,
+                     help="classic: the portal's own theme; block: modelled on Twenty Twenty-Three."),
+        click.option("--rest", type=click.Choice(REST_MODES), default="on", show_default=True,
+                     help="REST API: on, or answer 401/403 (disabled by a plugin) / 404 (removed)."),
+        click.option("--seo", type=click.Choice(SEO_SHAPES), default="og", show_default=True,
+                     help="SEO plugin output: og (Open Graph only), none, yoast, rankmath, newsarticle, "
+                          "mixed (JSON-LD shape per post)."),
+        click.option("--variety", is_flag=True,
+                     help="Editorial and WordPress variety: bylines, sources and date lines in many forms, "
+                          "reporter accounts, edited, multi-page and password-protected posts."),
+        click.option("--theme-change-day", type=click.IntRange(1), default=None,
+                     help="From this simulated day on, the site uses the block theme."),
+    )):
+        f = opt(f)
+    return f
+
+
+def make_style(theme, rest, seo, theme_change_day):
+    from replica.style import SiteStyle
+    return SiteStyle(theme=theme, rest=rest, seo=seo, theme_change_day=theme_change_day)
+
+
 @click.group("replica", invoke_without_command=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address to bind.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
@@ -33,8 +59,10 @@ day_option = click.option("--day", type=click.IntRange(0), default=0, show_defau
               help="No Last-Modified/ETag on post pages (as many WordPress sites), so no 304 for them.")
 @click.option("--crawl-delay", type=click.FloatRange(0, min_open=True), default=None,
               help="Add 'Crawl-delay: N' to robots.txt.")
+@style_options
 @click.pass_context
-def replica(ctx, host, port, posts, seed, day, lastmod, fault_spec, no_validators, crawl_delay):
+def replica(ctx, host, port, posts, seed, day, lastmod, fault_spec, no_validators, crawl_delay,
+            theme, rest, seo, variety, theme_change_day):
     """Serve the offline WordPress replica of the portal on loopback until stopped.
 
     The first line on stdout is ``serving http://HOST:PORT/``.
@@ -59,8 +87,9 @@ def replica(ctx, host, port, posts, seed, day, lastmod, fault_spec, no_validator
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    site = Site(Corpus(posts, seed, day=day), lastmod=lastmod, faults=faults,
-                validators=not no_validators, crawl_delay=crawl_delay)
+    site = Site(Corpus(posts, seed, day=day, variety=variety), lastmod=lastmod, faults=faults,
+                validators=not no_validators, crawl_delay=crawl_delay,
+                style=make_style(theme, rest, seo, theme_change_day))
 
     def ready(base_url):
         site.default_base = base_url
@@ -79,12 +108,17 @@ def replica(ctx, host, port, posts, seed, day, lastmod, fault_spec, no_validator
 @day_option
 @click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True,
               help="Base URL the replica is served at (URLs in the truth use it).")
-def truth(posts, seed, day, base_url):
-    """Print the ground truth: one JSON object per post, in post-id order."""
+@style_options
+def truth(posts, seed, day, base_url, theme, rest, seo, variety, theme_change_day):
+    """Print the ground truth: one JSON object per article, in post-id order.
+
+    Give the same set-up options as the served replica: what a perfect crawler
+    stores depends on them (e.g. --theme block shows no Gốc link)."""
     from replica.truth import iter_truth
 
     out = sys.stdout
-    for row in iter_truth(posts, seed, base_url, day=day):
+    for row in iter_truth(posts, seed, base_url, day=day, variety=variety,
+                          style=make_style(theme, rest, seo, theme_change_day)):
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
