@@ -231,7 +231,8 @@ def test_a_record_cut_at_the_end_is_left_out(three_crawls, tmp_path):
     path = layout.warc_dir / name
     path.write_bytes(path.read_bytes()[: offset + length // 2])  # cut inside the last response
     report = reindex_archive(layout, tmp_path / "r.sqlite")
-    assert any(f"offset {offset}" in p for p in report.counts.problems)
+    assert any(f"{name}@{offset}" in p and "truncated" in p for p in report.counts.problems)
+    assert report.counts.skipped == 1
     new = ro(tmp_path / "r.sqlite")
     assert new.execute("SELECT count(*) FROM captures").fetchone()[0] == total - 1 == report.counts.captures
     assert new.execute("SELECT count(*) FROM captures WHERE url=? AND warc_offset=?",

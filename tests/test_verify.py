@@ -52,7 +52,8 @@ def test_truncated_file(archive):
     f.write_bytes(data[: len(data) - 50])
     res = run_verify(layout.root)
     assert res.returncode == 1
-    assert f"{f.name}: truncated" in res.stdout
+    line = next(x for x in res.stdout.splitlines() if x.startswith(f"{f.name}@"))
+    assert "): truncated — the gzip member" in line
     assert f"warc/{f.name}: SHA-256" in res.stdout  # the manifest notices too
 
 

@@ -75,6 +75,9 @@ class ReindexReport:
                 f"({self.pages_per_second:.0f} pages/s)")
         if self.backup is not None:
             text += f"; the previous database is kept as {self.backup.name}"
+        if c.skipped:
+            text += (f"; {c.skipped} damaged span(s) of WARC files skipped (listed above) — "
+                     "run `portal-archive verify`, and `verify --salvage DIR` to copy the intact records")
         return text
 
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.db import open_db
-from archive.errors import NotAnArchive, TruncatedWarc
-from archive.integrity.fixity import manifest_name, read_manifest
+from archive.errors import NotAnArchive
+from archive.integrity.fixity import manifest_name, read_manifest, sha256_file
 from archive.layout import ArchiveLayout
-from archive.warc.members import iter_members, split_record
+from archive.warc.members import Damage, Member, scan_members
 from archive.warc.writer import OPEN_SUFFIX
 
 
@@ -30,6 +30,7 @@ class RecordInfo:
     rec_type: str
     length: int
     payload_digest: str | None
+    target_uri: str | None = None
 
 
 @dataclass
@@ -39,8 +40,12 @@ class VerifyReport:
     captures: int = 0
     articles: int = 0
     seconds: float = 0.0
+    damaged: int = 0  # damaged spans of WARC files (each one defect line)
     defects: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # warc file name → [(offset, length, index of its defect line)]: rows pointing into
+    # a damaged span are named on that line instead of a line of their own
+    damage_spans: dict = field(default_factory=dict)
 
     @property
     def sound(self) -> bool:
@@ -48,6 +53,8 @@ class VerifyReport:
 
     def summary(self) -> str:
         state = "sound" if self.sound else f"{len(self.defects)} defect(s)"
+        if self.damaged:
+            state += f", {self.damaged} damaged span(s) of WARC files"
         return (f"{self.files} WARC files, {self.records} records, {self.captures} captures, "
                 f"{self.articles} articles checked in {self.seconds:.1f} s: {state}")
 
@@ -71,59 +78,70 @@ def digest_matches(spec: str, data: bytes) -> bool | None:
         return None
 
 
-def _get(headers, name):
-    low = name.lower()
-    for k, v in headers:
-        if k.lower() == low:
-            return v
-    return None
+MANDATORY = ("WARC-Record-ID", "WARC-Type", "WARC-Date")
 
 
 def check_warc(path: Path, records: dict, report: VerifyReport, *, growing: bool = False,
                refers: list | None = None) -> str:
-    """Walk one file, check each record's digests; return the file's SHA-256."""
-    sha = hashlib.sha256()
+    """Walk one file (bounded, resyncing past damage), check each record; return the file's SHA-256.
+
+    Each damaged span is one defect line naming file, offset, record id (when its
+    headers could be read) and whether it is ``corrupt`` or ``truncated``."""
     name = path.name[: -len(OPEN_SUFFIX)] if path.name.endswith(OPEN_SUFFIX) else path.name
     d = report.defects
     try:
-        for m in iter_members(path, tap=sha.update):
-            report.records += 1
-            headers, block = split_record(m.data)
-            rid = _get(headers, "WARC-Record-ID") or ""
-            rtype = _get(headers, "WARC-Type") or ""
-            where = f"{path.name}@{m.offset} ({rtype} {rid})"
-            if not m.data.startswith(b"WARC/1.1") and not (
-                    name.startswith("import-") and m.data.startswith(b"WARC/1.0")):
-                d.append(f"{where}: not a WARC/1.1 record")  # imported files keep their WARC/1.0
-            bdig = _get(headers, "WARC-Block-Digest")
-            if bdig is not None and digest_matches(bdig, block) is False:
-                d.append(f"{where}: block digest mismatch (content altered)")
-            pdig = _get(headers, "WARC-Payload-Digest")
-            if pdig is not None and rtype != "revisit":
-                payload = block
-                if (_get(headers, "Content-Type") or "").startswith("application/http"):
-                    cut = block.find(b"\r\n\r\n")
-                    payload = block[cut + 4:] if cut >= 0 else b""
-                if digest_matches(pdig, payload) is False:
-                    d.append(f"{where}: payload digest mismatch (content altered)")
-            if rtype == "revisit":
-                target = _get(headers, "WARC-Refers-To")
-                if target and refers is not None:
-                    refers.append((where, target))
-            if rid in records:
-                d.append(f"{where}: record id used twice")
-            records[rid] = (name, m.offset)
-            records[(name, m.offset)] = RecordInfo(rid, rtype, m.length, pdig)
-    except TruncatedWarc as exc:
-        if not growing:  # a file being written may end inside the record being written
-            d.append(f"{path.name}: truncated — {exc}")
-        with open(path, "rb") as f:  # finish hashing what the walk did not read
-            sha = hashlib.sha256()
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                sha.update(chunk)
+        size = path.stat().st_size
+        if size == 0 and not growing:
+            d.append(f"{path.name}: empty file — it holds no WARC record; remove it")
+            report.damaged += 1
+        for item in scan_members(path, keep=False):
+            if isinstance(item, Damage):
+                if growing and item.kind == "truncated" and item.offset + item.length >= size:
+                    continue  # the record a running crawl is writing
+                report.damaged += 1
+                report.damage_spans.setdefault(name, []).append((item.offset, item.length, len(d)))
+                d.append(item.describe(path.name))
+                continue
+            _check_member(path.name, name, item, records, report, refers)
     except OSError as exc:
         d.append(f"{path.name}: unreadable ({exc.strerror})")
-    return sha.hexdigest()
+        return ""
+    try:
+        return sha256_file(path)
+    except OSError as exc:
+        d.append(f"{path.name}: unreadable ({exc.strerror})")
+        return ""
+
+
+def _check_member(shown: str, name: str, m: Member, records: dict, report: VerifyReport,
+                  refers: list | None) -> None:
+    d = report.defects
+    report.records += 1
+    rid = m.record_id
+    rtype = m.rec_type
+    where = f"{shown}@{m.offset} ({rtype} {rid})"
+    if not m.head.startswith(b"WARC/1.1") and not (name.startswith("import-") and m.head.startswith(b"WARC/1.0")):
+        d.append(f"{where}: not a WARC/1.1 record")  # imported files keep their WARC/1.0
+    missing = [h for h in MANDATORY if not m.header(h)]
+    if rtype in ("response", "revisit", "request", "resource") and not m.header("WARC-Target-URI"):
+        missing.append("WARC-Target-URI")
+    if missing:
+        d.append(f"{where}: lacks {', '.join(missing)}")
+    if m.block_ok() is False:
+        d.append(f"{where}: block digest mismatch (content altered)")
+    if m.payload_ok() is False:
+        d.append(f"{where}: payload digest mismatch (content altered)")
+    if rtype == "revisit":
+        target = m.header("WARC-Refers-To")
+        if target and refers is not None:
+            refers.append((where, target))
+    if rid and rid in records:
+        other = records[rid]
+        d.append(f"{where}: record id used twice (also {other[0]}@{other[1]})")
+    elif rid:
+        records[rid] = (name, m.offset)
+    records[(name, m.offset)] = RecordInfo(rid, rtype, m.length, m.header("WARC-Payload-Digest"),
+                                          m.header("WARC-Target-URI"))
 
 
 @dataclass
@@ -144,8 +162,23 @@ def load_rows(conn: sqlite3.Connection) -> Rows:
         "SELECT a.id, a.url, a.capture_id, c.id FROM articles a"
         " LEFT JOIN captures c ON c.id = a.capture_id ORDER BY a.id")]
     if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='payload_digests'").fetchone():
-        rows.digests = [tuple(r) for r in conn.execute("SELECT digest, record_id FROM payload_digests")]
+        rows.digests = [tuple(r) for r in conn.execute(
+            "SELECT p.digest, p.record_id, c.warc_file, c.warc_offset FROM payload_digests p"
+            " LEFT JOIN captures c ON c.id = p.capture_id")]
     return rows
+
+
+def _damaged_at(report: VerifyReport, wf: str | None, off: int | None) -> bool:
+    return off is not None and any(s <= off < s + n for s, n, _ in report.damage_spans.get(wf, ()))
+
+
+def _in_damage(report: VerifyReport, wf: str, off: int | None, who: str) -> bool:
+    """A row pointing into a damaged span is named on that span's line."""
+    for start, length, line in report.damage_spans.get(wf, ()):
+        if off is not None and start <= off < start + length:
+            report.defects[line] += f"; {who} pointed there"
+            return True
+    return False
 
 
 def check_rows(rows: Rows, records: dict, report: VerifyReport) -> None:
@@ -155,6 +188,8 @@ def check_rows(rows: Rows, records: dict, report: VerifyReport) -> None:
         who = f"capture {cid} ({url})"
         info = records.get((wf, off))
         if info is None:
+            if _in_damage(report, wf, off, who):
+                continue
             if rid in records:
                 d.append(f"{who}: points at {wf}@{off} but its record {rid} is at {records[rid][0]}@{records[rid][1]}")
             else:
@@ -174,8 +209,8 @@ def check_rows(rows: Rows, records: dict, report: VerifyReport) -> None:
             d.append(f"article {aid} ({url}): no capture")
         elif found is None:
             d.append(f"article {aid} ({url}): capture {cap} does not exist")
-    for dig, rid in rows.digests:
-        if rid not in records:
+    for dig, rid, wf, off in rows.digests:
+        if rid not in records and not _damaged_at(report, wf, off):
             d.append(f"payload digest {dig}: its record {rid} is not in any WARC file")
 
 

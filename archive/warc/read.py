@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import zlib
@@ -9,9 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeadersParser
 
 from archive.errors import ArchiveError
+from archive.warc.limits import LIMITS, Limits
+from archive.warc.members import Damage, Member, scan_members
 
 DEFAULT_MAX_PAYLOAD = 64 * 1024 * 1024
 
@@ -26,6 +29,10 @@ class StoredRecord:
     http_protocol: str | None = None
     http_headers: list[tuple[str, str]] = field(default_factory=list)
     raw_payload: bytes = b""  # the body as stored (still content-encoded); b"" for revisits
+    payload_kept: bool = True  # False: larger than ``Limits.keep``, only digested (raw_payload is b"")
+    payload_length: int = 0  # bytes of the stored payload (also when not kept)
+    block_length: int = 0
+    member_length: int = 0  # compressed bytes of its gzip member
 
     def warc_header(self, name: str) -> str | None:
         return _first(self.warc_headers, name)
@@ -125,49 +132,76 @@ def _resolve(path: str | os.PathLike) -> Path:
     return p
 
 
-def _stored(path: Path, offset: int, rec) -> StoredRecord:
-    sr = StoredRecord(
-        path=str(path), offset=offset, rec_type=rec.rec_type,
-        warc_headers=list(rec.rec_headers.headers),
-    )
-    if rec.http_headers is not None and rec.rec_type in ("response", "revisit", "request"):
-        sr.http_protocol = rec.http_headers.protocol
-        sr.http_headers = list(rec.http_headers.headers)
-        if rec.rec_type != "request":
-            try:
-                sr.http_status = int(rec.http_headers.get_statuscode())
-            except (TypeError, ValueError):
-                sr.http_status = None
-    sr.raw_payload = rec.raw_stream.read()
+_HTTP = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1", "HTTP/2", "HTTP/2.0"], verify=False)
+HTTP_TYPES = ("response", "revisit", "request")
+
+
+def stored_from_member(path: Path | str, m: Member) -> StoredRecord:
+    """A ``StoredRecord`` of a whole member (an HTTP block's headers parsed by warcio)."""
+    sr = StoredRecord(path=str(path), offset=m.offset, rec_type=m.rec_type, warc_headers=list(m.headers))
+    sr.block_length = m.block_length
+    sr.member_length = m.length
+    block = m.block
+    ctype = (m.header("Content-Type") or "").lower()
+    if m.rec_type in HTTP_TYPES and ctype.startswith("application/http"):
+        head = m.http_head if block is None else block
+        stream = io.BytesIO(head)
+        try:
+            parsed = _HTTP.parse(stream)
+        except Exception:  # noqa: BLE001 - a block that holds no HTTP message: keep it raw
+            parsed = None
+        if parsed is not None and parsed.protocol:
+            sr.http_protocol = parsed.protocol
+            sr.http_headers = list(parsed.headers)
+            if m.rec_type != "request":
+                try:
+                    sr.http_status = int(parsed.get_statuscode())
+                except (TypeError, ValueError):
+                    sr.http_status = None
+            if block is not None:
+                sr.raw_payload = block[stream.tell():]
+            else:
+                sr.payload_kept = False
+            sr.payload_length = m.block_length - len(m.http_head)
+            return sr
+    if block is None:
+        sr.payload_kept = False
+    else:
+        sr.raw_payload = block
+    sr.payload_length = m.block_length
     return sr
 
 
-def read_record(path: str | os.PathLike, offset: int) -> StoredRecord:
+def read_record(path: str | os.PathLike, offset: int, limits: Limits = LIMITS) -> StoredRecord:
     """The record whose gzip member starts at ``offset`` (a ``.open`` file is found too)."""
     p = _resolve(path)
-    with open(p, "rb") as f:
-        f.seek(offset)
-        try:
-            for rec in ArchiveIterator(f):
-                return _stored(p, offset, rec)
-        except Exception as exc:
-            raise ArchiveError(
-                f"no readable WARC record at {p}:{offset} ({exc}) — run `portal-archive verify`"
-            ) from exc
-    raise ArchiveError(f"no WARC record at {p}:{offset} — run `portal-archive verify`")
+    try:
+        item = next(scan_members(p, limits, resync=False, start=offset), None)
+    except OSError as exc:
+        raise ArchiveError(f"cannot read {p} ({exc.strerror}) — check the file") from exc
+    if item is None:
+        raise ArchiveError(f"no WARC record at {p}:{offset} — run `portal-archive verify`")
+    if isinstance(item, Damage):
+        raise ArchiveError(f"no readable WARC record at {p}:{offset} ({item.kind}: the gzip member "
+                           f"{item.why}) — run `portal-archive verify`")
+    return stored_from_member(p, item)
 
 
 read_response = read_record  # name used in docs/design.md
 StoredResponse = StoredRecord
 
 
-def iter_records(path: str | os.PathLike) -> Iterator[StoredRecord]:
-    """Every record of a file, in order, with its gzip member offset."""
+def scan_records(path: str | os.PathLike, limits: Limits = LIMITS) -> Iterator[StoredRecord | Damage]:
+    """Every whole record of a file with its gzip member offset, and every damaged
+    span (``Damage``) between them; the walk resyncs past damage."""
     p = _resolve(path)
-    with open(p, "rb") as f:
-        it = ArchiveIterator(f)
-        for rec in it:
-            # read the payload first: get_record_offset() consumes the rest of the record
-            stored = _stored(p, 0, rec)
-            stored.offset = it.get_record_offset()
-            yield stored
+    for item in scan_members(p, limits):
+        yield item if isinstance(item, Damage) else stored_from_member(p, item)
+
+
+def iter_records(path: str | os.PathLike, limits: Limits = LIMITS) -> Iterator[StoredRecord]:
+    """Every whole record of a file, in order, with its gzip member offset
+    (damaged spans are left out: ``scan_records`` names them)."""
+    for item in scan_records(path, limits):
+        if not isinstance(item, Damage):
+            yield item

@@ -34,12 +34,12 @@ from archive.db.store import Store
 from archive.errors import ArchiveError
 from archive.parser.page_parse import PageParser, parse_page
 from archive.warc.dedup import DigestIndex
-from archive.warc.read import StoredRecord, iter_records, read_record
+from archive.warc.members import Damage
+from archive.warc.read import StoredRecord, read_record, scan_records
 from archive.warc.record_io import (
     charset,
     clean_uri,
     is_html,
-    member_spans,
     second,
     transfer_payload,
 )
@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 HTTP_RECORDS = ("response", "revisit")
 WINDOW = 64  # records applied at a time while the next window's pages are parsed
+WINDOW_BYTES = 32 * 1024 * 1024  # …or fewer, when their payloads hold this much
 
 
 def _task(rec: StoredRecord, url: str | None = None):
@@ -62,12 +63,13 @@ class IndexCounts:
     revisits: int = 0
     articles: int = 0
     pages_parsed: int = 0
+    skipped: int = 0  # damaged spans of a file left out (each reported in ``problems``)
     first_date: str | None = None
     last_date: str | None = None
     problems: list[str] = field(default_factory=list)
 
     def add(self, other: "IndexCounts") -> None:
-        for name in ("records", "captures", "revisits", "articles", "pages_parsed"):
+        for name in ("records", "captures", "revisits", "articles", "pages_parsed", "skipped"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.problems.extend(other.problems)
 
@@ -83,27 +85,26 @@ class RowBuilder:
 
     # -- one file -------------------------------------------------------------
     def index_file(self, path: str | os.PathLike, crawl_id: int | None) -> IndexCounts:
-        """Rows for every whole record of ``path``. The gzip members are walked
-        first (warcio reads a member cut by a crash as a short record without a
-        word, shared/WARC.md): records past the first bad member are left out and
-        the damage is reported in ``counts.problems``.
+        """Rows for every whole record of ``path``, read by the bounded member
+        walk (``archive.warc.members``): a damaged member is skipped, the walk
+        resyncs at the next whole one, and each skip is counted in
+        ``counts.skipped`` and described in ``counts.problems``.
 
         Records go in windows: the pages of the next window are parsed (by the
         ``PageParser``, maybe in other processes) while this one is applied."""
         path = Path(path)
         counts = IndexCounts()
         self._captures = {}  # this file's records; earlier files are found in the database
-        spans, damage = member_spans(path)
-        if damage is not None:
-            counts.problems.append(damage)
         methods: dict[str, str] = {}  # request record id → method (wget writes the request first)
         pending: deque = deque()
         window: list[tuple[StoredRecord, int]] = []
-        for rec, length in self._read(path, spans, counts):
+        held = 0
+        for rec, length in self._read(path, counts):
             window.append((rec, length))
-            if len(window) >= WINDOW:
+            held += len(rec.raw_payload)
+            if len(window) >= WINDOW or held >= WINDOW_BYTES:
                 pending.append(self._submit(window))
-                window = []
+                window, held = [], 0
                 if len(pending) > 1:
                     self._apply(*pending.popleft(), path.name, crawl_id, counts, methods)
         pending.append(self._submit(window))
@@ -111,26 +112,20 @@ class RowBuilder:
             self._apply(*pending.popleft(), path.name, crawl_id, counts, methods)
         return counts
 
-    def _read(self, path: Path, spans: dict[int, int], counts: IndexCounts):
-        records = iter_records(path)
-        for n in range(len(spans)):
-            try:
-                rec = next(records)
-            except StopIteration:
-                return
-            except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on a damaged file
-                counts.problems.append(
-                    f"{path.name}: record {n + 1} is unreadable "
-                    f"({type(exc).__name__}: {exc}) — run `portal-archive verify` to find the damage")
-                return
-            length = spans.get(rec.offset)
-            if length is None:
-                return
-            yield rec, length
+    def _read(self, path: Path, counts: IndexCounts):
+        """Whole records with their member length; damaged spans are skipped (the
+        walk resyncs at the next whole member) and counted."""
+        for item in scan_records(path):
+            if isinstance(item, Damage):
+                counts.skipped += 1
+                counts.problems.append(item.describe(path.name))
+                continue
+            yield item, item.member_length
 
     def _submit(self, window: list[tuple[StoredRecord, int]]):
         pages = [i for i, (rec, _) in enumerate(window)
-                 if rec.rec_type == "response" and rec.http_status == 200 and is_html(rec.content_type)]
+                 if rec.rec_type == "response" and rec.http_status == 200 and is_html(rec.content_type)
+                 and rec.payload_kept]
         tasks = [_task(window[i][0]) for i in pages]
         return window, pages, self.parser.submit(tasks)
 
@@ -179,13 +174,14 @@ class RowBuilder:
         status = rec.http_status
         revisit = rec.rec_type == "revisit"
         refers_to = self._refers_to(rec) if revisit else None
-        body = transfer_payload(rec)
+        body = transfer_payload(rec) if rec.payload_kept else None
+        size = len(body) if body is not None else rec.payload_length
         ref = SimpleNamespace(payload_digest=rec.payload_digest, warc_file=name, offset=rec.offset,
                               length=length, record_id=rec.record_id)
         method = methods.get(rec.warc_header("WARC-Concurrent-To") or "", "GET")
         capture_id = self.store.add_capture(
             crawl_id, url=url, status=status, content_type=rec.content_type, fetched_at=fetched_at,
-            ref=ref, method=method, payload_length=None if revisit else len(body),
+            ref=ref, method=method, payload_length=None if revisit else size,
             record_type=rec.rec_type, refers_to_capture_id=refers_to[0] if refers_to else None,
             truncated=rec.warc_header("WARC-Truncated"), etag=rec.http_header("ETag"),
             last_modified=rec.http_header("Last-Modified"))
@@ -196,7 +192,7 @@ class RowBuilder:
             counts.revisits += 1
             if refers_to is not None:
                 self._fill_revisit_length(capture_id, refers_to)
-        elif status == 200 and rec.payload_digest and body and not rec.warc_header("WARC-Truncated"):
+        elif status == 200 and rec.payload_digest and size and not rec.warc_header("WARC-Truncated"):
             self.digests.remember(rec.payload_digest, SimpleNamespace(
                 record_id=rec.record_id, target_uri=url, date=rec.date), capture_id)
         if status == 200 and is_html(rec.content_type):

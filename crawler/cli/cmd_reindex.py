@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from archive.integrity.reindex import reindex_archive
@@ -22,6 +24,10 @@ def reindex(archive_dir: str, db_path: str | None, jobs: int | None, quiet: bool
 
     Without --db the database is built in a temporary file and swapped in
     atomically; the old one is kept as archive.sqlite.bak-<timestamp>.
+
+    A damaged gzip member is skipped (the read resyncs at the next whole one);
+    the command then still swaps the rebuilt database in, lists each skip and
+    exits 3.
     """
     def on_file(path, counts):
         if not quiet:
@@ -34,6 +40,8 @@ def reindex(archive_dir: str, db_path: str | None, jobs: int | None, quiet: bool
     for problem in report.counts.problems:
         click.echo(f"problem: {problem}", err=True)
     click.echo(report.summary())
+    if report.counts.skipped:
+        sys.exit(3)  # rebuilt, but damaged records of the WARC files could not be read
 
 
 COMMANDS = [reindex]
