@@ -87,7 +87,7 @@ def check_warc(path: Path, records: dict, report: VerifyReport, *, growing: bool
 
     Each damaged span is one defect line naming file, offset, record id (when its
     headers could be read) and whether it is ``corrupt`` or ``truncated``."""
-    name = path.name[: -len(OPEN_SUFFIX)] if path.name.endswith(OPEN_SUFFIX) else path.name
+    name = path.name.removesuffix(OPEN_SUFFIX)
     d = report.defects
     try:
         size = path.stat().st_size

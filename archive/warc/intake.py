@@ -22,14 +22,21 @@ import os
 import re
 import shutil
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
-from archive.errors import ArchiveError, TruncatedWarc
-from archive.warc.members import iter_members, split_record
-from archive.warc.writer import gzip_member
+from archive.errors import ArchiveError
+from archive.warc.limits import LIMITS, Limits
+from archive.warc.members import (
+    CHUNK,
+    Damage,
+    RecordParser,
+    RecordProblem,
+    scan_members,
+)
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -62,40 +69,63 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def iter_raw_records(f: BinaryIO) -> Iterator[tuple[int, bytes, bytes]]:
-    """``(offset, header bytes incl. the blank line, block)`` of each record of an
-    uncompressed stream; ``ValueError``/``EOFError`` at anything else."""
+class _Stream:
+    """Inflated bytes of a plain or whole-file-gzip WARC, counted against the caps."""
+
+    def __init__(self, path: Path, framing: str, limits: Limits):
+        self.f = _open_stream(path, framing)
+        self.size = path.stat().st_size
+        self.limits = limits
+        self.framing = framing
+        self.read_total = 0
+
+    def read(self, n: int) -> bytes:
+        data = self.f.read(n)
+        self.read_total += len(data)
+        lim = self.limits
+        if self.framing == "gzip" and (self.read_total > lim.file or (
+                self.read_total > lim.bomb_floor and self.read_total > lim.bomb_ratio * max(self.size, 1))):
+            raise ValueError(f"it inflates to more than {self.read_total} bytes from {self.size} — "
+                             "a decompression bomb, not a WARC file")
+        return data
+
+    def close(self) -> None:
+        self.f.close()
+
+
+def stream_records(stream, limits: Limits = LIMITS, sink=None) -> Iterator[tuple[int, RecordParser]]:
+    """``(offset, parser)`` of each record of an uncompressed stream, read in
+    bounded chunks (``parser.headers``, ``parser.block`` when small enough).
+    ``sink(bytes)`` receives each record's header block (with its blank line) and
+    block as they are read. ``ValueError`` at anything that is not a sane record,
+    ``EOFError`` at a record cut short."""
     pos = 0
+    buf = b""
     while True:
-        line = f.readline()
-        while line in (b"\r\n", b"\n"):
-            pos += len(line)
-            line = f.readline()
-        if not line:
-            return
-        start = pos
-        if not line.startswith(b"WARC/1."):
-            raise ValueError(f"no WARC record at byte {start} (it reads {line[:40]!r})")
-        head = [line]
-        pos += len(line)
         while True:
-            line = f.readline()
-            if not line:
-                raise EOFError(f"the file ends inside the WARC headers of the record at byte {start}")
-            pos += len(line)
-            head.append(line)
-            if line in (b"\r\n", b"\n"):
+            stripped = buf.lstrip(b"\r\n")
+            pos += len(buf) - len(stripped)
+            buf = stripped
+            if buf:
                 break
-        header = b"".join(head)
-        m = re.search(rb"(?im)^content-length:[ \t]*(\d+)[ \t]*\r?$", header)
-        if not m:
-            raise ValueError(f"the record at byte {start} has no Content-Length")
-        want = int(m.group(1))
-        block = f.read(want)
-        pos += len(block)
-        if len(block) < want:
-            raise EOFError(f"the record at byte {start} holds {len(block)} of {want} block bytes")
-        yield start, header, block
+            buf = stream.read(CHUNK)
+            if not buf:
+                return
+        start = pos
+        parser = RecordParser(limits, trailer=False, sink=sink)
+        while True:
+            try:
+                rest = parser.feed(buf)
+            except RecordProblem as exc:
+                raise ValueError(f"the record at byte {start} {exc}") from None
+            pos += len(buf) - len(rest)
+            if parser.headers is not None and parser.got == parser.length:
+                buf = rest
+                break
+            buf = stream.read(CHUNK)
+            if not buf:
+                raise EOFError(f"the record at byte {start} {parser.missing()}")
+        yield start, parser
 
 
 def _open_stream(path: Path, framing: str) -> BinaryIO:
@@ -115,10 +145,13 @@ def _scan_stream(path: Path, framing: str, ids: list[str]) -> tuple[int, dict]:
     """Read every record; return (count, headers of the first record)."""
     n, first = 0, {}
     try:
-        with _open_stream(path, framing) as f:
-            for _, header, block in iter_raw_records(f):
-                _note(n, _header_dict(header), block, first, ids)
+        stream = _Stream(path, framing, LIMITS)
+        try:
+            for _, parser in stream_records(stream):
+                _note(n, _header_dict(bytes(parser.head)), bytes(parser.block or b""), first, ids)
                 n += 1
+        finally:
+            stream.close()
     except EOFError as exc:
         raise _bad(path, f"is cut short ({exc})",
                    "it was truncated (an interrupted download or write?); fetch a whole copy; "
@@ -165,17 +198,19 @@ def inspect_warc(path: str | os.PathLike) -> Inspected:
     ids: list[str] = []
     if magic.startswith(GZIP_MAGIC):
         framing = "members"
-        try:
-            n = 0
-            first: dict = {}
-            for m in iter_members(path):
-                headers, block = split_record(m.data)
-                _note(n, {k.lower(): v for k, v in reversed(headers)}, block, first, ids)
-                n += 1
-        except TruncatedWarc:
-            framing = "gzip"  # one stream over many records, or cut: the stream scan tells
-            ids.clear()
-            n, first = _scan_stream(path, framing, ids)
+        n = 0
+        first: dict = {}
+        for m in scan_members(path, resync=False):
+            if isinstance(m, Damage):
+                if m.kind == "bomb":
+                    raise _bad(path, f"is not a readable WARC file (it {m.why})",
+                               "pass WARC files (.warc or .warc.gz); nothing was imported")
+                framing = "gzip"  # one stream over many records, or cut: the stream scan tells
+                ids.clear()
+                n, first = _scan_stream(path, framing, ids)
+                break
+            _note(n, {k.lower(): v for k, v in reversed(m.headers)}, m.block or b"", first, ids)
+            n += 1
     elif magic.startswith(b"WARC/1."):
         framing = "plain"
         n, first = _scan_stream(path, framing, ids)
@@ -203,7 +238,7 @@ def stored_name(ins: Inspected) -> str:
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._")[:60] or "warc"
     digits = re.sub(r"\D", "", ins.first_date or "")
     if len(digits) < 14:
-        digits = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")
+        digits = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
     stamp = (digits + "000")[:17]
     return f"import-{stamp}-{stem}-{ins.sha256[:12]}.warc.gz"
 
@@ -225,11 +260,25 @@ def write_copy(ins: Inspected, dest: Path, compress_level: int = 6) -> str:
                     h.update(chunk)
                     out.write(chunk)
         else:
-            with _open_stream(ins.path, ins.framing) as src:
-                for _, header, block in iter_raw_records(src):
-                    member = gzip_member(header + block + b"\r\n\r\n", compress_level)
-                    h.update(member)
-                    out.write(member)
+            src = _Stream(ins.path, ins.framing, LIMITS)
+            comp = None
+
+            def emit(data: bytes) -> None:
+                h.update(data)
+                out.write(data)
+
+            def sink(data: bytes) -> None:
+                nonlocal comp
+                if comp is None:  # a record begins: one gzip member each, record bytes unchanged
+                    comp = zlib.compressobj(compress_level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+                emit(comp.compress(data))
+
+            try:
+                for _, parser in stream_records(src, sink=sink):
+                    emit(comp.compress(b"\r\n\r\n") + comp.flush())
+                    comp = None
+            finally:
+                src.close()
         _fsync_close(out)
     except BaseException:
         out.close()

@@ -21,8 +21,9 @@ import hashlib
 import os
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from archive.errors import TruncatedWarc
 from archive.warc.limits import LIMITS, Limits
@@ -110,8 +111,10 @@ class RecordParser:
     """Push parser of one record: ``feed`` inflated bytes; it returns what lies
     past the record (after its block and, when ``trailer``, the CRLFCRLF)."""
 
-    def __init__(self, limits: Limits = LIMITS, *, keep: bool = True, trailer: bool = True):
+    def __init__(self, limits: Limits = LIMITS, *, keep: bool = True, trailer: bool = True,
+                 sink=None):
         self.limits = limits
+        self.sink = sink  # receives the record's bytes as read: header block (with its blank line), block
         self.keep = keep
         self.trailer = trailer
         self.head = bytearray()
@@ -171,6 +174,7 @@ class RecordParser:
         end, width = min(ends)
         block = bytes(self.head[end + width:])
         head = bytes(self.head[:end])
+        raw_head = bytes(self.head[:end + width])
         lines = head.split(b"\n")
         if len(lines) > self.limits.header_count:
             raise RecordProblem(f"has more than {self.limits.header_count} header lines")
@@ -185,10 +189,14 @@ class RecordParser:
         self.block_hash = _hasher(header(self.headers, "WARC-Block-Digest"))
         self.payload_hash = _hasher(header(self.headers, "WARC-Payload-Digest") or "sha1:")
         self.http = (header(self.headers, "Content-Type") or "").lower().startswith("application/http")
+        if self.sink is not None:
+            self.sink(raw_head)
         return block
 
     def _feed_block(self, chunk: bytes) -> None:
         self.got += len(chunk)
+        if self.sink is not None:
+            self.sink(chunk)
         if self.block is not None:
             self.block += chunk
         if self.block_hash is not None:

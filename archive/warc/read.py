@@ -6,9 +6,9 @@ import io
 import os
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from warcio.statusandheaders import StatusAndHeadersParser
 
@@ -71,7 +71,7 @@ class StoredRecord:
     @property
     def text(self) -> str:
         """The decoded payload as text (charset from Content-Type, else UTF-8)."""
-        m = re.search(r"charset=[\"']?([\w.:-]+)", self.content_type or "", re.I)
+        m = re.search(r"charset=[\"']?([\w.:-]+)", self.content_type or "", re.IGNORECASE)
         enc = m.group(1) if m else "utf-8"
         try:
             return self.payload().decode(enc, "replace")
