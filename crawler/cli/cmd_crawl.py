@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .options import archive_option
+from .options import apply_profile, archive_option, site_options
 
 
 @click.command()
@@ -20,7 +20,8 @@ from .options import archive_option
 @click.option("-v", "--verbose", is_flag=True, help="Print the summary even when not on a terminal.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override any Scrapy or PORTAL_* setting (repeatable).")
-def crawl(archive_dir, start_url, full, max_duration, max_pages, verbose, overrides):
+@site_options
+def crawl(archive_dir, start_url, full, max_duration, max_pages, verbose, overrides, site, config_path):
     """Crawl the portal into WARC files and the SQLite database.
 
     \b
@@ -33,6 +34,8 @@ def crawl(archive_dir, start_url, full, max_duration, max_pages, verbose, overri
         parsed = parse_overrides(overrides)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
+    if site:
+        archive_dir, start_url, parsed = apply_profile(site, config_path, archive_dir, start_url, parsed)
     if full:
         parsed["PORTAL_FULL"] = "True"
     if max_duration:

@@ -18,3 +18,29 @@ force_option = click.option(
 
 # -o FILE: a path or "-" for standard output; archive.outputs decides whether it may be written
 OUTPUT_HELP = "File to write, or - for standard output (never inside an archive)."
+
+
+def site_options(fn):
+    """``--site NAME`` and ``--config FILE``: take the crawl's settings from a site profile."""
+    fn = click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False),
+                      help="Site profiles file [default: $PORTAL_ARCHIVE_CONFIG, ./portals.toml, "
+                           "/etc/portal-archive/portals.toml].")(fn)
+    return click.option("--site", default=None, metavar="NAME",
+                        help="Crawl this site of the profiles file (start URL, archive, "
+                             "politeness, window); -s still overrides.")(fn)
+
+
+def apply_profile(site, config_path, archive_dir, start_url, overrides):
+    """Profile settings under the ``-s`` overrides; binds the archive to the site's origin."""
+    from archive.fleet.profiles import bind_archive, load_config
+
+    ctx = click.get_current_context()
+    if start_url or ctx.get_parameter_source("archive_dir") is not click.core.ParameterSource.DEFAULT:
+        raise click.UsageError("--site takes the start URL and archive from the profile: "
+                               "drop --archive/--start-url (or use -s to override)")
+    profile = load_config(config_path).site(site)
+    settings = {**profile.to_settings(), **overrides}
+    archive_dir = settings.pop("PORTAL_ARCHIVE_DIR")
+    start_url = settings.pop("PORTAL_START_URL")
+    bind_archive(profile)
+    return archive_dir, start_url, settings
