@@ -22,6 +22,7 @@ PORTAL_WARC_COMPRESS_LEVEL = 6              # zlib level; 9 costs 1.5x CPU for ~
 PORTAL_SCHEDULER_WINDOW = 2000              # requests handed to Scrapy's scheduler at once (memory)
 PORTAL_STORAGE_PROCESS = True               # WARC + SQLite writes in a child process (the other core)
 PORTAL_FETCH_IMAGES = True                  # fetch the images of each post (replay shows them)
+PORTAL_FETCH_DOCUMENTS = True              # documents posts link to (pdf, doc(x), xls(x)…, document MIME types)
 PORTAL_FETCH_AMP = False                    # AMP copies (<post>/amp) are not fetched by default
 PORTAL_FOLLOW_LINKS = True                  # discover through listings, feed and related links
 PORTAL_MAX_DEPTH_LISTING = 2000             # /page/N/ beyond this is a trap, not an archive

@@ -12,7 +12,10 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
+from archive.parser.documents import is_document_url
+
 POST, LISTING, FEED, SITEMAP, IMAGE, AMP = "post", "listing", "feed", "sitemap", "image", "amp"
+DOCUMENT, REQUISITE = "document", "requisite"
 
 _SKIP_PATH = re.compile(
     r"^/(wp-admin|wp-login\.php|wp-json|xmlrpc\.php|wp-includes|wp-cron\.php|cgi-bin)(/|$)"
@@ -39,6 +42,7 @@ def is_paged(url: str) -> bool:
 class UrlPolicy:
     fetch_amp: bool = False
     fetch_images: bool = True
+    fetch_documents: bool = True
     max_page: int = 2000
 
     def classify(self, url: str) -> str | None:
@@ -49,6 +53,8 @@ class UrlPolicy:
             return None
         if parts.scheme not in ("http", "https"):
             return None
+        if self.fetch_documents and is_document_url(url):
+            return DOCUMENT
         path = parts.path or "/"
         if parts.query:
             keys = {k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime
 
-from . import SITE_NAME, seo
+from . import SITE_NAME, documents, seo
 from . import words as W
 from .accounts import BY_ID
 from .content import Corpus, Image, Meta, Post
@@ -230,6 +230,7 @@ def _classic_page(corpus: Corpus, base: str, post: Post, url: str, style: SiteSt
               f'{goc}{updated}{byline}</div></header>\n'
             + '<div class="entry-content">\n' + content_html(base, post, page)
             + ("" if m.protected else SHARE.format(url=post_url(base, m))) + '</div>\n'
+            + documents.attachments_box(base, m)
             + f'<footer class="entry-footer">{term_links(base, m)}</footer>\n'
             + TIEN_ICH.format(qtitle=a(m.title), qurl=post_url(base, m))
             + '</article>\n'
@@ -270,6 +271,7 @@ def _block_page(corpus: Corpus, base: str, post: Post, url: str, style: SiteStyl
               '</div>\n'
             + '<div class="entry-content wp-block-post-content is-layout-constrained wp-block-post-content-is-layout-constrained">\n'
             + content_html(base, post, page) + '</div>\n'
+            + documents.attachments_box(base, m)
             + '<div class="wp-block-template-part">\n'
               '<div style="height:0" aria-hidden="true" class="wp-block-spacer"></div>\n'
               '<div class="wp-block-group is-layout-constrained" style="margin-top:var(--wp--preset--spacing--70)">'

@@ -8,6 +8,7 @@ from datetime import UTC
 from archive.text import normalize
 
 from . import DEFAULT_BASE_URL
+from . import documents
 from .accounts import BY_ID
 from .content import Corpus, Post
 from .render import block_display_date, display_date, page_count, post_url
@@ -109,3 +110,18 @@ def iter_protected(posts: int, seed: int, base_url: str = DEFAULT_BASE_URL, *, d
 def iter_events(posts: int, seed: int, *, day: int) -> Iterator[dict]:
     """The changes of days 1..``day`` (see ``replica.timeline``), in order."""
     yield from Corpus(posts, seed, day=day).events
+
+
+def iter_document_truth(posts: int, seed: int, base_url: str = DEFAULT_BASE_URL, *,
+                        day: int = 0, variety: bool = False) -> Iterator[dict]:
+    """One dict per document of each live article, in post-id then page order: the post's
+    ``wp_post_id`` and the ``documents`` columns a perfect crawl fills (``text`` for PDFs).
+    The documents do not depend on the theme; password-protected posts show none."""
+    corpus = Corpus(posts, seed, day=day, variety=variety)
+    base = base_url.rstrip("/")
+    for i in corpus.live:
+        meta = corpus.meta(i)
+        if meta.protected:
+            continue
+        for row in documents.truth_of(seed, base, meta):
+            yield {"wp_post_id": meta.id, **row}

@@ -14,7 +14,8 @@ slugs), never by row ids. Compared:
 - categories and tags of each article (position, slug, name, url), images
   (position, url, caption, the record id of the linked capture or None),
   links (position, url, kind), article_urls (url), article_versions (version,
-  content_digest, the record id of its capture), payload_digests.
+  content_digest, the record id of its capture), payload_digests, documents (every column,
+  the article as its post id and URL, the capture as its record id).
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ def snapshot(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
     out["links"] = _rows(conn, "SELECT a.wp_post_id, a.url, l.position, l.url, l.kind "
                                "FROM links l JOIN articles a ON a.id = l.article_id")
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "documents" in tables:
+        out["documents"] = _rows(
+            conn, "SELECT a.wp_post_id, a.url, d.url, d.link_text, d.file_name, d.position, d.mime_type,"
+                  " d.size, d.sha1, d.payload_digest, d.truncated, d.text, d.text_status, c.record_id"
+                  " FROM documents d LEFT JOIN articles a ON a.id = d.article_id"
+                  " LEFT JOIN captures c ON c.id = d.capture_id")
     if "article_urls" in tables:
         out["article_urls"] = _rows(conn, "SELECT a.wp_post_id, u.url FROM article_urls u "
                                           "JOIN articles a ON a.id = u.article_id")

@@ -27,6 +27,7 @@ from archive.layout import ArchiveLayout
 from archive.parser.model import Article
 from archive.warc import cdxj
 from archive.warc.dedup import DigestIndex
+from archive.warc.documents import record_document
 from archive.warc.exchange import Exchange, RecordRef
 from archive.warc.records import payload_digest
 
@@ -200,6 +201,12 @@ class ArchiveSession:
         if hit is None and exchange.status == 200 and not exchange.truncated and exchange.body:
             self.digests.remember(digest, ref, capture_id)
         self.counts["captures"] += 1
+        problem = record_document(
+            self.store, capture_id, exchange.url, exchange.status, headers.get("content-type"),
+            headers.get("content-encoding"), headers.get("content-disposition"),
+            lambda: exchange.body, getattr(ref, "payload_digest", None) or digest, exchange.truncated)
+        if problem:
+            self.error(exchange.url, "document-text", problem)
         return capture_id
 
     def save_article(self, article: Article, capture_id: int | None) -> int:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from archive import __version__
+from archive.db import documents as documents_db
 from archive.db import utcnow
 from archive.parser.model import Article, Term
 
@@ -171,7 +172,15 @@ class Store:
                     "INSERT INTO links(article_id, url, kind, position) VALUES (?,?,?,?)",
                     [(article_id, link.url, link.kind, i) for i, link in enumerate(article.links)],
                 )
+            if article.documents:
+                documents_db.link_article(self.conn, article_id, article.documents)
         return article_id
+
+    def save_document_capture(self, capture_id: int, url: str, fields: dict,
+                              file_name: str | None) -> None:
+        """A document was captured: its ``documents`` rows take the capture's columns."""
+        with self.transaction():
+            documents_db.record_capture(self.conn, capture_id, url, fields, file_name)
 
     def _add_version(self, article_id, article, digest, capture_id, seen_at) -> None:
         last = self.conn.execute(

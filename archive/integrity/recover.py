@@ -18,6 +18,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive.db import documents as documents_db
 from archive.integrity import fixity
 from archive.layout import ArchiveLayout
 from archive.warc import cdxj
@@ -91,6 +92,7 @@ def forget_past(conn: sqlite3.Connection, warc_file: str, cut: int, report: Reco
         report.urls_lost.extend(sorted({r[0] for chunk in _chunks(sorted(ids)) for r in conn.execute(
             f"SELECT url FROM captures WHERE id IN ({','.join('?' * len(chunk))})", chunk)}))
         versions = _table_exists(conn, "article_versions")
+        documents = _table_exists(conn, "documents")
         for chunk in _chunks(sorted(ids)):
             marks = ",".join("?" * len(chunk))
             if versions:
@@ -99,6 +101,8 @@ def forget_past(conn: sqlite3.Connection, warc_file: str, cut: int, report: Reco
                 _back_to_last_version(conn, chunk)
             report.articles_removed += conn.execute(
                 f"DELETE FROM articles WHERE capture_id IN ({marks})", chunk).rowcount
+            if documents:
+                documents_db.forget_captures(conn, chunk)
             report.images_unlinked += conn.execute(
                 f"UPDATE images SET capture_id=NULL WHERE capture_id IN ({marks})", chunk).rowcount
             report.digests_removed += conn.execute(

@@ -15,6 +15,7 @@ from archive.parser.blocks import extract_blocks
 from archive.parser.clean import body_html
 from archive.parser.dates import event_date, is_bulk_import, iso_local, parse_iso
 from archive.parser.decode import decode_bytes
+from archive.parser.documents import find_documents
 from archive.parser.dom import (
     Index,
     absolute,
@@ -209,6 +210,7 @@ def _article(root, idx, core, url: str) -> Article | None:
         art.links = [link for link in art.links if link.url not in own]
     if core.rest_kind == "posts" and core.rest_href:
         art.rest_url = absolute(base, core.rest_href)
+    art.documents = find_documents(region, base)
     return art
 
 

@@ -31,6 +31,14 @@ class Link:
     kind: str  # "related" | "original" | "body"
 
 
+@dataclass(frozen=True)
+class DocumentLink:
+    """A link from the post to a document (PDF, DOCX, XLSX …): ``archive.parser.documents``."""
+    url: str
+    text: str | None = None
+    file_name: str | None = None
+
+
 @dataclass
 class Article:
     url: str
@@ -54,6 +62,7 @@ class Article:
     tags: list[Term] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    documents: list[DocumentLink] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
     # not columns: what the crawler needs to fetch the rest of the post
     page_urls: list[str] = field(default_factory=list)   # every page of a multi-page post, in order

@@ -113,6 +113,18 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "(shares 0–1), median_body_chars",
         "value": "the share (0–1) or, for median_body_chars, the median body length",
         "articles": "how many articles the crawl parsed"}),
+    "documents": ("Documents (PDF, DOCX, XLSX …) articles link to, with the text of each PDF.", {
+        "id": "document number", "article_id": "the article linking it; NULL if no archived article does",
+        "url": "absolute URL as linked", "link_text": "text of the link; NULL if none",
+        "file_name": "from Content-Disposition, else the URL's last path segment",
+        "position": "order among the article's documents",
+        "mime_type": "MIME type the server sent; NULL until captured", "size": "bytes of the file",
+        "sha1": "SHA-1 of the file, hex (as sha1sum prints it)",
+        "payload_digest": "sha1:<base32> digest of the WARC payload",
+        "capture_id": "the newest capture of the file",
+        "truncated": "WARC-Truncated reason when cut at the size cap",
+        "text": "PDF text (NFC; lines by newline, pages by blank line); NULL for other formats",
+        "text_status": "ok, partial, failed, encrypted, too-large, truncated (PDFs); NULL otherwise"}),
     "errors": ("Permanent failures of a crawl.", {
         "id": "error number", "crawl_id": "the crawl", "url": "the URL that failed",
         "kind": "http-<status>, timeout, dns, connection, bad-sitemap, …",
@@ -167,7 +179,17 @@ CROSS JOIN articles a ON a.id = top.id
 WHERE articles_fts MATCH pa_fts_query(:q)
 ORDER BY top.score"""
 
+DOCUMENTS_SQL = """SELECT a.id AS article_id, a.title, d.link_text, d.file_name, d.mime_type, d.size,
+       d.url, d.text_status
+FROM documents d LEFT JOIN articles a ON a.id = d.article_id
+ORDER BY a.published_at DESC, d.position"""
+
 QUERIES = {
+    "documents_of_articles": {
+        "title": "Documents attached to articles",
+        "description": "Every document an article links to, newest articles first; the text of "
+                       "each PDF is in the documents table.",
+        "sql": DOCUMENTS_SQL},
     "articles_per_month": {
         "title": "Articles per month",
         "description": "By month of published_at. Posts with a bulk-import date (26/01/2019) "

@@ -34,6 +34,7 @@ from archive.db.store import Store
 from archive.errors import ArchiveError
 from archive.parser.page_parse import PageParser, parse_page
 from archive.warc.dedup import DigestIndex
+from archive.warc.documents import record_document
 from archive.warc.members import Damage
 from archive.warc.read import StoredRecord, read_record, scan_records
 from archive.warc.record_io import (
@@ -195,12 +196,26 @@ class RowBuilder:
         elif status == 200 and rec.payload_digest and size and not rec.warc_header("WARC-Truncated"):
             self.digests.remember(rec.payload_digest, SimpleNamespace(
                 record_id=rec.record_id, target_uri=url, date=rec.date), capture_id)
+        record_document(self.store, capture_id, url, status, rec.content_type,
+                        rec.http_header("Content-Encoding"), rec.http_header("Content-Disposition"),
+                        lambda: self._payload_of(body, refers_to), rec.payload_digest,
+                        rec.warc_header("WARC-Truncated"))
         if status == 200 and is_html(rec.content_type):
             self._article(rec, url, fetched_at, capture_id, refers_to, counts, parsed)
         elif status == 304 and hasattr(self.store, "touch_article"):
             self.store.touch_article(url, fetched_at)
         elif status in (404, 410) and hasattr(self.store, "mark_gone"):
             self.store.mark_gone(url, fetched_at)
+
+    def _payload_of(self, body: bytes | None, refers_to: tuple[int, str, int] | None) -> bytes | None:
+        """The payload of a response, or of the record a revisit refers to (None: too large
+        to hold)."""
+        if body is None or body or refers_to is None:
+            return body
+        try:
+            return transfer_payload(read_record(self.warc_dir / refers_to[1], refers_to[2]))
+        except ArchiveError:
+            return None
 
     def _fill_revisit_length(self, capture_id: int, refers_to: tuple[int, str, int]) -> None:
         # the crawl stores the length of the payload it fetched (= the original's)

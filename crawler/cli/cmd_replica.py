@@ -109,16 +109,22 @@ def replica(ctx, host, port, posts, seed, day, lastmod, fault_spec, no_validator
 @click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True,
               help="Base URL the replica is served at (URLs in the truth use it).")
 @style_options
-def truth(posts, seed, day, base_url, theme, rest, seo, variety, theme_change_day):
+@click.option("--documents", is_flag=True,
+              help="Print the posts' documents instead (one JSON object per document, PDF text included).")
+def truth(posts, seed, day, base_url, theme, rest, seo, variety, theme_change_day, documents):
     """Print the ground truth: one JSON object per article, in post-id order.
 
     Give the same set-up options as the served replica: what a perfect crawler
     stores depends on them (e.g. --theme block shows no Gốc link)."""
-    from replica.truth import iter_truth
+    from replica.truth import iter_document_truth, iter_truth
 
     out = sys.stdout
-    for row in iter_truth(posts, seed, base_url, day=day, variety=variety,
-                          style=make_style(theme, rest, seo, theme_change_day)):
+    if documents:
+        rows = iter_document_truth(posts, seed, base_url, day=day, variety=variety)
+    else:
+        rows = iter_truth(posts, seed, base_url, day=day, variety=variety,
+                          style=make_style(theme, rest, seo, theme_change_day))
+    for row in rows:
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 

@@ -25,11 +25,24 @@ from archive.crawl.revisit import RevisitPolicy, load_known
 from archive.parser import parse_article
 
 from ..middlewares.trap_guard import canonical
-from ..urlpolicy import AMP, FEED, IMAGE, LISTING, POST, SITEMAP, UrlPolicy, is_paged
+from ..urlpolicy import (
+    AMP,
+    DOCUMENT,
+    FEED,
+    IMAGE,
+    LISTING,
+    POST,
+    REQUISITE,
+    SITEMAP,
+    UrlPolicy,
+    is_paged,
+)
 from .window import RequestWindow
 
 # posts before listings: a crawl cut short by --max-duration has archived content, not pages of links
-PRIORITY = {SITEMAP: 40, FEED: 30, POST: 20, IMAGE: 15, LISTING: 10, AMP: 5}
+PRIORITY = {SITEMAP: 40, FEED: 30, POST: 20, IMAGE: 15, DOCUMENT: 15, REQUISITE: 15, LISTING: 10, AMP: 5}
+# fetched once per crawl, never parsed for links: the files of a page, not pages
+FILES = (IMAGE, DOCUMENT, REQUISITE)
 SITEMAP_PROBES = ("/wp-sitemap.xml", "/sitemap_index.xml")
 
 
@@ -59,6 +72,7 @@ class PortalSpider(scrapy.Spider):
         spider.policy = UrlPolicy(
             fetch_amp=s.getbool("PORTAL_FETCH_AMP"),
             fetch_images=s.getbool("PORTAL_FETCH_IMAGES"),
+            fetch_documents=s.getbool("PORTAL_FETCH_DOCUMENTS"),
             max_page=s.getint("PORTAL_MAX_DEPTH_LISTING"),
         )
         spider.follow_links = s.getbool("PORTAL_FOLLOW_LINKS")
@@ -117,15 +131,15 @@ class PortalSpider(scrapy.Spider):
         kind = self.policy.classify(url)
         if not kind:
             return None
-        if kind in (POST, IMAGE) and hash(url) in self.requested:
+        if kind in (POST, *FILES) and hash(url) in self.requested:
             return None
         if self.archive.frontier.is_done(url):
             return None  # fetched by the interrupted crawl this one resumes
         headers = None
-        if self.incremental and kind in (POST, IMAGE):
+        if self.incremental and kind in (POST, IMAGE, DOCUMENT):
             known = self.known.get(url)
-            if kind == IMAGE and known is not None:
-                return None
+            if kind in (IMAGE, DOCUMENT) and known is not None:
+                return None  # uploads keep their URL when unchanged; --full fetches them again
             if known is not None and not lastmod:
                 # a sitemap lastmod, if any, is better evidence than recency or the
                 # rotation: wait until discovery is over (see idle)
@@ -137,7 +151,7 @@ class PortalSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("incremental/skipped")
                 return None
             headers = self.revisit.conditional_headers(known) or None
-        if kind in (POST, IMAGE):
+        if kind in (POST, *FILES):
             self.requested.update((hash(raw), hash(url)))
         return self.request(url, kind, headers, **({"listed": True} if listed else {}))
 
@@ -179,7 +193,7 @@ class PortalSpider(scrapy.Spider):
                 req = self.follow(url)
                 if req is not None:
                     yield req
-        elif kind == IMAGE:
+        elif kind in FILES:
             pass
         elif kind in (SITEMAP, FEED) or not isinstance(response, TextResponse):
             yield from self.parse_xml(response)
@@ -239,6 +253,10 @@ class PortalSpider(scrapy.Spider):
             return
         for image in article.images:
             req = self.follow(image.url, response.url)
+            if req is not None:
+                yield from self.window.offer(req)
+        for document in article.documents:
+            req = self.follow(document.url, response.url)
             if req is not None:
                 yield from self.window.offer(req)
         if self.policy.fetch_amp:
