@@ -103,7 +103,8 @@ def check_output(target: str | os.PathLike, *, force: bool = False,
     given = Path(target).expanduser()
     absolute = Path(os.path.abspath(given))
     resolved = Path(os.path.realpath(absolute))
-    archives = [Path(os.path.realpath(archive))] if archive is not None else []
+    several = archive if isinstance(archive, (list, tuple)) else [archive]  # export --all
+    archives = [Path(os.path.realpath(a)) for a in several if a is not None]
     for candidate in {absolute, resolved}:
         part = _archive_part(candidate, archives)
         if part is not None:

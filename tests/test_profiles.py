@@ -137,3 +137,27 @@ def test_egg_holds_the_project_and_its_scrapy_entry_point():
             "crawler/spiders/portal.py"} <= names
     assert not any("__pycache__" in n for n in names)
     assert egg.read("EGG-INFO/entry_points.txt").decode() == "[scrapy]\nsettings = crawler.settings\n"
+
+
+def test_shipped_example_config_loads():
+    from pathlib import Path
+
+    cfg = load_config(Path(__file__).parents[1] / "deploy" / "portals.toml.example")
+    assert set(cfg.sites) == {"haiphong", "haiphong-gov"}
+    assert cfg.site("haiphong").alias_pairs() == ["http://thanhphohaiphong.gov.vn=https://thanhphohaiphong.gov.vn"]
+
+
+def test_scrapyd_unit_verifies(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    assert shutil.which("systemd-analyze"), "systemd-analyze is missing: run .ci/install-system-packages"
+    unit = (Path(__file__).parents[1] / "deploy" / "scrapyd.service").read_text()
+    exe = Path(sys.executable).with_name("scrapyd")
+    (tmp_path / "scrapyd.service").write_text(unit.replace("/opt/portal-archive/.venv/bin/scrapyd", str(exe)))
+    proc = subprocess.run(["systemd-analyze", "verify", str(tmp_path / "scrapyd.service")],
+                          capture_output=True, text=True)
+    problems = [ln for ln in (proc.stdout + proc.stderr).splitlines() if "scrapyd.service" in ln]
+    assert proc.returncode == 0 and not problems, proc.stdout + proc.stderr

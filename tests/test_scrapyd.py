@@ -192,3 +192,28 @@ def test_node_down_is_one_line(fleet, tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.strip().startswith(f"error: Scrapyd node http://127.0.0.1:{port} is unreachable")
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_jobs_failed_lists_only_the_refusal(fleet, scheduled):
+    out = run_cli("scrapyd", "jobs", "--failed", "--config", fleet["config"], timeout=60).stdout
+    lines = out.strip().splitlines()
+    assert len(lines) == 1 and "alpha" in lines[0] and "refused (exit 75)" in lines[0], out
+
+
+def test_export_all_is_one_table_with_a_portal_column(fleet, scheduled, tmp_path):
+    out = tmp_path / "all.jsonl"
+    run_cli("export", "--all", "--config", fleet["config"], "--format", "jsonl", "-o", str(out),
+            timeout=120)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == POSTS * len(SITES)
+    assert {r["portal"] for r in rows} == set(SITES)
+    assert list(rows[0])[0] == "portal"
+    only = tmp_path / "beta.csv"
+    run_cli("export", "--site", "beta", "--config", fleet["config"], "--format", "csv", "-o", str(only),
+            timeout=120)
+    assert only.read_text(encoding="utf-8-sig").splitlines()[0].startswith("portal,id,")
+    # no archive of the config may be written into (its warc/ here)
+    inside = fleet["tmp"] / "archive-gamma" / "warc" / "x.csv"
+    proc = run_cli("export", "--all", "--config", fleet["config"], "--format", "csv", "-o", str(inside),
+                   check=False, timeout=120)
+    assert proc.returncode != 0 and not inside.exists() and "Traceback" not in proc.stderr

@@ -76,3 +76,28 @@ def collect_jobs(config, sites: set[str] | None = None) -> list[JobRow]:
                         row.error = str(exc)
                 rows.append(row)
     return rows
+
+
+RECENT_HOURS = 24  # `jobs --failed` looks this far back
+
+
+def recent_failures(rows: list[JobRow], hours: float = RECENT_HOURS) -> list[JobRow]:
+    """Jobs that ended in the last ``hours`` without exit 0 (or without an outcome), and
+    unreachable nodes."""
+    now = datetime.now()  # Scrapyd writes local times without a zone
+    out = []
+    for r in rows:
+        if r.state == "unreachable":
+            out.append(r)
+            continue
+        if r.state != "finished" or not r.end_time:
+            continue
+        try:
+            ended = datetime.fromisoformat(r.end_time)
+        except ValueError:
+            ended = now
+        if (now - ended).total_seconds() > hours * 3600:
+            continue
+        if r.outcome is None or r.outcome.exit_code != 0 or r.error:
+            out.append(r)
+    return out

@@ -95,16 +95,28 @@ def iter_articles(conn: sqlite3.Connection, **filters) -> Iterator[dict]:
             yield item
 
 
-def export(conn: sqlite3.Connection, fmt: str, out: str | Path, *, since=None, until=None,
-           category=None, include_html=False, force: bool = False,
-           archive: str | Path | None = None) -> int:
+def iter_portals(sources: list[tuple[str, sqlite3.Connection]], **filters) -> Iterator[dict]:
+    """The articles of several archives, each row with its ``portal`` (the site's name) first."""
+    for portal, conn in sources:
+        for row in iter_articles(conn, **filters):
+            yield {"portal": portal, **row}
+
+
+def export(conn: sqlite3.Connection | list[tuple[str, sqlite3.Connection]], fmt: str,
+           out: str | Path, *, since=None, until=None, category=None, include_html=False,
+           force: bool = False, archive: str | Path | list | None = None) -> int:
     """Write the articles to ``out`` in ``fmt`` (``-`` for standard output); return the
-    number of rows written. ``archive.outputs.write_output`` decides where it may go."""
+    number of rows written. ``archive.outputs.write_output`` decides where it may go.
+
+    ``conn`` may be a list of ``(portal name, connection)``: one table of every
+    portal's articles, with a ``portal`` column first (``export --site``/``--all``).
+    """
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r} — use one of {', '.join(FORMATS)}")
-    rows = iter_articles(conn, since=since, until=until, category=category,
-                         include_html=include_html)
-    columns = list(COLUMNS) + (["body_html"] if include_html else [])
+    filters = dict(since=since, until=until, category=category, include_html=include_html)
+    many = isinstance(conn, list)
+    rows = iter_portals(conn, **filters) if many else iter_articles(conn, **filters)
+    columns = (["portal"] if many else []) + list(COLUMNS) + (["body_html"] if include_html else [])
     writer = {"csv": _write_csv, "jsonl": _write_jsonl, "parquet": _write_parquet}[fmt]
     if fmt == "parquet":
         _pyarrow()  # fail before creating the file

@@ -23,13 +23,28 @@ from .options import OUTPUT_HELP, archive_option, force_option
 @click.option("--with-html", is_flag=True, help="Also export the cleaned body HTML.")
 @force_option
 @archive_option
-def export_cmd(fmt, output, since, until, category, with_html, force, archive_dir):
+@click.option("--site", "sites", multiple=True, metavar="NAME",
+              help="Export this site of the profiles file (repeatable): one table with a portal column.")
+@click.option("--all", "all_sites", is_flag=True, help="Export every site of the profiles file.")
+@click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False),
+              help="Site profiles file (with --site/--all).")
+def export_cmd(fmt, output, since, until, category, with_html, force, archive_dir, sites,
+               all_sites, config_path):
     """Export the articles, streamed, with their categories, tags and date trust."""
-    layout = ArchiveLayout(archive_dir)
-    check_output(output, force=force, archive=layout.root)  # before opening anything
-    conn = open_db(layout.db, readonly=True)
-    n = export(conn, fmt, output, since=since, until=until, category=category,
-               include_html=with_html, force=force, archive=layout.root)
+    if sites or all_sites:
+        from archive.fleet.profiles import load_config
+
+        cfg = load_config(config_path)
+        chosen = list(cfg.sites.values()) if all_sites else [cfg.site(n) for n in sites]
+        roots = [ArchiveLayout(p.archive).root for p in chosen]
+        check_output(output, force=force, archive=roots)
+        source = [(p.name, open_db(ArchiveLayout(p.archive).db, readonly=True)) for p in chosen]
+    else:
+        roots = ArchiveLayout(archive_dir).root
+        check_output(output, force=force, archive=roots)  # before opening anything
+        source = open_db(ArchiveLayout(archive_dir).db, readonly=True)
+    n = export(source, fmt, output, since=since, until=until, category=category,
+               include_html=with_html, force=force, archive=roots)
     click.echo(f"exported {n} articles to {output}", err=True)
 
 

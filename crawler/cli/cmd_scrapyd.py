@@ -48,8 +48,9 @@ def deploy(nodes, version, config_path):
 @click.option("--all", "all_sites", is_flag=True, help="Schedule every site of the config.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a setting for these jobs (repeatable).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing when every site is scheduled (cron).")
 @_config_option
-def schedule(sites, all_sites, overrides, config_path):
+def schedule(sites, all_sites, overrides, quiet, config_path):
     """Schedule each site's crawl on its node (schedule.json)."""
     from archive.fleet.egg import PROJECT
     from archive.fleet.jobs import new_job_id
@@ -72,7 +73,8 @@ def schedule(sites, all_sites, overrides, config_path):
         settings = {**profile.to_settings(), **extra}
         _validate(settings)
         job = Node(profile.node).schedule(PROJECT, SPIDER, settings, new_job_id(profile.name))
-        click.echo(f"{profile.name}: job {job} on {Node(profile.node).label}")
+        if not quiet:
+            click.echo(f"{profile.name}: job {job} on {Node(profile.node).label}")
 
 
 def _validate(settings: dict[str, str]) -> None:
@@ -88,20 +90,27 @@ def _validate(settings: dict[str, str]) -> None:
 @scrapyd.command()
 @click.option("--site", "sites", multiple=True, metavar="NAME", help="Only these sites (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--failed", is_flag=True,
+              help="Only jobs of the last 24 hours that did not end with exit 0, and nodes that are "
+                   "down; print nothing otherwise (for cron mail).")
 @_config_option
-def jobs(sites, fmt, config_path):
+def jobs(sites, fmt, failed, config_path):
     """Pending, running and finished jobs across the nodes, with each outcome."""
     import json
 
-    from archive.fleet.jobs import collect_jobs
+    from archive.fleet.jobs import collect_jobs, recent_failures
     from archive.fleet.profiles import load_config
 
     cfg = load_config(config_path)
     rows = collect_jobs(cfg, set(sites) or None)
+    if failed:
+        rows = recent_failures(rows)
+        if not rows:
+            return
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=1))
         return
-    if not rows:
+    if not rows and not failed:
         click.echo("no jobs")
         return
     for r in rows:
