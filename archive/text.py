@@ -78,3 +78,43 @@ def slugify(s: str) -> str:
     """
     s = s.translate(_FOLD_TABLE).lower().replace("/", "-")
     return _DASHES.sub("-", _NOT_SLUG.sub("", s)).strip("-")
+
+
+# Vietnamese vowels (lower case, NFD base letters) and the five tone marks (combining)
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_VOWEL_RUN = re.compile("(?:[aeiouy][\u0302\u0306\u031b]*[" + _TONES + "]?[\u0302\u0306\u031b]*){2,}")
+
+
+def _move_tone(m: re.Match) -> str:
+    run = m.group(0)
+    tones = [ch for ch in run if ch in _TONES]
+    if len(tones) != 1:
+        return run
+    return run.replace(tones[0], "") + tones[0]
+
+
+def exact_key(s: str | None) -> str:
+    """Search key that keeps every letter: NFC, lower case, tone mark in one place.
+
+    Unlike ``fold`` it keeps diacritics and ``đ``; it only ignores case, the
+    Unicode normalisation form and where the tone mark sits in a vowel group
+    (old ``hoà``/``thuỷ``/``uỷ`` and new ``hòa``/``thủy``/``ủy`` placement):
+    the one tone mark of a run of vowels moves to the run's last vowel. Two
+    different words never share a key (a syllable has one tone), and the key
+    has as many characters as the lower-cased NFC text, so positions in it are
+    positions in the text. ``fold(exact_key(s)) == fold(s)``.
+    """
+    if not s:
+        return ""
+    low = unicodedata.normalize("NFC", s).lower()
+    if low.isascii():
+        return low
+    nfd = unicodedata.normalize("NFD", low)
+    if not any(t in nfd for t in _TONES):
+        return low
+    return unicodedata.normalize("NFC", _VOWEL_RUN.sub(_move_tone, nfd))
+
+
+def has_marks(s: str) -> bool:
+    """Whether ``s`` has a diacritic or ``đ`` (a word typed with marks)."""
+    return fold(s) != unicodedata.normalize("NFC", s).lower()

@@ -19,7 +19,7 @@ from archive.research.datasette_serve import datasette_command
 from archive.research.export import DATE_TRUST_SQL, export
 from archive.research.report import build_report
 from archive.research.search import search
-from archive.text import fold
+from archive.text import exact_key, fold, has_marks
 
 pytestmark = pytest.mark.slow
 
@@ -35,10 +35,13 @@ def conn(demo_archive):
 
 
 @pytest.fixture(scope="module")
-def folded_docs(conn):
-    return {r["id"]: set(TOKEN.findall(fold(" ".join(filter(None, (r["title"], r["lead"],
-                                                                    r["body_text"]))))))
-            for r in conn.execute("SELECT id, title, lead, body_text FROM articles")}
+def docs(conn):
+    """Each article's words, folded and exact (title, lead, body, author, source)."""
+    out = {}
+    for r in conn.execute("SELECT id, title, lead, body_text, author, source FROM articles"):
+        text = " ".join(filter(None, (r["title"], r["lead"], r["body_text"], r["author"], r["source"])))
+        out[r["id"]] = (set(TOKEN.findall(fold(text))), set(TOKEN.findall(exact_key(text))))
+    return out
 
 
 def test_every_article_is_found_by_its_title_without_diacritics(conn):
@@ -53,9 +56,10 @@ def test_every_article_is_found_by_its_title_without_diacritics(conn):
 @pytest.mark.parametrize("query", ["hai phong", "Hải Phòng", "duong", "đường ven biển", "thuy nguyen",
                                    "hoà giải", "hòa giải", "uy ban", "Ủy ban", "chuyen doi so",
                                    "CÔNG AN THÀNH PHỐ"])
-def test_search_finds_exactly_the_articles_holding_every_word(conn, folded_docs, query):
-    words = set(TOKEN.findall(fold(query)))
-    expected = {aid for aid, toks in folded_docs.items() if words <= toks}
+def test_search_finds_exactly_the_articles_holding_every_word(conn, docs, query):
+    words = TOKEN.findall(query)
+    expected = {aid for aid, (folded, exact) in docs.items()
+                if all(exact_key(w) in exact if has_marks(w) else fold(w) in folded for w in words)}
     got = [h.article_id for h in search(conn, query, limit=100000)]
     assert len(got) == len(set(got))
     assert set(got) == expected

@@ -43,7 +43,7 @@ def test_wacz_since(tmp_path):
     out = tmp_path / "since.wacz"
     since = (T0 + timedelta(seconds=4)).strftime("%Y-%m-%dT%H:%M:%SZ")
     res = subprocess.run([str(BIN / "portal-archive"), "wacz", "-o", str(out), "--archive", str(layout.root),
-                          "--since", since], capture_output=True, text=True)
+                          "--captured-since", since], capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
     assert "2 pages" in res.stdout
     with zipfile.ZipFile(out) as z:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from archive.db.migrations import MIGRATIONS
 from archive.errors import ArchiveError, NotAnArchive, ReadOnlyArchive, SchemaTooNew
-from archive.text import fold
+from archive.text import exact_key, fold
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -18,8 +18,10 @@ def utcnow() -> str:
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
-    """SQL functions the schema relies on (the full-text triggers call ``pa_fold``)."""
+    """SQL functions the schema relies on (the full-text triggers call ``pa_fold`` and
+    ``pa_exact``)."""
     conn.create_function("pa_fold", 1, fold, deterministic=True)
+    conn.create_function("pa_exact", 1, exact_key, deterministic=True)
 
 
 def open_db(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:

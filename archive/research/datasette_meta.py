@@ -134,9 +134,15 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "digest": "sha1:<base32> payload digest", "record_id": "WARC-Record-ID of that record",
         "target_uri": "its WARC-Target-URI", "date": "its WARC-Date",
         "capture_id": "the captures row of that record"}),
-    "articles_fts": ("Full-text index of articles (folded: lower case, no diacritics, đ→d). "
-                     "Query it with the canned query `search`, or MATCH a folded query.", {
-        "title": "indexed title", "lead": "indexed lead", "body_text": "indexed body text"}),
+    "articles_fts": ("Full-text index of articles, folded (lower case, no diacritics, đ→d). "
+                     "Query it with the canned query `search` or the articles search box.", {
+        "title": "indexed title", "lead": "indexed lead", "body_text": "indexed body text",
+        "author": "indexed author line", "source": "indexed source"}),
+    "articles_fts_exact": ("Full-text index of articles keeping every letter (lower case, tone "
+                           "mark moved to the end of its vowel group: pa_exact()). "
+                           "Query it with the canned query `search` or the articles search box.", {
+        "title": "indexed title", "lead": "indexed lead", "body_text": "indexed body text",
+        "author": "indexed author line", "source": "indexed source"}),
 }
 
 MONTHS_SQL = """SELECT substr(published_at, 1, 7) AS month,
@@ -163,21 +169,13 @@ FROM articles a
 GROUP BY date_trust
 ORDER BY articles DESC"""
 
-SEARCH_SQL = """WITH top AS (
-    SELECT rowid AS id, bm25(articles_fts, 10.0, 4.0, 1.0) AS score
-    FROM articles_fts
-    WHERE articles_fts MATCH pa_fts_query(:q)
-    ORDER BY score
-    LIMIT 50
-)
-SELECT a.id, a.title, a.url, a.published_at, a.date_is_bulk_import, a.event_date,
-       snippet(articles_fts, -1, '[', ']', '…', 24) AS snippet,
-       round(top.score, 3) AS score
-FROM top
-CROSS JOIN articles_fts ON articles_fts.rowid = top.id
-CROSS JOIN articles a ON a.id = top.id
-WHERE articles_fts MATCH pa_fts_query(:q)
-ORDER BY top.score"""
+SEARCH_PAGE = 50
+SEARCH_SQL = f"""SELECT a.id, a.title, a.url, a.published_at, a.date_is_bulk_import, a.event_date,
+       pa_snippet(:q, :mode, a.body_text, a.lead, a.title) AS snippet
+FROM json_each(pa_search_ids(:q, :mode, {SEARCH_PAGE},
+                             (max(1, cast(coalesce(nullif(:page, ''), '1') AS integer)) - 1) * {SEARCH_PAGE})) AS hit
+JOIN articles a ON a.id = hit.value
+ORDER BY hit.key"""
 
 DOCUMENTS_SQL = """SELECT a.id AS article_id, a.title, d.link_text, d.file_name, d.mime_type, d.size,
        d.url, d.text_status
@@ -208,9 +206,12 @@ QUERIES = {
                        "machine-only: from metadata only; unknown: no date.",
         "sql": TRUST_SQL},
     "search": {
-        "title": "Full-text search",
-        "description": "Diacritics optional: hai phong finds Hải Phòng, duong finds đường. "
-                       "Words are AND-ed; \"a phrase\"; word* for a prefix; OR between terms.",
+        "title": "Full-text search (the CLI's search)",
+        "description": "A word typed with marks matches those letters (Đà finds Đà, not đã); one "
+                       "typed without matches every reading (duong finds đường, dương). mode: "
+                       "exact or fold forces one behaviour. Words are AND-ed; \"a phrase\"; "
+                       "word* for a prefix; OR; NOT; title:(a b), body:, author:, source:. "
+                       f"{SEARCH_PAGE} hits a page: page 1, 2, … Same rows as `portal-archive search`.",
         "sql": SEARCH_SQL},
 }
 
@@ -243,8 +244,13 @@ def build_metadata(db_name: str = "archive", columns: dict[str, list[str]] | Non
 def table_columns(conn) -> dict[str, list[str]]:
     """Tables (without FTS5 shadow tables) and their columns, as Datasette will list them."""
     out = {}
-    for (name,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE"
-            " 'sqlite_%' AND name NOT LIKE 'articles_fts_%' ORDER BY name"):
-        out[name] = [r[1] for r in conn.execute("SELECT * FROM pragma_table_info(?)", (name,))]
+    names = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
+        " AND name NOT GLOB 'sqlite_*' ORDER BY name")]
+    virtual = {r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE sql GLOB 'CREATE VIRTUAL TABLE*'")}
+    shadow = {f"{v}_{s}" for v in virtual for s in ("data", "idx", "docsize", "config", "content")}
+    for name in names:
+        if name not in shadow:
+            out[name] = [r[1] for r in conn.execute("SELECT * FROM pragma_table_info(?)", (name,))]
     return out

@@ -15,7 +15,8 @@ from archive.errors import ArchiveError, NotAnArchive
 from archive.layout import ArchiveLayout
 from archive.research.datasette_meta import build_metadata, table_columns
 
-PLUGIN_STUB = "from archive.research.datasette_plugin import prepare_connection  # noqa: F401\n"
+PLUGIN_STUB = ("from archive.research.datasette_plugin import (  # noqa: F401\n"
+               "    filters_from_request, prepare_connection)\n")
 
 
 class DatasetteMissing(ArchiveError):

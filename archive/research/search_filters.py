@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
+from archive.datearg import parse_date_arg
 from archive.errors import ArchiveError
 from archive.text import fold
 
@@ -35,12 +36,8 @@ class BadSearchQuery(ArchiveError):
 
 
 def date_bound(value: str | None, name: str) -> str | None:
-    if value is None:
-        return None
-    v = str(value).strip()
-    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", v):
-        raise BadSearchQuery(f"--{name} {value!r} is not a date — use YYYY, YYYY-MM or YYYY-MM-DD")
-    return v
+    """A real date (``archive.datearg``), compared with ``published_at`` by prefix."""
+    return parse_date_arg(value, name)
 
 
 def filter_sql(*, since=None, until=None, category=None, author=None,
@@ -137,29 +134,31 @@ def _count_upto(conn: sqlite3.Connection, sql: str, params: dict, cap: int) -> i
     return conn.execute(f"SELECT count(*) FROM ({sql} LIMIT {int(cap) + 1})", params).fetchone()[0]
 
 
-def estimate_matches(conn: sqlite3.Connection, match: str) -> int | None:
+def estimate_matches(conn: sqlite3.Connection, match: str, index: str = "articles_fts") -> int | None:
     """How many posts match (counted up to ``MATCH_PROBE``), or None for an expression
     with a phrase of several words: FTS5 reads such a phrase's whole word lists to find
     its matches, so counting them could cost as much as the search itself."""
     if any(" " in phrase for phrase in re.findall(r'"([^"]*)"', match)):
         return None
-    return _count_upto(conn, "SELECT 1 FROM articles_fts WHERE articles_fts MATCH :m",
+    return _count_upto(conn, f"SELECT 1 FROM {index} WHERE {index} MATCH :m",
                        {"m": match}, MATCH_PROBE)
 
 
 def plan_filters(conn: sqlite3.Connection, match: str, *, since=None, until=None,
-                 category=None, author=None) -> tuple[list[str], str, dict, bool]:
+                 category=None, author=None,
+                 index: str = "articles_fts") -> tuple[list[str], str, dict, bool]:
     """How to apply the filters to the matches of the FTS5 expression ``match``: id-set
     subqueries, `` AND …`` tests per match, parameters, and whether the tests need the
     article row joined as ``a``."""
     date_bound(since, "since")
     date_bound(until, "until")
     sets = []
-    tests, on_row, params = id_filter_sql(conn, category=category, author=author)
+    tests, on_row, params = id_filter_sql(conn, category=category, author=author,
+                                          rowid=f"{index}.rowid")
     if since or until:
         sub, p = date_id_set(since, until)
         use_set = _count_upto(conn, sub, p, SMALL_SET) <= SMALL_SET
-        matches = None if use_set else estimate_matches(conn, match)
+        matches = None if use_set else estimate_matches(conn, match, index)
         if matches is not None:
             cap = SET_PER_MATCH * matches
             use_set = _count_upto(conn, sub, p, cap) <= cap

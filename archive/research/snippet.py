@@ -10,9 +10,10 @@ positions in the original.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
-from archive.text import fold
+from archive.text import exact_key, fold
 
 
 @lru_cache(maxsize=1)
@@ -33,23 +34,31 @@ def fold_in_place(text: str) -> str:
     return lowered if len(lowered) == len(out) else out
 
 
-def query_terms(match: str) -> tuple[set[str], tuple[str, ...]]:
-    """Whole-word terms and prefixes of an expression made by ``archive.research.search.fts_query``."""
-    words: set[str] = set()
-    prefixes: list[str] = []
-    for phrase, star in re.findall(r'"([^"]*)"(\*?)', match):
-        tokens = phrase.split()
-        if star and tokens:
-            prefixes.append(tokens[-1])
-            tokens = tokens[:-1]
-        words.update(tokens)
-    return words, tuple(prefixes)
+@dataclass(frozen=True)
+class Terms:
+    """What to mark: words and prefixes to find in the folded text, and in the exact text
+    (``archive.text.exact_key``: letters kept, case and tone placement ignored)."""
+
+    fold_words: frozenset[str] = frozenset()
+    fold_prefixes: tuple[str, ...] = ()
+    exact_words: frozenset[str] = frozenset()
+    exact_prefixes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, words) -> "Terms":
+        """From ``(key, word, is_prefix)`` triples (``search_query.highlight_terms``),
+        ``key`` being ``"fold"`` or ``"exact"``."""
+        acc: dict[tuple[str, bool], list[str]] = {}
+        for key, word, prefix in words:
+            acc.setdefault((key, prefix), []).append(word)
+        return cls(frozenset(acc.get(("fold", False), ())), tuple(acc.get(("fold", True), ())),
+                   frozenset(acc.get(("exact", False), ())), tuple(acc.get(("exact", True), ())))
 
 
 _WORDCH = r"[^\W_]"
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=128)
 def _pattern(words: frozenset[str], prefixes: tuple[str, ...]) -> re.Pattern | None:
     alts = [re.escape(w) for w in sorted(words, key=len, reverse=True)]
     alts += [re.escape(p) + _WORDCH + "*" for p in prefixes]
@@ -58,11 +67,29 @@ def _pattern(words: frozenset[str], prefixes: tuple[str, ...]) -> re.Pattern | N
     return re.compile(rf"(?<!{_WORDCH})(?:{'|'.join(alts)})(?!{_WORDCH})")
 
 
-def _hits(text: str, words: set[str], prefixes: tuple[str, ...]) -> list[tuple[int, int]]:
-    pat = _pattern(frozenset(words), tuple(prefixes))
-    if pat is None:
-        return []
-    return [m.span() for m in pat.finditer(fold_in_place(text))]
+def exact_in_place(text: str) -> str:
+    """``archive.text.exact_key`` of ``text`` when it keeps every character in place, else
+    ``text`` lower-cased (then only words without a moved tone mark are found)."""
+    key = exact_key(text)
+    return key if len(key) == len(text) else text.lower()
+
+
+def _hits(text: str, terms: Terms) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    pat = _pattern(terms.fold_words, terms.fold_prefixes)
+    if pat is not None:
+        spans += [m.span() for m in pat.finditer(fold_in_place(text))]
+    pat = _pattern(terms.exact_words, terms.exact_prefixes)
+    if pat is not None:
+        spans += [m.span() for m in pat.finditer(exact_in_place(text))]
+    spans.sort()
+    out: list[tuple[int, int]] = []
+    for s, e in spans:  # overlapping marks merge
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        else:
+            out.append((s, e))
+    return out
 
 
 def _mark(text: str, hits, start: int, end: int, marks: tuple[str, str]) -> str:
@@ -77,12 +104,11 @@ def _mark(text: str, hits, start: int, end: int, marks: tuple[str, str]) -> str:
     return "".join(out)
 
 
-def highlight(text: str | None, words: set[str], prefixes: tuple[str, ...],
-              marks: tuple[str, str]) -> str:
+def highlight(text: str | None, terms: Terms, marks: tuple[str, str]) -> str:
     """The whole ``text`` with every matching word between ``marks``."""
     if not text:
         return ""
-    return _mark(text, _hits(text, words, prefixes), 0, len(text), marks)
+    return _mark(text, _hits(text, terms), 0, len(text), marks)
 
 
 def _word_start(text: str, i: int) -> int:
@@ -98,13 +124,13 @@ def _word_end(text: str, i: int) -> int:
     return i
 
 
-def snippet(text: str | None, words: set[str], prefixes: tuple[str, ...],
-            marks: tuple[str, str], size: int = 24, ellipsis: str = "…") -> tuple[str, int]:
+def snippet(text: str | None, terms: Terms, marks: tuple[str, str], size: int = 24,
+            ellipsis: str = "…") -> tuple[str, int]:
     """About ``size`` words of ``text`` around the most matches, marked; and the match count."""
     if not text:
         return "", 0
     width = size * 6  # characters: a Vietnamese syllable and its space average 5-6
-    hits = _hits(text, words, prefixes)
+    hits = _hits(text, terms)
     if hits:
         # the window of `width` characters that holds the most matches (two pointers)
         best, best_i, j = 0, 0, 0
@@ -127,3 +153,15 @@ def snippet(text: str | None, words: set[str], prefixes: tuple[str, ...],
     if end < len(text.rstrip()):
         body += ellipsis
     return body.replace("\n\n", " ¶ ").replace("\n", " "), best
+
+
+def best_snippet(terms: Terms, body: str | None, lead: str | None, marks: tuple[str, str],
+                 size: int = 24) -> tuple[str, int]:
+    """The snippet of a hit: from the body when it holds a match, else from the lead
+    (the lead's opening when neither does)."""
+    snip, n = snippet(body, terms, marks, size)
+    if not n:
+        lead_snip, n_lead = snippet(lead, terms, marks, size)
+        if n_lead or lead_snip:
+            return lead_snip, n_lead
+    return snip, n

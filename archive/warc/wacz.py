@@ -11,8 +11,10 @@ import json
 import sqlite3
 import tempfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
+from archive.datearg import BadDate
 from archive.db import open_db
 from archive.errors import ArchiveError, NotAnArchive
 from archive.layout import ArchiveLayout
@@ -33,6 +35,14 @@ def normalise_since(since: str | None) -> str | None:
     if not since:
         return None
     s = since.strip()
+    try:
+        datetime.fromisoformat(s.removesuffix("Z"))
+        ok = len(s) >= 10 and s[4] == "-" and s[7] == "-"
+    except ValueError:
+        ok = False
+    if not ok:
+        raise BadDate(f"--captured-since {since!r} is not a real date or time — use YYYY-MM-DD "
+                      "or an ISO time such as 2026-11-28T22:00:00Z (UTC)")
     if len(s) == 10:
         return s + "T00:00:00Z"
     return s.replace("+00:00", "Z") if s.endswith("+00:00") else (s if s.endswith("Z") else s + "Z")

@@ -9,7 +9,7 @@ from archive.layout import ArchiveLayout
 from archive.outputs import check_output
 from archive.research.export import FORMATS, export
 
-from .options import OUTPUT_HELP, archive_option, force_option
+from .options import OUTPUT_HELP, archive_option, force_option, since_option, until_option
 
 
 @click.command("export")
@@ -17,8 +17,8 @@ from .options import OUTPUT_HELP, archive_option, force_option
               help="csv (UTF-8 with BOM, lists joined by |), jsonl, or parquet (needs pyarrow).")
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False,
               allow_dash=True), help=OUTPUT_HELP)
-@click.option("--since", help="Published on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
-@click.option("--until", help="Published on or before (YYYY, YYYY-MM or YYYY-MM-DD).")
+@since_option
+@until_option
 @click.option("--category", help="Category slug or name.")
 @click.option("--with-html", is_flag=True, help="Also export the cleaned body HTML.")
 @force_option

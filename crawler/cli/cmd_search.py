@@ -12,7 +12,7 @@ from archive.db import open_db
 from archive.layout import ArchiveLayout
 from archive.research.search import MARK_END, MARK_START, search
 
-from .options import archive_option
+from .options import archive_option, since_option, until_option
 
 FIELDS = ("score", "published_at", "title", "url", "categories", "author",
           "date_is_bulk_import", "event_date", "snippet", "title_highlighted", "article_id")
@@ -47,24 +47,36 @@ def _table(hits) -> None:
 
 
 @click.command("search")
-@click.argument("query")
-@click.option("--since", help="Published on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
-@click.option("--until", help="Published on or before (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.argument("query", nargs=-1, required=True)
+@since_option
+@until_option
 @click.option("--category", help="Category slug or name.")
 @click.option("--author", help="Author line (initials, e.g. T.H.).")
+@click.option("--exact", "mode", flag_value="exact",
+              help="Every word matches its letters exactly (ha noi finds only unaccented text).")
+@click.option("--fold", "mode", flag_value="fold",
+              help="Ignore every diacritic (Đà Nẵng also finds đã nâng).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10000))
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0),
+              help="Skip this many hits (the next page).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 @archive_option
-def search_cmd(query, since, until, category, author, limit, fmt, archive_dir):
-    """Search titles, leads and bodies; diacritics optional (`hai phong` finds `Hải Phòng`).
+def search_cmd(query, since, until, category, author, mode, limit, offset, fmt, archive_dir):
+    """Search titles, leads, bodies, authors and sources.
 
-    Words are AND-ed; "a phrase" in double quotes; word* for a prefix; OR between terms.
+    A word typed with marks matches those letters (Đà finds Đà, not đã or đa); one
+    typed without marks matches every reading (da finds đã, đa, Đà). Case and old/new
+    tone placement (hoà = hòa) never matter; posts with the letters as typed come first.
+
+    Words are AND-ed; "a phrase"; word* for a prefix; OR between terms; NOT term;
+    title:, lead:, body:, author:, source: before a word, "a phrase" or (a group):
+    title:(cong an). Put -- before a query that starts with a dash.
     """
     conn = open_db(ArchiveLayout(archive_dir).db, readonly=True)
     marks = (MARK_START, MARK_END) if fmt == "table" else ("[", "]")
-    hits = search(conn, query, since=since, until=until, category=category, author=author,
-                  limit=limit, marks=marks)
+    hits = search(conn, " ".join(query), mode=mode or "auto", since=since, until=until,
+                  category=category, author=author, limit=limit, offset=offset, marks=marks)
     if fmt == "table":
         _table(hits)
     elif fmt == "json":

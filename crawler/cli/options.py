@@ -44,3 +44,25 @@ def apply_profile(site, config_path, archive_dir, start_url, overrides):
     start_url = settings.pop("PORTAL_START_URL")
     bind_archive(profile)
     return archive_dir, start_url, settings
+
+
+class DateArg(click.ParamType):
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, a real date (``archive.datearg``); else a usage error."""
+
+    name = "DATE"
+
+    def convert(self, value, param, ctx):
+        from archive.datearg import BadDate, parse_date_arg
+        try:
+            return parse_date_arg(value, param.name if param else "date")
+        except BadDate as exc:
+            self.fail(str(exc), param, ctx)
+
+
+DATE = DateArg()
+since_option = click.option(
+    "--since", type=DATE, help="Published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD; "
+    "the articles.published_at column, the portal's displayed date).")
+until_option = click.option(
+    "--until", type=DATE, help="Published on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD; "
+    "the articles.published_at column).")

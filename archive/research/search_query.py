@@ -1,0 +1,269 @@
+"""The search query language, and the plan that runs a query on the two full-text indexes.
+
+A query is words AND-ed; ``"a phrase"``; ``word*`` (a prefix); ``OR`` between two
+terms (either is enough); ``NOT term`` (leave out posts that have it); and column
+filters ``title:``, ``lead:``, ``body:`` (lead and body text), ``author:``,
+``source:`` before a word, a phrase or a group in parentheses:
+``title:(cong an)`` means both words in the title (in raw FTS5, ``title: cong an``
+applies to ``cong`` only). Anything else is taken literally, never as FTS5 syntax.
+
+Accents (``mode``):
+
+- ``auto`` (default): a term typed with marks (tone marks, ``ă â ê ô ơ ư``, ``đ``)
+  matches those letters only, in the exact index (``articles_fts_exact``); a term
+  typed without marks matches every accented reading, in the folded index
+  (``articles_fts``); a phrase mixing both is expanded, word by word, into the
+  readings the archive holds (``"Đà nang"`` → ``"đà nẵng" OR "đà nang" OR …``);
+- ``exact``: every term in the exact index (``ha noi`` finds only unaccented text);
+- ``fold``: every term in the folded index (``Đà Nẵng`` also finds ``đã nâng``).
+
+Case, the Unicode normalisation form and old/new tone-mark placement never
+matter (``archive.text.exact_key``). Posts in which the query's letters appear as
+typed rank above posts that match only once folded.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import sqlite3
+from dataclasses import dataclass, field
+
+from archive.research.search_filters import BadSearchQuery
+from archive.text import exact_key, fold, has_marks
+
+MODES = ("auto", "exact", "fold")
+FOLD_INDEX = "articles_fts"
+EXACT_INDEX = "articles_fts_exact"
+# column filter names → index columns
+COLUMNS = {
+    "title": ("title",), "lead": ("lead",), "body": ("lead", "body_text"),
+    "author": ("author",), "source": ("source",),
+}
+MAX_READINGS = 256  # phrases a mixed phrase may expand into
+
+
+@dataclass
+class Term:
+    text: str  # as typed (one word, or the words of a phrase)
+    prefix: bool = False
+    columns: tuple[str, ...] | None = None
+    negated: bool = False
+
+    def words(self, key) -> list[str]:
+        return re.findall(r"\w+", key(self.text).replace("_", " "))
+
+    def marked(self) -> bool:
+        return has_marks(self.text)
+
+
+@dataclass
+class Query:
+    clauses: list[list[Term]] = field(default_factory=list)  # AND of ORs
+    negated: list[Term] = field(default_factory=list)
+
+
+_TOKEN = re.compile(r'\s*(?:(?P<col>[A-Za-z_]+):(?=\S)|(?P<colsp>[A-Za-z_]+):\s+|'
+                    r'(?P<open>\()|(?P<close>\))|"(?P<phrase>[^"]*)"?(?P<pstar>\*?)|'
+                    r'(?P<word>[^\s()"]+))')
+
+
+def parse(query: str) -> Query:
+    """The user's query as clauses of terms; never raises on odd input (it is read literally)."""
+    q = Query()
+    pending_or = pending_not = False
+    columns: tuple[str, ...] | None = None
+    group: tuple[str, ...] | None = None  # columns of an open ``col:( … )`` group
+    pos, text = 0, query or ""
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+        kind = next(k for k in ("col", "colsp", "open", "close", "phrase", "word")
+                    if m.group(k) is not None)
+        if kind in ("col", "colsp"):
+            name = m.group(kind).lower()
+            if name in COLUMNS:
+                columns = COLUMNS[name]
+                continue
+            if kind == "colsp":
+                word, star = m.group(kind), False
+            else:  # e.g. ``10:30`` or ``http:``: a literal word
+                rest = re.match(r"[^\s()\"]*", text[pos:]).group(0)
+                pos += len(rest)
+                word, star = m.group(kind) + ":" + rest, False
+        elif kind == "open":
+            if columns is not None:
+                group, columns = columns, None
+            continue
+        elif kind == "close":
+            group = None
+            continue
+        elif kind == "phrase":
+            word, star = m.group("phrase"), bool(m.group("pstar"))
+        else:
+            word = m.group("word")
+            if word == "OR":
+                pending_or = bool(q.clauses)
+                continue
+            if word == "NOT":
+                pending_not = True
+                continue
+            star = word.endswith("*")
+        term = Term(word, prefix=star, columns=columns or group)
+        columns = None
+        if not term.words(fold):
+            continue
+        if pending_not:
+            term.negated = True
+            q.negated.append(term)
+        elif pending_or and q.clauses:
+            q.clauses[-1].append(term)
+        else:
+            q.clauses.append([term])
+        pending_or = pending_not = False
+    return q
+
+
+def _fts_phrase(words: list[str], prefix: bool, columns) -> str:
+    phrase = '"' + " ".join(words) + '"' + ("*" if prefix else "")
+    if columns:
+        return "{" + " ".join(columns) + "} : " + phrase
+    return phrase
+
+
+def _or(parts: list[str]) -> str:
+    parts = list(dict.fromkeys(parts))
+    return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+
+
+class Vocabulary:
+    """Terms of the exact index grouped by their folded form (for mixed phrases), read once
+    per connection and data version."""
+
+    _cache: dict[int, tuple[int, dict[str, list[str]]]] = {}
+
+    @classmethod
+    def readings(cls, conn: sqlite3.Connection, folded: str) -> list[str]:
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        cached = cls._cache.get(id(conn))
+        if cached is None or cached[0] != version:
+            conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.pa_exact_vocab "
+                         f"USING fts5vocab(main, {EXACT_INDEX}, 'row')")
+            by_fold: dict[str, list[str]] = {}
+            for (term,) in conn.execute("SELECT term FROM temp.pa_exact_vocab"):
+                by_fold.setdefault(fold(term), []).append(term)
+            cached = (version, by_fold)
+            cls._cache[id(conn)] = cached
+        return cached[1].get(folded, [])
+
+
+def term_expr(conn: sqlite3.Connection | None, term: Term, index: str, mode: str) -> str:
+    """The FTS5 expression of one term for ``index`` (folded or exact)."""
+    if index == FOLD_INDEX:
+        return _fts_phrase(term.words(fold), term.prefix, term.columns)
+    words = term.words(exact_key)
+    if mode == "exact" or all(has_marks(w) for w in words):
+        return _fts_phrase(words, term.prefix, term.columns)
+    # a phrase mixing marked and unmarked words: every reading the archive holds
+    options = []
+    for i, w in enumerate(words):
+        if has_marks(w) or (term.prefix and i == len(words) - 1):
+            options.append([w])
+        else:
+            options.append(list(dict.fromkeys([w, *(Vocabulary.readings(conn, w) if conn else [])])))
+    n = 1
+    for o in options:
+        n *= len(o)
+    if n > MAX_READINGS:
+        raise BadSearchQuery(f"the phrase {term.text!r} has {n} readings in this archive — "
+                             "type its words with their marks, or use --fold")
+    return _or([_fts_phrase(list(c), term.prefix, term.columns) for c in itertools.product(*options)])
+
+
+def term_index(term: Term, mode: str) -> str:
+    if mode == "exact" or (mode == "auto" and term.marked()):
+        return EXACT_INDEX
+    return FOLD_INDEX
+
+
+@dataclass
+class Plan:
+    """How to run a query: the index whose bm25 ranks it, its MATCH expression, extra
+    `` AND …`` conditions on ``<index>.rowid`` (terms answered by the other index),
+    and the expression of the query as typed (exact letters) for the first rank tier."""
+
+    index: str
+    match: str
+    conditions: str = ""
+    params: dict = field(default_factory=dict)
+    literal: str | None = None
+
+    def rowid(self) -> str:
+        return f"{self.index}.rowid"
+
+
+def plan(conn: sqlite3.Connection | None, query: str, mode: str = "auto") -> Plan | None:
+    """The plan of ``query`` (None when it has no words to look for)."""
+    if mode not in MODES:
+        raise BadSearchQuery(f"unknown search mode {mode!r} — use one of {', '.join(MODES)}")
+    q = parse(query)
+    if not q.clauses:
+        if q.negated:
+            raise BadSearchQuery(f"{query!r} only says what to leave out — add a word to look for")
+        return None
+    positive = [t for c in q.clauses for t in c]
+    index = EXACT_INDEX if all(term_index(t, mode) == EXACT_INDEX for t in positive) else FOLD_INDEX
+    p = Plan(index=index, match="")
+    rowid = p.rowid()
+
+    def sub(other: str, expr: str, negate: bool = False) -> str:
+        name = f"pa_c{len(p.params)}"
+        p.params[name] = expr
+        return (f"+{rowid} {'NOT ' if negate else ''}IN "
+                f"(SELECT rowid FROM {other} WHERE {other} MATCH :{name})")
+
+    ands, conds = [], []
+    for clause in q.clauses:
+        # the primary index always gets the whole clause: a term of the other index is
+        # narrowed by a condition (folded text holds every exact match)
+        ands.append(_or([term_expr(conn, t, index, mode) for t in clause]))
+        if any(term_index(t, mode) != index for t in clause):
+            by_index: dict[str, list[str]] = {}
+            for t in clause:
+                by_index.setdefault(term_index(t, mode), []).append(term_expr(conn, t, term_index(t, mode), mode))
+            conds.append("(" + " OR ".join(sub(ix, _or(exprs)) for ix, exprs in by_index.items()) + ")")
+    match = " AND ".join(ands)
+    for t in q.negated:
+        ix = term_index(t, mode)
+        if ix == index:
+            match = f"({match}) NOT {term_expr(conn, t, ix, mode)}"
+        else:
+            conds.append(sub(ix, term_expr(conn, t, ix, mode), negate=True))
+    p.match = match
+    p.conditions = "".join(f" AND {c}" for c in conds)
+    if any(term_index(t, mode) == FOLD_INDEX for t in positive):
+        # posts with the letters as typed rank first
+        lit = " AND ".join(_or([_fts_phrase(t.words(exact_key), t.prefix, t.columns) for t in c])
+                           for c in q.clauses)
+        p.literal = lit
+    return p
+
+
+def highlight_terms(query: str, mode: str = "auto") -> list[tuple[str, str, bool]]:
+    """``(key, word, is_prefix)`` for every word of the positive terms: ``key`` is ``"exact"``
+    when the word is to be found with its letters (``archive.text.exact_key``), ``"fold"``
+    when folded (``archive.text.fold``)."""
+    out = []
+    for clause in parse(query).clauses:
+        for t in clause:
+            exact = term_index(t, mode) == EXACT_INDEX
+            words = t.words(exact_key if exact else fold)
+            for i, w in enumerate(words):
+                last = t.prefix and i == len(words) - 1
+                if exact and (mode == "exact" or has_marks(w)):
+                    out.append(("exact", w, last))
+                else:
+                    out.append(("fold", fold(w), last))
+    return out
