@@ -63,7 +63,7 @@ class Query:
     negated: list[Term] = field(default_factory=list)
 
 
-_TOKEN = re.compile(r'\s*(?:(?P<col>[A-Za-z_]+):(?=\S)|(?P<colsp>[A-Za-z_]+):\s+|'
+_TOKEN = re.compile(r'\s*(?:(?P<col>[A-Za-z_]+):(?=\S)|(?P<colsp>[A-Za-z_]+):(?:\s+|$)|'
                     r'(?P<open>\()|(?P<close>\))|"(?P<phrase>[^"]*)"?(?P<pstar>\*?)|'
                     r'(?P<word>[^\s()"]+))')
 
