@@ -213,7 +213,7 @@ def bad_truth(corpus, base: str) -> list[dict]:
                          date_is_bulk_import=0, event_date=None, modified_at=None)
             elif kind == "future-date":
                 t.update(published_at="2031-05-20T08:30:00+07:00", published_raw="Thứ Ba, 20/05/2031 08:30",
-                         date_is_bulk_import=0, event_date=None, modified_at=None)
+                         date_is_bulk_import=0, modified_at=None)    # the lead's event day is still before it
             row["truth"] = t
         out.append(row)
     return out

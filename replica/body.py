@@ -33,6 +33,7 @@ def make_post(corpus, i: int) -> Post:
     elif rng.random() < 0.3:
         d = m.published.date() - timedelta(days=rng.randrange(0, 3))
         event_phrase = f"{rng.choice(W.PARTS_OF_DAY)} {d.day}/{d.month}/{d.year}"
+        event_date = d.isoformat()      # event_date is read for every post, not only bulk imports
     if corpus.variety and not m.bulk:
         ed = rng_for(corpus.seed, i, EDITORIAL_STREAM)
         text, event_date = editorial.lead(ed, m.title, m.published)

@@ -111,7 +111,7 @@ def test_2021_goc_link_source_and_initials():
     assert a.original_url == "https://baohaiphong.com.vn/ha-ngam-cap-lach-tray-123.html"
     assert a.published_raw == "Thứ Hai, 01/11/2021 17:15"       # no "Print", no "Gốc"
     assert a.published_at == "2021-11-01T17:15:00+07:00"
-    assert a.date_is_bulk_import == 0 and a.event_date is None
+    assert a.date_is_bulk_import == 0 and a.event_date == "2021-10-30"     # "Ngày 30/10," in the lead
     assert a.author == "KO"
     assert a.source == "ANHP"
     assert "Nguồn" not in a.body_text and "KO" not in a.body_text.split("\n\n")

@@ -97,13 +97,21 @@ PUB = parse_iso("2019-01-26T23:25:00+07:00")
     ("Trong tháng 8 năm 2018, thành phố triển khai", "2018-08"),
     ("tháng 1 năm 2019, Sở Y tế giám sát", "2019-01"),           # the month began before the 26th
     ("Sáng 20/12/2018 khởi công; đến ngày 29/12/2018 hoàn thành", "2018-12-20"),
-    ("Đến ngày 29/12/2018 hoàn thành; khởi công tháng 8/2018", "2018-08"),   # earliest, not first
+    ("Đến ngày 29/12/2018 hoàn thành; khởi công tháng 8/2018", "2018-12-29"),   # the first named
     ("Kế hoạch đến ngày 30/06/2019 hoàn thành", None),            # after the published date
-    ("Ngày 26/01/2019 tổng kết", None),                           # same day is not before
+    ("Ngày 26/01/2019 tổng kết", "2019-01-26"),                   # the displayed day itself counts
     ("Không có ngày tháng nào", None),
 ])
 def test_event_date(text, want):
     assert event_date(text, PUB) == want
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Đến ngày 29/12/2018 hoàn thành; khởi công tháng 8/2018", "2018-08"),   # earliest, not first
+    ("Ngày 26/01/2019 tổng kết", None),                           # same day is not before the import
+])
+def test_bulk_import_fallback_takes_the_earliest_date_before(text, want):
+    assert event_date(text, PUB, first=False) == want
 
 
 def test_event_date_needs_a_published_date():

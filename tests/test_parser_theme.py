@@ -37,7 +37,7 @@ def test_block_theme_body_and_images():
     assert "Bình luận" not in a.body_text and "Bài trước" not in a.body_text
     assert "<h2>Quy mô công trình</h2>" in a.body_html
     assert "<ul>\n<li>Chiều dài: 1,5 km</li>\n<li>Tổng vốn: 2.000 tỷ đồng</li>\n</ul>" in a.body_html
-    assert a.author is None and a.event_date is None
+    assert a.author is None and a.event_date == "2020-09-02"      # "Sáng 2/9," in the lead
 
 
 def test_yoast_jsonld_metadata_layer():

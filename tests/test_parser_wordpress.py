@@ -80,3 +80,68 @@ def test_new_columns_exist_and_round_trip(tmp_path):
     row = conn.execute("SELECT modified_at, wp_author FROM articles").fetchone()
     assert tuple(row) == ("2024-02-02T00:00:00Z", "Trần B")
     assert conn.execute("SELECT count(*) FROM article_versions").fetchone()[0] == 1
+
+
+# ---- theme-independent sources first, then theme markup, then text -----------------
+
+TT23 = "https://doson.example.vn/2023/06/04/ra-quan-lam-sach-bai-bien-do-son/"
+
+
+def test_block_theme_twentytwentythree_post():
+    """No <article>, the post id only in the body class and the shortlink; the post-author
+    block names the account; a right-aligned bold byline of two names joined by a dash."""
+    a = parse("tt23_block_post.html", TT23)
+    assert a.wp_post_id == 2417 and a.title == "Thành phố ra quân làm sạch bãi biển Đồ Sơn"
+    assert a.published_at == "2023-06-04T08:15:00+07:00"
+    assert [t.slug for t in a.categories] == ["moi-truong"] and [t.slug for t in a.tags] == ["thanh-nien"]
+    assert a.author == "Hoàng Dũng – Thu Hà" and a.sources["author"] == "text"
+    assert a.wp_author == "Phạm Thu Hà" and a.sources["wp_author"] == "theme"
+    # "Sáng 3/6" is the event; "5/6 hằng năm" recurs every year
+    assert a.event_date == "2023-06-03"
+    assert "Hoàng Dũng" not in a.body_text and "bởi" not in a.body_text
+    assert a.images[0].caption == "Đoàn viên thu gom rác trên bãi tắm khu I"
+
+
+def test_rank_math_graph_updated_line_prefix_byline_and_em_source():
+    a = parse("rankmath_updated.html", "https://thuynguyen.example.vn/khanh-thanh-truong-mam-non-hoa-sen/")
+    # the "last updated" line is neither the publication date nor modified_at's source
+    assert a.published_at == "2023-09-05T16:40:00+07:00" and a.published_raw is None
+    assert a.modified_at == "2023-09-08T03:20:00Z" and a.sources["modified_at"] == "metadata"
+    assert "Cập nhật" not in a.body_text and "Cập nhật" not in (a.lead or "")
+    assert a.author == "Văn Hải"                   # "Bài, ảnh:" stripped; <b> in a style-aligned <p>
+    assert a.source == "Báo Hải Phòng"            # "(Nguồn: Báo Hải Phòng)" inside <em>
+    assert a.wp_author == "Ban Biên tập"          # the Person the NewsArticle's author @id points at
+    assert a.event_date == "2023-09-05"           # "Chiều 5-9"
+    assert a.body_text == ("Các đại biểu cắt băng khánh thành\n\n"
+                           "Trường có 12 phòng học, tổng vốn đầu tư 25 tỷ đồng từ ngân sách huyện.")
+
+
+def test_single_newsarticle_author_list_span_teasers_and_source_after_byline():
+    a = parse("newsarticle_author_list.html", "https://dulich.example.vn/hai-phong-don-doan-khach-quoc-te-dau-tien.html")
+    assert a.wp_author == "Minh Anh, Quang Huy"
+    assert a.author == "MINH ANH – QUANG HUY"      # <em><strong>, upper case, two names
+    assert a.source == "Báo Hải Phòng"            # "Theo Báo Hải Phòng" after the byline
+    assert a.modified_at == "2022-03-16T04:30:00Z"
+    assert a.event_date == "2022-03-15"            # the anniversary span before it is skipped
+    assert a.images[0].caption == "Đoàn khách tại cảng tàu khách quốc tế Hạ Long"   # centred italic
+    for leak in ("…", "Cát Bà vào mùa", "Theo Báo", "MINH ANH"):
+        assert leak not in a.body_text and leak not in a.body_html
+    assert a.body_text.endswith("./.")             # the end marker is text
+    related = [link.url for link in a.links if link.kind == "related"]
+    assert related == ["https://dulich.example.vn/cat-ba-mua-le-hoi.html",
+                       "https://dulich.example.vn/pho-co-tam-bac.html"]
+
+
+def test_no_byline_falls_back_to_the_account_link_not_a_commenter():
+    a = parse("classic_author_link.html", "https://yte.example.vn/trien-khai-tiem-chung-mo-rong/")
+    assert a.wp_author == "Trần Thị Lan" and a.sources["wp_author"] == "theme"
+    assert a.author == "Trần Thị Lan"
+    assert a.modified_at == "2021-11-22T01:05:00Z" and a.sources["modified_at"] == "wp-core"
+    assert a.published_at == "2021-11-20T15:00:00+07:00"    # <time class="updated"> is not it
+    assert a.event_date is None                              # "Trong tuần vừa qua"
+
+
+def test_desk_account_is_never_the_author():
+    a = parse("yoast_jsonld.html", "https://news.example.vn/hoi-thao-chuyen-doi-so/")
+    assert a.wp_author == "admin" and a.author is None
+    assert a.modified_at == "2022-05-12T01:00:00Z"

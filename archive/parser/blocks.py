@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from archive.parser.dom import absolute, classes, srcset_candidates
 from archive.parser.theme import (
-    _CAPTION_CLASS,
     boilerplate_attrs,
     is_caption_class,
     is_figure,
@@ -210,36 +209,15 @@ class _Walker:
         if s:
             raw.append(s)
             html.append(htmlmod.escape(s, False) if ("&" in s or "<" in s or ">" in s) else s)
-        walk, skip_ids, blocks = self.walk, self.skip_ids, self.blocks
+        walk, leaf, skip_ids = self.walk, self._leaf, self.skip_ids
         for child in el:
             tag = child.tag
             if tag in _LEAF_FAST and len(child) == 0:
-                # walk() + _block() for the common case, a leaf paragraph / heading / item
+                # walk() for the common case, a leaf paragraph / heading / item, without its checks
                 c = child.get("class")
                 i = child.get("id")
                 if not ((c or i) and boilerplate_attrs(c, i) or id(child) in skip_ids):
-                    if raw or self.images:
-                        self.flush()
-                    t = child.text
-                    if t and not t.isspace():
-                        text = normalize(t)
-                        if text:
-                            if tag in _HEAD:
-                                kind, out = "h", tag
-                            elif tag == "li" or tag == "dt" or tag == "dd":
-                                kind, out = "li", "li"
-                            elif tag == "figcaption" or c and _CAPTION_CLASS.search(c):
-                                kind, out = "caption", "figcaption"
-                            elif tag == "pre":
-                                kind, out = "pre", "pre"
-                            else:
-                                kind, out = "p", "p"
-                            blocks.append(Block(
-                                kind, out, child, t, text,
-                                htmlmod.escape(text, False) if ("&" in text or "<" in text or ">" in text)
-                                else text, [], [],
-                                self.figures[-1] if self.figures else None,
-                                self.lists[-1] if self.lists else None))
+                    leaf(child, tag)
             else:
                 walk(child)
             s = child.tail
@@ -247,21 +225,27 @@ class _Walker:
                 raw.append(s)
                 html.append(htmlmod.escape(s, False) if ("&" in s or "<" in s or ">" in s) else s)
 
-    def _block(self, el, tag: str) -> None:
+    def _leaf(self, el, tag: str) -> None:
+        """A block element without children: one Block of its plain text."""
         if self.raw or self.images:
             self.flush()
+        t = el.text
+        if t and not t.isspace():
+            text = normalize(t)
+            if text:
+                kind, out = self._kind(el, tag)
+                self.blocks.append(Block(
+                    kind, out, el, t, text,
+                    _esc(text) if ("&" in text or "<" in text or ">" in text) else text, [], [],
+                    self.figures[-1] if self.figures else None,
+                    self.lists[-1] if self.lists else None))
+
+    def _block(self, el, tag: str) -> None:
         if tag in _LEAF_FAST and len(el) == 0:
-            # the common case: a paragraph / heading / item of plain text, no children
-            t = el.text
-            if t and not t.isspace():
-                text = normalize(t)
-                if text:
-                    kind, out = self._kind(el, tag)
-                    self.blocks.append(Block(
-                        kind, out, el, t, text, _esc(text), [], [],
-                        self.figures[-1] if self.figures else None,
-                        self.lists[-1] if self.lists else None))
+            self._leaf(el, tag)
             return
+        if self.raw or self.images:
+            self.flush()
         kind, out = self._kind(el, tag)
         self.stack.append((kind, out, el))
         fig = is_figure(el)

@@ -6,14 +6,17 @@ from __future__ import annotations
 from archive.parser.blocks import Block
 from archive.parser.dom import text_of
 from archive.parser.model import Article, Image
+from archive.parser import vocabulary as V
 from archive.parser.textpatterns import (
-    _DROP_EXACT,
-    _STOP_EXACT,
-    _STOP_PREFIX,
+    STOP_LINES,
+    STOP_PREFIXES,
+    UI_LINE_SET,
     DateLine,
-    author_line,
+    byline,
     date_line,
+    is_end_marker,
     source_line,
+    updated_line,
 )
 from archive.parser.theme import (
     caption_of_figure,
@@ -26,7 +29,7 @@ from archive.text import normalize
 
 
 def _block_date(b: Block) -> DateLine | None:
-    if b.kind == "li" or len(b.text) > 120:
+    if b.kind == "li" or len(b.text) > V.DATE_LINE_MAX_CHARS + 40:
         return None
     d = date_line(b.text)
     if d is None and "\n" in b.raw:
@@ -35,10 +38,19 @@ def _block_date(b: Block) -> DateLine | None:
     return d
 
 
+def _updated_block(b: Block) -> bool:
+    if b.kind == "li" or len(b.text) > V.DATE_LINE_MAX_CHARS + 40 or b.images:
+        return False
+    return updated_line(b.text) or any(updated_line(x) for x in b.lines[:1])
+
+
 def cut_head(blocks: list[Block], no_container: bool) -> tuple[list[Block], DateLine | None]:
     """Drop the date line (and, without a container, everything before it)."""
-    limit = len(blocks) if no_container else min(4, len(blocks))
+    limit = len(blocks) if no_container else min(V.HEAD_DATE_BLOCKS, len(blocks))
     for i in range(limit):
+        if _updated_block(blocks[i]):       # "Cập nhật lần cuối: …": shown, never the date
+            del blocks[i]
+            return cut_head(blocks, no_container)
         d = _block_date(blocks[i])
         if d is not None:
             rest = blocks[i + 1:]
@@ -76,7 +88,7 @@ def header_date(idx, region, container) -> DateLine | None:
             if node is None:
                 break
             t = text_of(node)
-            if len(t) > 100:
+            if len(t) > V.HEADER_TEXT_MAX_CHARS or updated_line(t):
                 break
             d = date_line(t)
             if d is not None:
@@ -85,12 +97,12 @@ def header_date(idx, region, container) -> DateLine | None:
     return None
 
 
-def count_date_lines(idx, limit: int = 3) -> int:
+def count_date_lines(idx, limit: int = V.LISTING_DATE_LINES) -> int:
     """How many elements hold a whole date line (a listing shows one per item)."""
     n = 0
     for el in idx.slash:
         t = text_of(el)
-        if len(t) <= 100 and date_line(t) is not None:
+        if len(t) <= V.HEADER_TEXT_MAX_CHARS and date_line(t) is not None:
             n += 1
             if n >= limit:
                 break
@@ -115,41 +127,72 @@ def cut_boilerplate(blocks: list[Block]) -> list[Block]:
         if t:
             # block texts are normalised (no edge spaces): is_stop / is_ui_line, one lower()
             low = t.lower() if len(t) <= 40 else t[:30].lower()
-            if low in _STOP_EXACT or low.startswith(_STOP_PREFIX):
+            if low in STOP_LINES or low.startswith(STOP_PREFIXES):
                 break
-            if low in _DROP_EXACT and not b.images:
+            if low in UI_LINE_SET and not b.images:
                 continue
         out.append(b)
     return out
 
 
-def cut_tail(art: Article, blocks: list[Block]) -> None:
-    """Source and author lines that end the body (either order), removed from blocks."""
-    for _ in range(3):
-        while blocks and not blocks[-1].text and not blocks[-1].images:
-            blocks.pop()
-        if not blocks:
-            return
-        last = blocks[-1]
-        if last.kind not in ("p", "pre") or last.images:
-            return
-        lines = last.lines
-        line = lines[-1] if lines else last.text
-        s = source_line(line) if art.source is None else None
-        a = author_line(line) if (s is None and art.author is None) else None
-        if s is None and a is None:
-            return
-        if s is not None:
-            art.source, art.sources["source"] = s, "text"
+def _is_teaser(b: Block) -> bool:
+    """A related-news teaser: a linked line ending in an ellipsis."""
+    t = b.text
+    if len(t) < V.TEASER_MIN_CHARS or not (t.endswith("…") or t.endswith("...")) or not b.anchors:
+        return False
+    linked = sum(len(label) for _, label in b.anchors)
+    return linked * 2 >= len(t)
+
+
+def cut_tail(art: Article, blocks: list[Block]) -> list[str]:
+    """Source lines, bylines and related-news teasers that end the body (any order),
+    removed from ``blocks``; returns the teasers' URLs.
+
+    A byline gives ``author`` (and ``source`` when it names the outlet); end markers
+    (``./.``) are looked past and kept.
+    """
+    teasers: list[str] = []
+    i = len(blocks) - 1
+    looked = 0
+    while i >= 0 and looked < V.TAIL_LINES:
+        b = blocks[i]
+        if not b.text and not b.images:
+            i -= 1
+            continue
+        if b.images or b.kind not in ("p", "pre", "h", "li"):
+            break
+        if _is_teaser(b):
+            teasers[:0] = [u for u, _ in b.anchors]     # read from the end: keep page order
+            del blocks[i]
+            i -= 1
+            continue
+        if b.kind == "li":
+            break
+        lines = b.lines or [b.text]
+        line = lines[-1]
+        looked += 1
+        if is_end_marker(line) and len(lines) == 1:
+            i -= 1
+            continue
+        src = source_line(line) if art.source is None and b.kind != "h" else None
+        by = byline(line) if src is None and art.author is None else None
+        if src is not None:
+            art.source, art.sources["source"] = src, "text"
+        elif by is not None:
+            art.author, art.sources["author"] = by.author, "text"
+            if by.source and art.source is None:
+                art.source, art.sources["source"] = by.source, "text"
         else:
-            art.author, art.sources["author"] = a, "text"
+            break
         if len(lines) > 1:
-            last.raw = "\n".join(lines[:-1])
-            last.text = normalize(last.raw)
-            cut = last.html.rfind("<br>")
-            last.html = last.html[:cut].strip() if cut >= 0 else last.html
+            b.raw = "\n".join(lines[:-1])
+            b.text = normalize(b.raw)
+            cut = b.html.rfind("<br>")
+            b.html = b.html[:cut].strip() if cut >= 0 else b.html
         else:
-            blocks.pop()
+            del blocks[i]
+            i -= 1
+    return teasers
 
 
 def images(art: Article, blocks: list[Block]) -> set[int]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from archive.parser import body as B
 from archive.parser.blocks import extract_blocks
 from archive.parser.clean import body_html
-from archive.parser.dates import event_date, is_bulk_import, iso_local, parse_iso
+from archive.parser.dates import event_date, is_bulk_import, iso_local, iso_utc, parse_iso
 from archive.parser.decode import decode_bytes
 from archive.parser.documents import find_documents
 from archive.parser.dom import (
@@ -29,10 +29,11 @@ from archive.parser.dom import (
 )
 from archive.parser.metadata import read_metadata
 from archive.parser.model import Article, Link
-from archive.parser.textpatterns import DateLine, date_line, place_date_line
+from archive.parser.textpatterns import DateLine, date_line, is_desk_account, place_date_line
 from archive.parser.theme import (
     WANTED_CLASSES,
     WANTED_IDS,
+    find_account,
     find_container,
     find_lead,
     find_original,
@@ -160,7 +161,7 @@ def _article(root, idx, core, url: str) -> Article | None:
 
     # body: boilerplate cut, tail lines (source / author), lead
     blocks = B.cut_boilerplate(blocks)
-    B.cut_tail(art, blocks)
+    teasers = B.cut_tail(art, blocks)
     captions = B.images(art, blocks)
     lead_block = None
     lead_el, lead_text = find_lead(idx, region, container)
@@ -179,11 +180,8 @@ def _article(root, idx, core, url: str) -> Article | None:
     art.body_html = body_html(blocks, captions)
     if texts:
         src["body_text"] = src["body_html"] = "theme" if container is not None else "text"
-    if art.date_is_bulk_import:
-        art.event_date = event_date("\n".join(filter(None, [art.lead, art.body_text])),
-                                    parse_iso(art.published_at))
-        if art.event_date:
-            src["event_date"] = "text"
+    _event_date(art, dline, texts)
+    _account(art, meta, idx, region)
 
     # terms and links
     art.categories, art.tags = core.categories, core.tags
@@ -199,7 +197,7 @@ def _article(root, idx, core, url: str) -> Article | None:
     for b in ([lead_block] if lead_block is not None else []) + blocks:
         for u, _ in b.anchors:
             pairs[(u, "body")] = None
-    for u in related:
+    for u in related + teasers:
         pairs[(u, "related")] = None
     if art.original_url:
         pairs[(art.original_url, "original")] = None
@@ -212,6 +210,39 @@ def _article(root, idx, core, url: str) -> Article | None:
         art.rest_url = absolute(base, core.rest_href)
     art.documents = find_documents(region, base)
     return art
+
+
+def _event_date(art: Article, dline: DateLine | None, texts: list[str]) -> None:
+    """The day of the event: named in the lead (else the body's first paragraph), the
+    year inferred from the displayed date; bulk-import posts also look further."""
+    shown = dline.when if dline is not None and dline.when is not None else parse_iso(art.published_at)
+    if shown is None:
+        return
+    lead = art.lead or (texts[0] if texts else "")
+    art.event_date = event_date(lead, shown)
+    if art.event_date is None and art.date_is_bulk_import:
+        # the import date says nothing: any date the text names before it is better
+        art.event_date = event_date("\n".join(texts), shown, first=False)
+    if art.event_date:
+        art.sources["event_date"] = "text"
+
+
+def _account(art: Article, meta, idx, region) -> None:
+    """``wp_author`` (the posting account) and the ``author`` fallback to it."""
+    for value, layer in ((meta.ld_author, "metadata"), (meta.meta_author, "metadata"),
+                         (lambda: find_account(idx, region), "theme")):
+        name = value() if callable(value) else value
+        if name:
+            art.wp_author, art.sources["wp_author"] = name, layer
+            break
+    apply_account_fallback(art)
+
+
+def apply_account_fallback(art: Article) -> None:
+    """An article printing no byline is credited to its account, unless that is a desk."""
+    if art.author is None and art.wp_author and not is_desk_account(art.wp_author):
+        art.author = art.wp_author
+        art.sources["author"] = art.sources.get("wp_author", "metadata")
 
 
 def _dates(art: Article, core, meta, dline: DateLine | None) -> None:
@@ -229,6 +260,13 @@ def _dates(art: Article, core, meta, dline: DateLine | None) -> None:
         art.published_raw, src["published_raw"] = dline.raw, "text"
         if art.published_at is None and dline.when is not None:
             art.published_at, src["published_at"] = iso_local(dline.when), "text"
+    for value, layer in ((meta.og.get("article:modified_time"), "metadata"),
+                         (meta.og.get("og:updated_time"), "metadata"),
+                         (meta.date_modified, "metadata"), (core.time_modified, "wp-core")):
+        dt = parse_iso(value)
+        if dt is not None:
+            art.modified_at, src["modified_at"] = iso_utc(dt), layer
+            break
     # the rule is about the date the page *displays*; machine dates only without one
     shown = dline.when if dline is not None and dline.when is not None else parse_iso(art.published_at)
     art.date_is_bulk_import = is_bulk_import(shown)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
+from archive.parser import vocabulary as V
+
 LOCAL = timezone(timedelta(hours=7))     # Asia/Ho_Chi_Minh, no DST
 BULK_IMPORT_DAY = date(2019, 1, 26)       # the day old posts were bulk-imported
 
@@ -48,6 +50,11 @@ def local_datetime(y: int, mo: int, d: int, hh: int = 0, mi: int = 0) -> datetim
 def iso_local(dt: datetime) -> str:
     """``2019-01-26T23:25:00+07:00``: the instant in the portal's local time."""
     return dt.astimezone(LOCAL).isoformat(timespec="seconds")
+
+
+def iso_utc(dt: datetime) -> str:
+    """``2024-03-05T02:10:00Z``: the instant in UTC."""
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def is_bulk_import(dt: datetime | None) -> int:
@@ -98,27 +105,93 @@ def dates_in_text(text: str) -> list[tuple[int, int, int | None]]:
     return [f[2] for f in found]
 
 
-def event_date(text: str, published: datetime | None) -> str | None:
-    """The earliest date named in ``text`` that lies before ``published``.
+# "Sáng 29/12", "ngày 2-7", "chiều nay (7/6)", "thứ Sáu 3/6", "Ngày 5 tháng 8": a day without a year,
+# always after a word that introduces it (a bare "12/5" is as often a number as a date)
+_DAY_WORD = rf"(?:{V.alternation(V.EVENT_DAY_WORDS + V.WEEKDAYS)})"
+_PARTIAL = re.compile(
+    rf"(?<![\w])({_DAY_WORD})\s*,?\s*(?:nay\s*)?\(?\s*(\d{{1,2}})(?:\s*[-–]\s*\d{{1,2}})?\s*([/\-.])\s*(\d{{1,2}})"
+    r"(?!\s*[/\-.]\s*\d)(?!\d)", re.IGNORECASE)
+_PARTIAL_WORDS = re.compile(
+    rf"(?<![\w])({_DAY_WORD})\s+(\d{{1,2}})\s+tháng\s+(\d{{1,2}})(?!\s*(?:năm|/|-)\s*\d)(?!\d)",
+    re.IGNORECASE)
+_SPAN = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}\s*[-–—]\s*"
+                   r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}")
+_RECURRING = re.compile(rf"\W{{0,3}}(?:{V.alternation(V.RECURRING_WORDS)})", re.IGNORECASE)
 
-    ``YYYY-MM-DD`` for a day, ``YYYY-MM`` for a month (``tháng 8/2018``,
-    ``tháng 8 năm 2018``). A month counts as before when it begins before the
-    published day (``tháng 1/2019`` is before 26/01/2019).
+
+def infer_year(day: int, month: int, shown: date) -> date | None:
+    """The latest ``day/month`` that is not after ``shown`` (the displayed publication day)."""
+    for year in range(shown.year, shown.year - 9, -1):
+        try:
+            d = date(year, month, day)
+        except ValueError:
+            continue            # 29/2 outside a leap year, 31/4
+        if d <= shown:
+            return d
+    return None
+
+
+def event_dates(text: str, shown: date) -> list[tuple[int, str]]:
+    """(position, ``YYYY-MM-DD`` or ``YYYY-MM``) of every candidate event date in ``text``:
+    days and months not after ``shown``, a year inferred where the text gives none;
+    anniversary spans and recurring (``hằng năm``) dates left out."""
+    spans = [(m.start(), m.end()) for m in _SPAN.finditer(text)]
+
+    def skipped(start: int, end: int) -> bool:
+        if any(s <= start < e for s, e in spans):
+            return True
+        return _RECURRING.match(text, end, end + V.RECURRING_WINDOW) is not None
+
+    out: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for m in _NGAY_THANG_NAM.finditer(text):
+        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        taken.append((m.start(), m.end()))
+        if _valid(y, mo, d) and not skipped(m.start(), m.end()) and date(y, mo, d) <= shown:
+            out.append((m.start(), f"{y:04d}-{mo:02d}-{d:02d}"))
+    for m in _DMY.finditer(text):
+        if m.start() and text[m.start() - 1] in "0123456789/.-":
+            continue
+        d, mo, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        taken.append((m.start(), m.end()))
+        if _valid(y, mo, d) and not skipped(m.start(), m.end()) and date(y, mo, d) <= shown:
+            out.append((m.start(), f"{y:04d}-{mo:02d}-{d:02d}"))
+    for rx, groups in ((_PARTIAL, (2, 4)), (_PARTIAL_WORDS, (2, 3))):
+        for m in rx.finditer(text):
+            if any(s <= m.start(groups[0]) < e for s, e in taken):
+                continue
+            d, mo = int(m.group(groups[0])), int(m.group(groups[1]))
+            if not (1 <= d <= 31 and 1 <= mo <= 12) or skipped(m.start(groups[0]), m.end()):
+                continue
+            when = infer_year(d, mo, shown)
+            if when is not None:
+                out.append((m.start(), when.isoformat()))
+                taken.append((m.start(), m.end()))
+    for m in _THANG_NAM.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        mo, y = int(m.group(1)), int(m.group(2))
+        if 1 <= mo <= 12 and 1900 <= y <= 2100 and date(y, mo, 1) <= shown \
+                and not skipped(m.start(), m.end()):
+            out.append((m.start(), f"{y:04d}-{mo:02d}"))
+    out.sort()
+    return out
+
+
+def event_date(text: str, published: datetime | date | None, *, first: bool = True) -> str | None:
+    """The event date ``text`` names, judged against the displayed publication time.
+
+    ``first``: the first candidate in text order (a lead names the event's day
+    first; an anniversary span or a recurring date before it is skipped). Else the
+    earliest date strictly before the publication day (bulk-import posts, whose
+    displayed date is the import: any earlier date the text names is closer).
+    ``YYYY-MM-DD`` for a day, ``YYYY-MM`` for a month (``tháng 8/2018``).
     """
-    if published is None:
+    if published is None or not text:
         return None
-    pub = published.astimezone(LOCAL).date()
-    best: tuple[int, int, int] | None = None
-    best_s = None
-    for y, mo, d in dates_in_text(text):
-        if d is None:
-            if date(y, mo, 1) >= pub:
-                continue
-            key, s = (y, mo, 0), f"{y:04d}-{mo:02d}"
-        else:
-            if date(y, mo, d) >= pub:
-                continue
-            key, s = (y, mo, d), f"{y:04d}-{mo:02d}-{d:02d}"
-        if best is None or key < best:
-            best, best_s = key, s
-    return best_s
+    shown = published.astimezone(LOCAL).date() if isinstance(published, datetime) else published
+    found = event_dates(text, shown)
+    if first:
+        return found[0][1] if found else None
+    before = [v for _, v in found if (v + "-01")[:10] < shown.isoformat()]
+    return min(before) if before else None

@@ -8,6 +8,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
+from archive.parser import vocabulary as V
 from archive.text import normalize
 
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
@@ -49,9 +50,10 @@ def build_tree(text: str, data: bytes | None = None):
     return root
 
 
-_RELATED_HEADS = frozenset(("tin khác", "các tin khác", "tin liên quan", "bài viết liên quan",
-                            "tin cùng chuyên mục", "related posts", "bài viết khác"))
-_TEXT_KEYS = _RELATED_HEADS | {h + ":" for h in _RELATED_HEADS} | {h + " :" for h in _RELATED_HEADS} | {"gốc"}
+_TEXT_KEYS = V.INDEX_TEXT_KEYS
+_HINTS = V.INDEX_HINT_CHARS
+_KEY_MAX = V.INDEX_TEXT_MAX_CHARS
+_GOC = V.ORIGINAL_LINK_WORDS
 
 
 # memo tables shared by every page: class attribute → wanted tokens in it, short
@@ -62,7 +64,7 @@ _MEMO_MAX = 20000
 
 
 def _text_key(t: str) -> str:
-    """``t`` stripped and lower-cased when that is a related heading or ``gốc``, else ""."""
+    """``t`` stripped and lower-cased when that is a related heading or a ``Gốc`` link word, else ""."""
     k = _KEY_MEMO.get(t)
     if k is None:
         if len(_KEY_MEMO) > _MEMO_MAX:
@@ -105,13 +107,13 @@ class Index:
             if t and not t.isspace():      # (whitespace: no "/", no key, no "QR")
                 if "/" in t:
                     slash.append(el)
-                # every key holds a t or c (no other character lower-cases to one)
-                if len(t) < 40 and ("t" in t or "c" in t or "T" in t or "C" in t):
+                # every key holds one of the hint characters (vocabulary.check() makes sure)
+                if len(t) < _KEY_MAX and not _HINTS.isdisjoint(t):
                     low = key_memo.get(t)
                     if low is None:
                         low = _text_key(t)
                     if low:
-                        if low == "gốc":
+                        if low in _GOC:
                             if el.tag == "a":
                                 goc.append(el)
                         else:
@@ -124,7 +126,7 @@ class Index:
                     parent = el.getparent()
                     if parent is not None and parent not in slash[-3:]:
                         slash.append(parent)
-                if len(tail) < 40 and ("t" in tail or "c" in tail or "T" in tail or "C" in tail):
+                if len(tail) < _KEY_MAX and not _HINTS.isdisjoint(tail):
                     # "<a><i></i> Gốc</a>", "<h3><i></i> Tin khác</h3>"
                     low = key_memo.get(tail)
                     if low is None:
@@ -132,7 +134,7 @@ class Index:
                     if low:
                         parent = el.getparent()
                         if parent is not None and not (parent.text or "").strip():
-                            if low != "gốc":
+                            if low not in _GOC:
                                 heads.append(parent)
                             elif parent.tag == "a":
                                 goc.append(parent)

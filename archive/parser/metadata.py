@@ -33,13 +33,52 @@ class Meta:
         v = (self.ld_article or {}).get("headline")
         return normalize(v) if isinstance(v, str) and v.strip() else None
 
-    @property
-    def date_published(self) -> str | None:
+    ld_ids: dict[str, dict] = field(default_factory=dict)  # "@id" → node, to resolve references
+    meta_author: str | None = None                          # <meta name="author"> (Yoast, themes)
+
+    def _ld_date(self, key: str) -> str | None:
         for node in (self.ld_article, self.ld_webpage):
-            v = (node or {}).get("datePublished")
+            v = (node or {}).get(key)
+            if isinstance(v, list) and v:
+                v = v[0]
             if isinstance(v, str) and v.strip():
                 return v.strip()
         return None
+
+    @property
+    def date_published(self) -> str | None:
+        return self._ld_date("datePublished")
+
+    @property
+    def date_modified(self) -> str | None:
+        return self._ld_date("dateModified")
+
+    @property
+    def ld_author(self) -> str | None:
+        """The JSON-LD article's author: an object, a list (names joined), an ``@id``
+        reference into the graph (Yoast), or a bare string; people and organisations."""
+        node = self.ld_article
+        if node is None:
+            return None
+        names = []
+        value = node.get("author")
+        for item in value if isinstance(value, list) else [value]:
+            name = self._name_of(item)
+            if name and name not in names:
+                names.append(name)
+        return ", ".join(names) or None
+
+    def _name_of(self, item) -> str | None:
+        if isinstance(item, str):
+            return normalize(item) or None if not item.startswith(("http://", "https://")) else None
+        if not isinstance(item, dict):
+            return None
+        if not isinstance(item.get("name"), str) and isinstance(item.get("@id"), str):
+            item = self.ld_ids.get(item["@id"], item)
+        name = item.get("name")
+        if isinstance(name, list) and name:
+            name = name[0]
+        return normalize(name) or None if isinstance(name, str) else None
 
 
 def _types(node: dict) -> set[str]:
@@ -76,6 +115,8 @@ def read_metadata(root) -> Meta:
             meta.og_tags.append(normalize(content))
         elif key.startswith(("og:", "article:", "twitter:")) and key not in meta.og:
             meta.og[key] = content
+        elif key == "author" and content.strip() and meta.meta_author is None:
+            meta.meta_author = normalize(content)
         elif key in ("application-name", "apple-mobile-web-app-title") and content.strip():
             meta.site_names.append(normalize(content))
     if meta.og.get("og:site_name", "").strip():
@@ -91,6 +132,8 @@ def read_metadata(root) -> Meta:
         except (ValueError, RecursionError):
             continue
         for node in _nodes(data):
+            if isinstance(node.get("@id"), str):
+                meta.ld_ids.setdefault(node["@id"], node)
             types = _types(node)
             meta.ld_types |= types
             if types & ARTICLE_TYPES and meta.ld_article is None:

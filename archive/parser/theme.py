@@ -11,7 +11,7 @@ import re
 
 from lxml import etree
 
-from archive.parser.dom import absolute, classes, find_body, text_of
+from archive.parser.dom import absolute, classes, find_body, rel_tokens, text_of
 from archive.parser.multipage import PAGE_LINK_CLASS, PAGE_LINK_WRAPPERS
 from archive.parser.wpcore import PASSWORD_CLASSES
 from archive.text import normalize
@@ -30,12 +30,16 @@ _TITLE_CLASSES = ("entry-title", "wp-block-post-title", "post-title", "single-ti
                   "article-title", "td-post-title")
 _LEAD_CLASSES = ("sapo", "entry-summary", "post-excerpt", "article-sapo", "td-post-sub-title",
                  "lead", "summary", "chapeau")
+# where themes print the posting account: block themes' post-author block, classic
+# themes' "by <a class="url fn n" href="/author/<slug>/">Name</a>" byline
+_ACCOUNT_CLASSES = ("wp-block-post-author-name", "wp-block-post-author__name", "author-name",
+                    "entry-author", "post-author", "byline", "author", "vcard")
 _RELATED_BOX_CLASSES = ("jp-relatedposts", "yarpp-related", "crp_related", "related-posts")
 _RELATED_BOX_IDS = ("related-posts", "jp-relatedposts")
 # what the one pass over the tree (dom.Index) keeps
 WANTED_CLASSES = frozenset(
     [c for group in _CONTAINER_CLASSES for c in group] + list(_TITLE_CLASSES) + list(_LEAD_CLASSES)
-    + list(_RELATED_BOX_CLASSES) + ["type-post", "site-title", "site-main", "articleBody"]
+    + list(_RELATED_BOX_CLASSES) + list(_ACCOUNT_CLASSES) + ["type-post", "site-title", "site-main", "articleBody"]
     + list(PASSWORD_CLASSES) + list(PAGE_LINK_WRAPPERS) + [PAGE_LINK_CLASS])
 WANTED_IDS = etree.XPath("id('%s')" % " ".join(_CONTAINER_IDS + _REGION_IDS + _RELATED_BOX_IDS))
 
@@ -51,7 +55,7 @@ _BOILER = re.compile(
 _LAYOUT_BOILER = re.compile(
     r"(?:^|[\s_-])(?:sidebar|widget|widgets|related|relatedposts|comments?|nav|navigation|"
     r"menu|footer|tinkhac|tin-khac|other)(?:$|[\s_-])", re.IGNORECASE)
-_CAPTION_CLASS = re.compile(r"caption|chu-?thich|image-desc|photo-desc", re.IGNORECASE)
+CAPTION_CLASS = re.compile(r"caption|chu-?thich|image-desc|photo-desc", re.IGNORECASE)
 
 
 def _joined(c: str | None, i: str | None) -> str:
@@ -103,7 +107,7 @@ def is_layout_boilerplate(el) -> bool:
 
 def is_caption_class(el) -> bool:
     c = el.get("class")
-    return bool(c) and bool(_CAPTION_CLASS.search(c))
+    return bool(c) and bool(CAPTION_CLASS.search(c))
 
 
 def within(el, ancestor) -> bool:
@@ -176,6 +180,43 @@ def find_lead(idx, region, container):
         if t and (len(t) >= 20 or (container is not None and within(el, container))):
             return el, t
     return None, None
+
+
+def _author_link(a) -> bool:
+    href = a.get("href") or ""
+    return "author" in rel_tokens(a) or "/author/" in href or "?author=" in href
+
+
+def find_account(idx, region) -> str | None:
+    """The display name of the posting account as the theme prints it: a ``rel="author"``
+    or ``/author/<slug>/`` link, or the block theme's post-author name, in the post region
+    first, never in a sidebar or a comment."""
+    cands = []
+    for a in idx.rel_links:
+        if "author" in rel_tokens(a):
+            cands.append(a)
+    for el in idx.cls(*_ACCOUNT_CLASSES):
+        if el.tag == "a" and _author_link(el) or el.tag != "a" and (
+                "wp-block-post-author-name" in classes(el) or "wp-block-post-author__name" in classes(el)):
+            cands.append(el)
+        elif el.tag != "a":
+            cands.extend(a for a in el.iter("a") if _author_link(a))
+    cands = [el for el in cands if not _in_layout_boilerplate(el) and not _in_comment(el)]
+    cands.sort(key=lambda el: not within(el, region))      # stable: page order within each group
+    for el in cands:
+        t = text_of(el)
+        if t and len(t) <= 80:
+            return t
+    return None
+
+
+def _in_comment(el) -> bool:
+    while el is not None:
+        c = el.get("class") or ""
+        if "comment" in c:
+            return True
+        el = el.getparent()
+    return False
 
 
 def find_original(idx, base: str) -> str | None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
+from archive.parser import vocabulary as V
 from archive.text import normalize, slugify
 
-KNOWN_SITE_NAMES = ["Cổng tin tức Thành phố Hải Phòng"]
+KNOWN_SITE_NAMES = list(V.KNOWN_SITE_NAMES)
 _SEPS = (" – ", " — ", " | ", " - ", " » ", " :: ")
 _SEP_RE = re.compile(r" (?:–|—|\||-|»|::) ")
 def variants(title: str) -> list[str]:

@@ -45,6 +45,7 @@ class Core:
     title_tag: str | None = None
     time_published: str | None = None
     time_published_text: str | None = None
+    time_modified: str | None = None
     categories: list[Term] = field(default_factory=list)
     tags: list[Term] = field(default_factory=list)
 
@@ -226,15 +227,25 @@ def _time(idx, core: Core) -> None:
         return
     chosen = None
     scope = core.article
+    for t in times:     # the modified time: class "updated" alone, or the block theme's modified date
+        cls = classes(t)
+        parent = t.getparent()
+        if ("updated" in cls and "published" not in cls) or t.get("itemprop") == "dateModified" or (
+                parent is not None and "wp-block-post-date__modified-date" in classes(parent)):
+            core.time_modified = t.get("datetime")
+            break
     for t in times:
         cls = classes(t)
+        parent = t.getparent()
+        if parent is not None and "wp-block-post-date__modified-date" in classes(parent):
+            continue
         if "published" in cls or "entry-date" in cls or t.get("itemprop") == "datePublished":
             if "updated" in cls and "published" not in cls:
                 continue
             chosen = t
             break
     if chosen is None and scope is not None:
-        inside = [t for t in times if _within(t, scope)]
+        inside = [t for t in times if _within(t, scope) and t.get("datetime") != core.time_modified]
         chosen = inside[0] if inside else None
     if chosen is None and len(times) == 1:
         chosen = times[0]
