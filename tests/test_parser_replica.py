@@ -47,10 +47,10 @@ def test_every_post_is_parsed(parsed):
     assert missing == []
 
 
-# the columns the parser reads from a page alone today; modified_at, wp_author, pages join when it reads them
+# every articles column the parser reads from a page alone (pages: merge_pages, after the fetches)
 FIELDS = ["wp_post_id", "url", "slug", "title", "lead", "body_text", "published_at", "published_raw",
           "date_is_bulk_import", "event_date", "author", "source", "original_url", "categories", "tags",
-          "images"]
+          "images", "modified_at", "wp_author"]
 
 
 @pytest.mark.parametrize("field", FIELDS)

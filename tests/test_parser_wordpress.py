@@ -145,3 +145,55 @@ def test_desk_account_is_never_the_author():
     a = parse("yoast_jsonld.html", "https://news.example.vn/hoi-thao-chuyen-doi-so/")
     assert a.wp_author == "admin" and a.author is None
     assert a.modified_at == "2022-05-12T01:00:00Z"
+
+
+# ---- the REST API's post JSON --------------------------------------------------------
+
+def _rest_json():
+    import json
+
+    from parser_pages import PAGES
+    return json.loads((PAGES / "rest_post_455_embed.json").read_text(encoding="utf-8"))
+
+
+YTE = "https://yte.example.vn/trien-khai-tiem-chung-mo-rong/"
+
+
+def test_rest_post_with_embed_applies_dates_terms_and_account():
+    from archive.parser.rest import apply_rest
+    html_only = parse("classic_author_link.html", YTE)
+    a = apply_rest(html_only, _rest_json())
+    assert a.published_at == "2021-11-20T15:00:00+07:00"      # date_gmt is UTC, shown in +07:00
+    assert a.modified_at == "2021-11-23T02:30:00Z" and a.sources["modified_at"] == "rest"
+    assert [(t.slug, t.name) for t in a.categories] == [("tin-tuc", "Tin tức"), ("y-te-giao-duc", "Y tế & Giáo dục")]
+    assert [(t.slug, t.name) for t in a.tags] == [("tiêm-chủng", "tiêm chủng")]   # percent-decoded, NFC
+    assert a.wp_author == "Trần Thị Lan" and a.sources["wp_author"] == "rest"
+    assert a.author == "Trần Thị Lan"                          # no printed byline: the account
+    assert html_only.modified_at == "2021-11-22T01:05:00Z"     # the input is left alone
+    assert a.body_text == html_only.body_text and a.title == html_only.title
+
+
+def test_rest_without_embed_uses_the_users_and_terms_given():
+    from archive.parser.rest import apply_rest
+    post = _rest_json()
+    embedded = post.pop("_embedded")
+    html_only = parse("classic_author_link.html", YTE)
+    a = apply_rest(html_only, post)                            # no lookups: the HTML's terms stay
+    assert a.categories == html_only.categories and a.wp_author == "Trần Thị Lan"
+    assert a.sources["wp_author"] == "theme"
+    user = dict(embedded["author"][0], name="Ban Biên tập")
+    terms = {o["id"]: o for group in embedded["wp:term"] for o in group}
+    b = apply_rest(html_only, post, users={7: user}, terms=terms)
+    assert b.wp_author == "Ban Biên tập" and b.author is None  # a desk account is no author
+    assert [t.slug for t in b.categories] == ["tin-tuc", "y-te-giao-duc"]
+
+
+def test_rest_keeps_a_printed_byline_and_ignores_bad_or_foreign_json():
+    from archive.parser.rest import apply_rest
+    a = parse("tt23_block_post.html", TT23)
+    post = dict(_rest_json(), id=2417)
+    b = apply_rest(a, post)
+    assert b.author == "Hoàng Dũng – Thu Hà" and b.wp_author == "Trần Thị Lan"
+    assert apply_rest(a, dict(post, id=1)) is a                 # another post's JSON
+    for junk in (None, [], "x", {"date_gmt": 5, "categories": "x", "_embedded": {"wp:term": "x"}}):
+        assert apply_rest(a, junk).to_truth() == a.to_truth()

@@ -21,8 +21,10 @@ from archive.parser.textpatterns import (
 from archive.parser.theme import (
     caption_of_figure,
     is_centered,
+    is_emphasis_only,
     is_italic_only,
     is_layout_boilerplate,
+    is_right_aligned,
     within,
 )
 from archive.text import normalize
@@ -144,6 +146,11 @@ def _is_teaser(b: Block) -> bool:
     return linked * 2 >= len(t)
 
 
+def _set_apart(b: Block) -> bool:
+    el = b.el
+    return el is not None and (is_right_aligned(el) or is_emphasis_only(el))
+
+
 def cut_tail(art: Article, blocks: list[Block]) -> list[str]:
     """Source lines, bylines and related-news teasers that end the body (any order),
     removed from ``blocks``; returns the teasers' URLs.
@@ -175,7 +182,7 @@ def cut_tail(art: Article, blocks: list[Block]) -> list[str]:
             i -= 1
             continue
         src = source_line(line) if art.source is None and b.kind != "h" else None
-        by = byline(line) if src is None and art.author is None else None
+        by = byline(line, _set_apart(b)) if src is None and art.author is None else None
         if src is not None:
             art.source, art.sources["source"] = src, "text"
         elif by is not None:

@@ -164,12 +164,14 @@ def _article(root, idx, core, url: str) -> Article | None:
     teasers = B.cut_tail(art, blocks)
     captions = B.images(art, blocks)
     lead_block = None
+    art.page_urls, art.page = find_pages(idx, base, art.url if core.canonical else page_url)
     lead_el, lead_text = find_lead(idx, region, container)
     if lead_el is not None and lead_text:
         art.lead, src["lead"] = lead_text, "theme"
         blocks = [b for b in blocks if not within(b.el, lead_el)]
     else:
-        i = B.lead_index(blocks, captions)
+        # pages 2… of a multi-page post open with an ordinary paragraph, not a lead
+        i = B.lead_index(blocks, captions) if art.page == 1 else None
         if i is not None:
             lead_block = blocks[i]
             art.lead = lead_block.text
@@ -202,7 +204,6 @@ def _article(root, idx, core, url: str) -> Article | None:
     if art.original_url:
         pairs[(art.original_url, "original")] = None
     art.links = [Link(u, kind) for u, kind in pairs]
-    art.page_urls, art.page = find_pages(idx, base, art.url if core.canonical else page_url)
     if art.page_urls:
         own = set(art.page_urls)
         art.links = [link for link in art.links if link.url not in own]

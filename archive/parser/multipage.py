@@ -13,6 +13,7 @@ trailing slash), ``<permalink>?page=i`` with plain permalinks, or
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
 from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
@@ -95,8 +96,16 @@ def merge_pages(articles: list[Article]) -> Article:
         raise ValueError("merge_pages needs at least one page")
     first = articles[0]
     own = {unquote(u).rstrip("/") for a in articles for u in [a.url, *a.page_urls]}
-    texts = [a.body_text for a in articles if a.body_text]
-    htmls = [a.body_html for a in articles if a.body_html]
+    texts, htmls = [], []
+    for k, a in enumerate(articles):
+        # a later page's "lead" is only its first paragraph (unless the theme repeats the lead)
+        if k and a.lead and a.lead != first.lead:
+            texts.append(a.lead)
+            htmls.append(f"<p>{html.escape(a.lead, quote=False)}</p>")
+        if a.body_text:
+            texts.append(a.body_text)
+        if a.body_html:
+            htmls.append(a.body_html)
     images, links, seen = [], [], set()
     for a in articles:
         images.extend(a.images)
@@ -117,4 +126,8 @@ def merge_pages(articles: list[Article]) -> Article:
                 setattr(merged, name, getattr(a, name))
                 if name in a.sources:
                     merged.sources[name] = a.sources[name]
+    # a printed byline on any page beats page 1's fallback to the posting account
+    printed = next((a for a in articles if a.author and a.sources.get("author") == "text"), None)
+    if printed is not None:
+        merged.author, merged.sources["author"] = printed.author, "text"
     return merged

@@ -122,6 +122,9 @@ _PHOTO = re.compile(
 _NAME_SPLIT = re.compile(r"\s*(?:\s[-–—]\s|[,/&]|\svà\s)\s*")
 
 
+_PLACES = re.compile(rf"(?:^|\s)(?:{V.alternation(V.NOT_NAME_PHRASES)})(?:$|\s)", re.IGNORECASE)
+
+
 def _one_name(s: str, prefixed: bool) -> bool:
     s = s.strip().rstrip(".").strip()
     if not s:
@@ -139,11 +142,15 @@ def _one_name(s: str, prefixed: bool) -> bool:
     upper = not title and all(_UPPER_WORD.match(w) for w in words)
     if not (title or upper):
         return False
+    if _PLACES.search(s):
+        return False
     low = [w.lower() for w in words]
+    if len(words) >= 2 and low[0] in _SURNAMES:
+        return True                 # "Phạm Hải Nam": a family name first
     if sum(w in _NOT_NAME for w in low) * 2 > len(low):
         return False
-    # a shouted line ("KẾT THÚC") is a name only with a family name or a prefix before it
-    return title or prefixed or low[0] in _SURNAMES
+    # a shouted line ("KẾT THÚC") is a name only with a prefix or emphasis marking it
+    return title or prefixed
 
 
 def _names(s: str, prefixed: bool) -> bool:
@@ -160,20 +167,22 @@ class Byline:
     source: str | None = None
 
 
-def byline(line: str) -> Byline | None:
+def byline(line: str, marked: bool = False) -> Byline | None:
     """The credited name(s) of a byline line, as printed, else None.
 
     ``T.H.``, ``Minh Anh``, ``NGUYỄN VĂN HÙNG``, ``Hoàng Dũng – Thu Hà``,
     ``Bài, ảnh: Văn Hải`` → ``Văn Hải``, ``Minh Anh. Ảnh: Hoàng Dũng`` →
     ``Minh Anh``, ``V.H.N – Báo Hải Phòng ngày 12/5/2020`` → ``V.H.N`` with the
     source ``Báo Hải Phòng``. Never an ordinary sentence, heading or place name.
+    ``marked``: the line is set apart by markup (right-aligned, all bold or italic),
+    which lets an upper-case name without a family name count (``QUANG VINH``).
     """
     s = line.strip()
     if not s or len(s) > V.BYLINE_MAX_CHARS * 2:
         return None
     src = None
     m = _PREFIX.match(s)
-    prefixed = m is not None
+    prefixed = m is not None or marked
     if m:
         s = m.group("rest").strip()
     s = _PHOTO.sub("", s).strip()

@@ -304,9 +304,26 @@ def is_centered(el) -> bool:
 
 def is_italic_only(el) -> bool:
     """True when all the element's text sits inside <em>/<i>."""
+    return _only_inside(el, ("em", "i"))
+
+
+def is_emphasis_only(el) -> bool:
+    """True when all the element's text sits inside <strong>/<b>/<em>/<i> (a set-apart line)."""
+    return _only_inside(el, ("strong", "b", "em", "i"))
+
+
+def _only_inside(el, tags: tuple[str, ...]) -> bool:
     total = text_of(el)
     if not total:
         return False
-    ital = " ".join(text_of(x) for x in el.iter("em", "i") if x.getparent() is not None
-                    and x.getparent().tag not in ("em", "i"))
-    return normalize(ital) == total
+    inner = " ".join(text_of(x) for x in el.iter(*tags) if x.getparent() is not None
+                     and x.getparent().tag not in tags)
+    return normalize(inner) == total
+
+
+def is_right_aligned(el) -> bool:
+    """``style="text-align: right"``, the block editor's ``has-text-align-right``, ``align="right"``."""
+    style = (el.get("style") or "").replace(" ", "").lower()
+    c = classes(el)
+    return "text-align:right" in style or bool(
+        c & {"has-text-align-right", "alignright", "text-right", "right"}) or (el.get("align") or "").lower() == "right"

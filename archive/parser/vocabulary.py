@@ -83,6 +83,13 @@ NOT_NAME_WORDS = (
     "quốc", "tài", "liệu", "đính", "kèm", "xem", "tại", "đây", "thông", "báo", "kết", "luận",
     "chúc", "mừng", "trân", "trọng", "cảm", "ơn", "lưu", "ý", "ghi", "chú", "phụ", "lục",
 )
+# place names that look like a title-case name: a byline line holding one is text
+NOT_NAME_PHRASES = (
+    "hải phòng", "hà nội", "việt nam", "thành phố", "đà nẵng", "hồ chí minh", "quảng ninh",
+    "thái bình", "hải dương", "cát bà", "cát hải", "đồ sơn", "kiến an", "thủy nguyên", "thuỷ nguyên",
+    "an dương", "an lão", "vĩnh bảo", "tiên lãng", "kiến thụy", "kiến thuỵ", "lê chân",
+    "ngô quyền", "hồng bàng", "hải an", "dương kinh", "bạch long vĩ", "trung ương", "chính phủ",
+)
 # family names: an upper-case line of two words is a name only when it starts with one
 # ("MINH ANH" alone could be a shouted sub-head; "NGUYỄN VĂN HÙNG" is a name)
 SURNAMES = (
@@ -187,7 +194,8 @@ def check() -> None:
                         ("DESK_ACCOUNTS", DESK_ACCOUNTS), ("DATE_LABELS", DATE_LABELS),
                         ("UPDATED_LABELS", UPDATED_LABELS), ("EVENT_DAY_WORDS", EVENT_DAY_WORDS),
                         ("RECURRING_WORDS", RECURRING_WORDS), ("OUTLET_WORDS", OUTLET_WORDS),
-                        ("SURNAMES", SURNAMES), ("NOT_NAME_WORDS", NOT_NAME_WORDS)):
+                        ("SURNAMES", SURNAMES), ("NOT_NAME_WORDS", NOT_NAME_WORDS),
+                        ("NOT_NAME_PHRASES", NOT_NAME_PHRASES)):
         for w in words:
             if w != w.lower() or w != w.strip() or not w:
                 raise ValueError(f"vocabulary.{name}: {w!r} must be lower case, stripped, non-empty")
