@@ -7,40 +7,53 @@ slugs), never by row ids. Compared:
   exit code and exact start/end times are not in the WARC files);
 - ``captures``: every column but ``id``; ``refers_to_capture_id`` as the record
   id it points at;
-- ``articles``: every column but ``id``, ``first_seen_at``, ``last_seen_at``
-  (the crawl stamps its clock when it saves, a rebuild the capture's WARC-Date,
-  a second or so earlier), ``gone_at`` (compared as set or not: the crawl's
-  clock against the 404's WARC-Date) and ``capture_id`` (compared as its record id);
+- ``articles``: every column but ``id``; ``capture_id`` as its record id (both
+  routes stamp ``first_seen_at``/``last_seen_at``/``gone_at`` with the
+  capture's time: ``archive.warc.capture_rows``);
+- ``errors`` written by the capture→rows rules (``capture_rows.ERROR_KINDS``:
+  pages the parser failed on) — the crawl's other errors rows (timeouts,
+  HTTP errors) are not in the WARC files;
 - categories and tags of each article (position, slug, name, url), images
   (position, url, caption, the record id of the linked capture or None),
-  links (position, url, kind), article_urls (url), article_versions (version,
-  content_digest, the record id of its capture), payload_digests, documents (every column,
-  the article as its post id and URL, the capture as its record id).
+  links (position, url, kind), article_urls (url, first and last seen),
+  article_versions (version, content_digest, seen_at, the record id of its
+  capture), payload_digests, documents (every column, the article as its post
+  id and URL, the capture as its record id).
+
+``imported=True`` compares an archive that imported the crawl's WARC files:
+the same rows, except where the import names its own files and crawls
+(``captures.warc_file``, ``crawl_id``s, the ``crawls`` table).
 """
 
 from __future__ import annotations
 
 import sqlite3
 
-ARTICLE_SKIP = {"id", "first_seen_at", "last_seen_at", "capture_id", "gone_at"}
+from archive.warc.capture_rows import ERROR_KINDS
+
+ARTICLE_SKIP = {"id", "capture_id"}
 
 
 def _rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:
     return sorted(tuple(r) for r in conn.execute(sql))
 
 
-def snapshot(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
+def snapshot(conn: sqlite3.Connection, imported: bool = False) -> dict[str, list[tuple]]:
     acols = [r[1] for r in conn.execute("PRAGMA table_info(articles)") if r[1] not in ARTICLE_SKIP]
-    ccols = [r[1] for r in conn.execute("PRAGMA table_info(captures)")
-             if r[1] not in ("id", "refers_to_capture_id")]
+    skip = {"id", "refers_to_capture_id"} | ({"crawl_id", "warc_file"} if imported else set())
+    ccols = [r[1] for r in conn.execute("PRAGMA table_info(captures)") if r[1] not in skip]
     out = {
-        "crawls": _rows(conn, "SELECT id, start_url, settings_json, tool_version FROM crawls"),
+        "crawls": [] if imported else _rows(
+            conn, "SELECT id, start_url, settings_json, tool_version FROM crawls"),
         "captures": _rows(conn, "SELECT " + ", ".join(f"c.{c}" for c in ccols) +
                           ", o.record_id FROM captures c LEFT JOIN captures o ON o.id = c.refers_to_capture_id"),
         "articles": _rows(conn, "SELECT " + ", ".join(f"a.{c}" for c in acols) +
-                          ", a.gone_at IS NOT NULL, c.record_id"
+                          ", c.record_id"
                           " FROM articles a LEFT JOIN captures c ON c.id = a.capture_id"),
         "payload_digests": _rows(conn, "SELECT digest, record_id, target_uri, date FROM payload_digests"),
+        "errors": sorted(tuple(r) for r in conn.execute(
+            "SELECT %s url, kind, message, at FROM errors WHERE kind IN (%s)"
+            % ("" if imported else "crawl_id,", ",".join("?" * len(ERROR_KINDS))), ERROR_KINDS)),
     }
     for join, table, key in (("article_categories", "categories", "category_id"),
                              ("article_tags", "tags", "tag_id")):
@@ -60,19 +73,47 @@ def snapshot(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
                   " FROM documents d LEFT JOIN articles a ON a.id = d.article_id"
                   " LEFT JOIN captures c ON c.id = d.capture_id")
     if "article_urls" in tables:
-        out["article_urls"] = _rows(conn, "SELECT a.wp_post_id, u.url FROM article_urls u "
+        out["article_urls"] = _rows(conn, "SELECT a.wp_post_id, u.url, u.first_seen_at, u.last_seen_at FROM article_urls u "
                                           "JOIN articles a ON a.id = u.article_id")
         out["article_versions"] = _rows(
-            conn, "SELECT a.wp_post_id, v.version, v.content_digest, c.record_id FROM article_versions v "
+            conn, "SELECT a.wp_post_id, v.version, v.content_digest, v.seen_at, c.record_id FROM article_versions v "
                   "JOIN articles a ON a.id = v.article_id LEFT JOIN captures c ON c.id = v.capture_id")
     return out
 
 
-def assert_same(built: sqlite3.Connection, rebuilt: sqlite3.Connection) -> dict[str, int]:
+def _short(row: tuple) -> tuple:
+    return tuple(v[:80] + "…" if isinstance(v, str) and len(v) > 80 else v for v in row)
+
+
+def assert_same(built: sqlite3.Connection, rebuilt: sqlite3.Connection,
+                imported: bool = False) -> dict[str, int]:
     """Assert both databases hold the same rows; return the row count per table."""
-    a, b = snapshot(built), snapshot(rebuilt)
+    a, b = snapshot(built, imported), snapshot(rebuilt, imported)
     for table in a:
-        missing = sorted(set(a[table]) - set(b[table]))[:3]
-        extra = sorted(set(b[table]) - set(a[table]))[:3]
+        missing = [_short(r) for r in sorted(set(a[table]) - set(b[table]))[:3]]
+        extra = [_short(r) for r in sorted(set(b[table]) - set(a[table]))[:3]]
         assert a[table] == b[table], f"{table}: missing after reindex {missing}; extra {extra}"
     return {table: len(rows) for table, rows in a.items()}
+
+
+def assert_rebuild_and_import_match(archive, tmp_path) -> dict[str, int]:
+    """``reindex`` of ``archive`` and an ``import`` of its WARC files into a new
+    archive both hold the rows the crawls wrote (the CLI, as a user runs it)."""
+    from clirun import run_cli
+
+    rebuilt = tmp_path / "rebuilt.sqlite"
+    run_cli("reindex", "--archive", str(archive), "--db", str(rebuilt))
+    warcs = sorted(str(p) for p in (archive / "warc").glob("*.warc.gz"))
+    other = tmp_path / "imported"
+    run_cli("import", *warcs, "--archive", str(other))
+    crawl = sqlite3.connect(f"file:{archive / 'archive.sqlite'}?mode=ro", uri=True)
+    try:
+        for path, imported in ((rebuilt, False), (other / "archive.sqlite", True)):
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                counts = assert_same(crawl, conn, imported=imported)
+            finally:
+                conn.close()
+    finally:
+        crawl.close()
+    return counts

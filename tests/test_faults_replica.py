@@ -13,6 +13,7 @@ import re
 import pytest
 from clirun import run_cli
 from faultnet import crawl, crawl_log, crawl_stats, jsonl, open_db, replica
+from reindex_compare import assert_rebuild_and_import_match
 
 from archive.warc import read_record
 
@@ -176,3 +177,10 @@ def test_reading_the_bomb_back_is_bounded_too(fault_crawl, db):
     rec = read_record(fault_crawl["archive"] / "warc" / row["warc_file"], row["warc_offset"])
     with pytest.raises(ArchiveError, match="larger than"):
         rec.payload(max_size=8 * 1024 * 1024)
+
+
+def test_rebuild_and_import_of_the_fault_crawl_give_its_rows(fault_crawl, tmp_path):
+    """Retries, resets, truncations, bad pages: the capture→rows rules give the
+    crawl, a reindex and an import the same rows (tests/reindex_compare.py)."""
+    counts = assert_rebuild_and_import_match(fault_crawl["archive"], tmp_path)
+    assert counts["articles"] >= POSTS and counts["captures"] > POSTS

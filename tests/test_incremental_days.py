@@ -9,6 +9,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 import pytest
+from reindex_compare import assert_rebuild_and_import_match
 from test_incremental_kit import (
     DayReplica,
     article_fetches,
@@ -209,3 +210,12 @@ def test_without_lastmod_a_one_day_period_rechecks_every_post(without_lastmod):
     assert run["rc"] == 0 and run["mismatches"] == []
     assert len(run["article_requests"]) >= run["known_articles"] - 2 * DAYS  # live posts (+ old slugs)
     assert run["article_requests"] - run["article_200"]  # unchanged ones answered 304 (no body)
+
+
+@pytest.mark.parametrize("scenario", ["with_lastmod", "without_lastmod"])
+def test_rebuild_and_import_of_the_nights_give_their_rows(scenario, request, tmp_path):
+    """Edits, renames, deletions (404 → gone), 304s over several nights: a
+    reindex and an import of the WARC files give the crawls' rows, times included."""
+    root = request.getfixturevalue(scenario)[-1]["root"]
+    counts = assert_rebuild_and_import_match(root, tmp_path)
+    assert counts["articles"] >= POSTS and counts["article_versions"] > counts["articles"]

@@ -121,7 +121,7 @@ def _guarded(session, msg, keys: OrderedDict, done_urls: list[str]) -> None:
     except Exception as exc:  # noqa: BLE001 - one bad item must not stop the crawl
         conn.execute("ROLLBACK TO item")
         conn.execute("RELEASE item")
-        url = getattr(msg[1], "url", None) if msg[0] == "article" else None
+        url = msg[3] if msg[0] == "parsed" else None
         log.error("could not store %s: %r", msg[0], exc, exc_info=True)
         session.error(url, "storage", f"{type(exc).__name__}: {exc}")
         return
@@ -135,17 +135,13 @@ def _handle(session, msg, keys: OrderedDict, done_urls: list[str]) -> None:
         keys[key] = session.record(exchange)
         if len(keys) > KEYS_KEPT:
             keys.popitem(last=False)
-    elif kind == "article":
-        _, article, key = msg
-        session.save_article(article, keys.pop(key, None))
+    elif kind == "parsed":
+        _, parsed, key, url = msg
+        session.save_parsed(parsed, keys.pop(key, None), url)
     elif kind == "frontier_add":
         session.frontier.add(*msg[1:])
     elif kind == "frontier_done":
         done_urls.append(msg[1])
-    elif kind == "touch":
-        session.touch(msg[1])
-    elif kind == "gone":
-        session.mark_gone(msg[1])
     elif kind == "error":
         session.error(*msg[1:])
 
@@ -246,14 +242,8 @@ class RemoteSession:
         self._send(("record", self._next_key, exchange))
         return self._next_key
 
-    def save_article(self, article, capture_key) -> None:
-        self._send(("article", article, capture_key))
-
-    def touch(self, url: str) -> None:
-        self._send(("touch", url))
-
-    def mark_gone(self, url: str) -> None:
-        self._send(("gone", url))
+    def save_parsed(self, parsed, capture_key, url: str | None = None) -> None:
+        self._send(("parsed", parsed, capture_key, url))
 
     def error(self, url, kind: str, message: str) -> None:
         self._send(("error", url, kind, message))

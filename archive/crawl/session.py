@@ -25,9 +25,9 @@ from archive.integrity import fixity
 from archive.integrity.recover import recover_archive
 from archive.layout import ArchiveLayout
 from archive.parser.model import Article
-from archive.warc import cdxj
+from archive.warc import capture_rows, cdxj
+from archive.warc.capture_rows import CaptureFacts, Parsed
 from archive.warc.dedup import DigestIndex
-from archive.warc.documents import record_document
 from archive.warc.exchange import Exchange, RecordRef
 from archive.warc.records import payload_digest
 
@@ -188,10 +188,10 @@ class ArchiveSession:
             self.counts["revisits"] += 1
         else:
             ref = self.writer.write_exchange(exchange)
+        fetched_at = exchange.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ")
         capture_id = self.store.add_capture(
             self.crawl_id, url=exchange.url, status=exchange.status,
-            content_type=headers.get("content-type"),
-            fetched_at=exchange.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ"), ref=ref,
+            content_type=headers.get("content-type"), fetched_at=fetched_at, ref=ref,
             method=exchange.method, payload_length=len(exchange.body),
             record_type="revisit" if hit is not None else "response",
             refers_to_capture_id=hit.capture_id if hit is not None else None,
@@ -201,26 +201,38 @@ class ArchiveSession:
         if hit is None and exchange.status == 200 and not exchange.truncated and exchange.body:
             self.digests.remember(digest, ref, capture_id)
         self.counts["captures"] += 1
-        problem = record_document(
-            self.store, capture_id, exchange.url, exchange.status, headers.get("content-type"),
-            headers.get("content-encoding"), headers.get("content-disposition"),
-            lambda: exchange.body, getattr(ref, "payload_digest", None) or digest, exchange.truncated)
+        facts = CaptureFacts(exchange.url, exchange.status, fetched_at, self.crawl_id, capture_id)
+        problem = capture_rows.apply_document(
+            self.store, facts, headers.get("content-type"), headers.get("content-encoding"),
+            headers.get("content-disposition"), lambda: exchange.body,
+            getattr(ref, "payload_digest", None) or digest, exchange.truncated)
         if problem:
             self.error(exchange.url, "document-text", problem)
+        done = capture_rows.apply_status(self.store, facts)
+        if done:  # 304 → touched, 404/410 of a post → gone
+            self.counts[done] = self.counts.get(done, 0) + 1
         return capture_id
 
-    def save_article(self, article: Article, capture_id: int | None) -> int:
-        article_id = self.store.save_article(article, capture_id, utcnow())
-        self.counts["articles"] += 1
-        return article_id
+    def save_parsed(self, parsed: Parsed, capture_id: int | None, url: str | None = None) -> None:
+        """The parser's outcome for the page of capture ``capture_id`` (from
+        ``capture_rows.parse_capture``), stored by the capture→rows rules with
+        the capture's own time — as a rebuild from the WARC would store it."""
+        row = None
+        if capture_id is not None:
+            row = self.conn.execute("SELECT url, fetched_at FROM captures WHERE id=?",
+                                    (capture_id,)).fetchone()
+        if row is None:  # no capture row (a dropped key): stored all the same, stamped now
+            capture_id = None
+            row = (url or getattr(parsed.article, "url", None) or "", utcnow())
+        done = capture_rows.apply_parsed(self.store, CaptureFacts(
+            row[0], 200, row[1], self.crawl_id, capture_id), parsed)
+        if done == "article":
+            self.counts["articles"] += 1
+        elif done == "problem":
+            self.counts["errors"] += 1
 
-    def touch(self, url: str) -> None:
-        """``url`` answered 304 Not Modified: the post is still there, unchanged."""
-        self.store.touch_article(url, utcnow())
-
-    def mark_gone(self, url: str) -> None:
-        self.store.mark_gone(url, utcnow())
-        self.counts["gone"] = self.counts.get("gone", 0) + 1
+    def save_article(self, article: Article, capture_id: int | None) -> None:
+        self.save_parsed(Parsed(article), capture_id)
 
     def error(self, url: str | None, kind: str, message: str) -> None:
         self.store.add_error(self.crawl_id, url, kind, message)

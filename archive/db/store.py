@@ -100,11 +100,12 @@ class Store:
                 )
             return capture_id
 
-    def add_error(self, crawl_id: int | None, url: str | None, kind: str, message: str) -> None:
+    def add_error(self, crawl_id: int | None, url: str | None, kind: str, message: str,
+                  at: str | None = None) -> None:
         with self.transaction():
             self.conn.execute(
                 "INSERT INTO errors(crawl_id, url, kind, message, at) VALUES (?,?,?,?,?)",
-                (crawl_id, url, kind, message[:2000], utcnow()),
+                (crawl_id, url, kind, message[:2000], at or utcnow()),
             )
 
     # -- articles -------------------------------------------------------------

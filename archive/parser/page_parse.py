@@ -1,8 +1,8 @@
 """Parsing the pages of WARC records, here or in worker processes.
 
-``parse_page((raw, content_encoding, url, charset))`` is pure: it undoes the
-Content-Encoding and runs ``parse_article``; it returns ``("ok", Article |
-None)`` or ``("problem", text)``. ``PageParser(jobs)`` runs batches of them:
+``parse_page((raw, content_encoding, url, content_type))`` is pure: it undoes
+the Content-Encoding and runs ``archive.warc.capture_rows.parse_capture``; it
+returns a ``Parsed`` (article, nothing, or the problem). ``PageParser(jobs)`` runs batches of them:
 ``submit(tasks)`` returns at once (with ``jobs > 1`` the batch is already
 being parsed in worker processes), ``results(handle)`` gives the outcomes in
 task order. Only parsing moves to the workers; the caller applies results to
@@ -14,10 +14,10 @@ from __future__ import annotations
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from archive.errors import ArchiveError
-from archive.parser import parse_article
+from archive.warc.capture_rows import Parsed, parse_capture
 from archive.warc.read import decode_content
 
-Task = tuple[bytes, "str | None", str, "str | None"]
+Task = tuple[bytes, "str | None", str, "str | None"]  # raw payload, Content-Encoding, URL, Content-Type
 
 
 def default_jobs() -> int:
@@ -26,19 +26,16 @@ def default_jobs() -> int:
     return 1
 
 
-def parse_page(task: Task) -> tuple[str, object]:
-    raw, coding, url, charset = task
+def parse_page(task: Task) -> Parsed:
+    raw, coding, url, content_type = task
     try:
         html = decode_content(raw, coding)
     except ArchiveError as exc:
-        return "problem", str(exc)
-    try:
-        return "ok", parse_article(html, url, encoding=charset)
-    except Exception as exc:  # noqa: BLE001 - one bad page must not stop a rebuild
-        return "problem", f"parser failed ({type(exc).__name__}: {exc})"
+        return Parsed(problem=str(exc), undecodable=True)
+    return parse_capture(html, url, content_type)
 
 
-def _batch(tasks: list[Task]) -> list[tuple[str, object]]:
+def _batch(tasks: list[Task]) -> list[Parsed]:
     return [parse_page(t) for t in tasks]
 
 
@@ -55,11 +52,11 @@ class PageParser:
         size = -(-len(tasks) // self.jobs)
         return ("pool", [self._pool.submit(_batch, tasks[i:i + size]) for i in range(0, len(tasks), size)])
 
-    def results(self, handle) -> list[tuple[str, object]]:
+    def results(self, handle) -> list[Parsed]:
         where, items = handle
         if where == "here":
             return _batch(items)
-        out: list[tuple[str, object]] = []
+        out: list[Parsed] = []
         for future in items:
             assert isinstance(future, Future)
             out.extend(future.result())

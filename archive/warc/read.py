@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -70,13 +69,12 @@ class StoredRecord:
 
     @property
     def text(self) -> str:
-        """The decoded payload as text (charset from Content-Type, else UTF-8)."""
-        m = re.search(r"charset=[\"']?([\w.:-]+)", self.content_type or "", re.IGNORECASE)
-        enc = m.group(1) if m else "utf-8"
-        try:
-            return self.payload().decode(enc, "replace")
-        except LookupError:
-            return self.payload().decode("utf-8", "replace")
+        """The decoded payload as text, decoded as the parser decodes pages
+        (``Content-Type`` charset, BOM, meta tag, then guesses)."""
+        from archive.parser.decode import decode_html
+        from archive.warc.capture_rows import charset
+
+        return decode_html(self.payload(), charset(self.content_type))
 
 
 def _first(headers, name):

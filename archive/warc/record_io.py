@@ -77,16 +77,6 @@ def http_payload(rec: StoredRecord) -> bytes:
     return decode_content(transfer_payload(rec), rec.http_header("Content-Encoding"))
 
 
-def charset(content_type: str | None) -> str | None:
-    m = re.search(r"charset=[\"']?([\w.:-]+)", content_type or "", re.I)
-    return m.group(1) if m else None
-
-
-def is_html(content_type: str | None) -> bool:
-    ct = (content_type or "").lower()
-    return "html" in ct
-
-
 def warcinfo_fields(rec: StoredRecord) -> dict[str, str]:
     """The ``application/warc-fields`` block of a warcinfo record (first value of a name wins)."""
     fields: dict[str, str] = {}

@@ -10,12 +10,12 @@ through ``Store``, what a crawl would have written for it:
   a revisit's ``refers_to_capture_id`` is found by ``WARC-Refers-To``, else by
   its payload digest;
 - a ``payload_digests`` row for the first complete 200 response of a payload;
-- an article for every 200 HTML response (and 200 HTML revisit, whose payload
-  is read from the record it refers to) that ``parse_article`` accepts, saved
-  with ``seen_at`` = the capture's date — unless the database already holds
-  that post from a newer capture (newest capture wins, whatever the order of
-  files);
-- a 304 moves the post's ``last_seen_at``; a 404/410 marks it gone.
+- what the capture→rows rules (``archive.warc.capture_rows``, the same the crawl
+  applies) make of the record: an article (a 200 HTML revisit's payload is read
+  from the record it refers to), an ``errors`` row for a page the parser failed
+  on, a 304 moving the post's ``last_seen_at``, a 404/410 marking it gone — all
+  stamped with the capture's date; the newest capture of a post wins, whatever
+  the order of files.
 
 Records of other tools are read too: ``<…>`` around WARC/1.0 target URIs,
 chunked transfer coding kept in the payload (``archive.warc.record_io`` undoes it).
@@ -33,17 +33,12 @@ from types import SimpleNamespace
 from archive.db.store import Store
 from archive.errors import ArchiveError
 from archive.parser.page_parse import PageParser, parse_page
+from archive.warc import capture_rows
+from archive.warc.capture_rows import CaptureFacts, Parsed
 from archive.warc.dedup import DigestIndex
-from archive.warc.documents import record_document
 from archive.warc.members import Damage
 from archive.warc.read import StoredRecord, read_record, scan_records
-from archive.warc.record_io import (
-    charset,
-    clean_uri,
-    is_html,
-    second,
-    transfer_payload,
-)
+from archive.warc.record_io import clean_uri, second, transfer_payload
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +49,7 @@ WINDOW_BYTES = 32 * 1024 * 1024  # …or fewer, when their payloads hold this mu
 
 def _task(rec: StoredRecord, url: str | None = None):
     return (transfer_payload(rec), rec.http_header("Content-Encoding"),
-            url or clean_uri(rec.target_uri) or "", charset(rec.content_type))
+            url or clean_uri(rec.target_uri) or "", rec.content_type)
 
 
 @dataclass
@@ -125,8 +120,8 @@ class RowBuilder:
 
     def _submit(self, window: list[tuple[StoredRecord, int]]):
         pages = [i for i, (rec, _) in enumerate(window)
-                 if rec.rec_type == "response" and rec.http_status == 200 and is_html(rec.content_type)
-                 and rec.payload_kept]
+                 if rec.rec_type == "response" and rec.payload_kept and capture_rows.wants_parse(
+                     rec.http_status, rec.content_type, rec.warc_header("WARC-Truncated"))]
         tasks = [_task(window[i][0]) for i in pages]
         return window, pages, self.parser.submit(tasks)
 
@@ -196,16 +191,14 @@ class RowBuilder:
         elif status == 200 and rec.payload_digest and size and not rec.warc_header("WARC-Truncated"):
             self.digests.remember(rec.payload_digest, SimpleNamespace(
                 record_id=rec.record_id, target_uri=url, date=rec.date), capture_id)
-        record_document(self.store, capture_id, url, status, rec.content_type,
-                        rec.http_header("Content-Encoding"), rec.http_header("Content-Disposition"),
-                        lambda: self._payload_of(body, refers_to), rec.payload_digest,
-                        rec.warc_header("WARC-Truncated"))
-        if status == 200 and is_html(rec.content_type):
-            self._article(rec, url, fetched_at, capture_id, refers_to, counts, parsed)
-        elif status == 304 and hasattr(self.store, "touch_article"):
-            self.store.touch_article(url, fetched_at)
-        elif status in (404, 410) and hasattr(self.store, "mark_gone"):
-            self.store.mark_gone(url, fetched_at)
+        facts = CaptureFacts(url, status, fetched_at, crawl_id, capture_id)
+        capture_rows.apply_document(self.store, facts, rec.content_type, rec.http_header("Content-Encoding"),
+                                    rec.http_header("Content-Disposition"),
+                                    lambda: self._payload_of(body, refers_to), rec.payload_digest,
+                                    rec.warc_header("WARC-Truncated"))
+        capture_rows.apply_status(self.store, facts)
+        if capture_rows.wants_parse(status, rec.content_type, rec.warc_header("WARC-Truncated")):
+            self._article(rec, facts, refers_to, counts, parsed)
 
     def _payload_of(self, body: bytes | None, refers_to: tuple[int, str, int] | None) -> bytes | None:
         """The payload of a response, or of the record a revisit refers to (None: too large
@@ -241,30 +234,19 @@ class RowBuilder:
         return None
 
     # -- articles -------------------------------------------------------------
-    def _article(self, rec: StoredRecord, url: str, fetched_at: str, capture_id: int,
-                 refers_to: tuple[int, str, int] | None, counts: IndexCounts, parsed=None) -> None:
+    def _article(self, rec: StoredRecord, facts: CaptureFacts, refers_to: tuple[int, str, int] | None,
+                 counts: IndexCounts, parsed: Parsed | None = None) -> None:
         if parsed is None:  # a revisit: parse the payload of the record it refers to
             if refers_to is None:
                 return
             try:
                 source = read_record(self.warc_dir / refers_to[1], refers_to[2])
             except ArchiveError as exc:
-                counts.problems.append(f"revisit {rec.record_id} of {url}: {exc}")
+                counts.problems.append(f"revisit {rec.record_id} of {facts.url}: {exc}")
                 return
-            parsed = parse_page(_task(source, url))
+            parsed = parse_page(_task(source, facts.url))
         counts.pages_parsed += 1
-        outcome, value = parsed
-        if outcome != "ok":
-            counts.problems.append(f"{url} ({rec.record_id}): {value}")
-            return
-        article = value
-        if article is None or self._newer_in_db(article, fetched_at):
-            return
-        self.store.save_article(article, capture_id, fetched_at)
-        counts.articles += 1
-
-    def _newer_in_db(self, article, fetched_at: str) -> bool:
-        """Whether the database saw this post later than ``fetched_at`` (then an
-        older capture, e.g. an imported snapshot, must not overwrite it)."""
-        existing = self.store.find_article(article.wp_post_id, article.url)
-        return existing is not None and (existing["last_seen_at"] or "") > fetched_at
+        if parsed.problem is not None:
+            counts.problems.append(f"{facts.url} ({rec.record_id}): {parsed.problem}")
+        if capture_rows.apply_parsed(self.store, facts, parsed) == "article":
+            counts.articles += 1

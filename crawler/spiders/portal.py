@@ -22,7 +22,7 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from archive.crawl.revisit import RevisitPolicy, load_known
-from archive.parser import parse_article
+from archive.warc import capture_rows
 
 from ..middlewares.trap_guard import canonical
 from ..urlpolicy import (
@@ -44,13 +44,6 @@ PRIORITY = {SITEMAP: 40, FEED: 30, POST: 20, IMAGE: 15, DOCUMENT: 15, REQUISITE:
 # fetched once per crawl, never parsed for links: the files of a page, not pages
 FILES = (IMAGE, DOCUMENT, REQUISITE)
 SITEMAP_PROBES = ("/wp-sitemap.xml", "/sitemap_index.xml")
-
-
-def _charset(response) -> str | None:
-    ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
-    if "charset=" in ctype:
-        return ctype.split("charset=", 1)[1].split(";")[0].strip().strip('"') or None
-    return None
 
 
 class PortalSpider(scrapy.Spider):
@@ -182,12 +175,19 @@ class PortalSpider(scrapy.Spider):
 
     # -- responses ------------------------------------------------------------
     def dispatch(self, response):
-        """Every response ends here; the URL counts as done once its outcome is stored."""
+        """Every response ends here; the URL counts as done once its outcome is stored.
+
+        What the response puts in the database is decided by
+        ``archive.warc.capture_rows`` (the rules a rebuild applies too); this
+        method only decides what to follow."""
         self.window.refill()
         kind = response.meta.get("kind")
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
+        parsed = capture_rows.NOTHING
+        if capture_rows.wants_parse(response.status, ctype, response.meta.get("portal_truncated")):
+            parsed = capture_rows.parse_capture(response.body, response.url, ctype)
         if response.status == 304:
-            self.archive.touch(response.url)
-            self.crawler.stats.inc_value("incremental/not_modified")
+            self.crawler.stats.inc_value("incremental/not_modified")  # the storage touches the post
         elif response.meta.get("robots"):
             for url in sitemap_urls_from_robots(response.body, base_url=response.url):
                 req = self.follow(url)
@@ -197,10 +197,16 @@ class PortalSpider(scrapy.Spider):
             pass
         elif kind in (SITEMAP, FEED) or not isinstance(response, TextResponse):
             yield from self.parse_xml(response)
+        elif parsed.article is not None:
+            yield from self.follow_article(response, parsed.article)
         else:
-            yield from self.parse_html(response)
-            return  # parse_html marks done itself (an article only once stored)
-        self.done(response)
+            yield from self.parse_listing(response)
+        if parsed is capture_rows.NOTHING:
+            self.done(response)
+        else:  # last: the pipeline marks the page done once its rows are stored
+            yield {"parsed": parsed, "capture_id": response.meta.get("capture_id"),
+                   "url": response.url,
+                   "urls": sorted({response.url, *response.meta.get("redirect_urls", ())})}
 
     def done(self, response) -> None:
         for url in {response.url, *response.meta.get("redirect_urls", ())}:
@@ -245,12 +251,8 @@ class PortalSpider(scrapy.Spider):
             if req is not None:
                 yield from self.window.offer(req)
 
-    def parse_html(self, response):
-        article = parse_article(response.body, response.url, encoding=_charset(response))
-        if article is None:
-            yield from self.parse_listing(response)
-            self.done(response)
-            return
+    def follow_article(self, response, article):
+        """The requests a post leads to: its images, AMP copy, terms and links."""
         for image in article.images:
             req = self.follow(image.url, response.url)
             if req is not None:
@@ -274,9 +276,6 @@ class PortalSpider(scrapy.Spider):
                     req = self.follow(link.url, response.url)
                     if req is not None:
                         yield req
-        # last: the pipeline marks the page done, after the requests above are in the frontier
-        yield {"article": article, "capture_id": response.meta.get("capture_id"),
-               "urls": sorted({response.url, *response.meta.get("redirect_urls", ())})}
 
     def parse_listing(self, response):
         """Home, category and tag listings: follow posts; page on only while they are new."""
@@ -377,6 +376,6 @@ class PortalSpider(scrapy.Spider):
         page = self.known.get(url)
         if page is None or not page.is_article:
             return False
-        self.archive.mark_gone(url)
+        # the storage marks it gone when it records the 404 (archive.warc.capture_rows)
         self.crawler.stats.inc_value("incremental/gone")
         return True
