@@ -35,9 +35,13 @@ def parse_overrides(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
 
 def build_settings(archive_dir: str | None = None, start_url: str | None = None,
                    overrides: dict | None = None):
-    """Project settings, then CLI options, then ``-s`` overrides."""
+    """Project settings, then CLI options, then ``-s`` overrides (checked first:
+    ``crawler.settings_check.SettingError``, exit code 2, on a bad one)."""
     from scrapy.settings import Settings
 
+    from crawler.settings_check import validate_overrides
+
+    overrides = validate_overrides(dict(overrides or {}))
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     if archive_dir:

@@ -30,15 +30,16 @@ from archive.warc.capture_rows import CaptureFacts, Parsed
 from archive.warc.dedup import DigestIndex
 from archive.warc.exchange import Exchange, RecordRef
 from archive.warc.records import payload_digest
+from archive.warc.writer import DEFAULT_COMPRESS_LEVEL, DEFAULT_MAX_SIZE, DEFAULT_PREFIX
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class SessionOptions:
-    warc_max_size: int = 1_000_000_000
-    warc_prefix: str = "portal"
-    compress_level: int = 6
+    warc_max_size: int = DEFAULT_MAX_SIZE
+    warc_prefix: str = DEFAULT_PREFIX
+    compress_level: int = DEFAULT_COMPRESS_LEVEL
     settings: dict = field(default_factory=dict)  # recorded in warcinfo and the crawls row
     start_url: str | None = None
 
@@ -56,9 +57,7 @@ class ArchiveSession:
 
     # -- life cycle -----------------------------------------------------------
     def open(self) -> "ArchiveSession":
-        from archive.warc.writer import (
-            WarcWriter,  # local: keeps import of this module cheap
-        )
+        from archive.warc.writer import WarcWriter
 
         self.layout.create()
         self.conn = open_db(self.layout.db)

@@ -44,15 +44,21 @@ def gzip_member(data: bytes, level: int) -> bytes:
     return comp.compress(data) + comp.flush()
 
 
+# the library's defaults; the crawl's come from crawler/settings.py (PORTAL_WARC_*), which names these
+DEFAULT_PREFIX = "portal"
+DEFAULT_MAX_SIZE = 1_000_000_000   # bytes: rotate to a new file past this (IIPC's customary 1 GB)
+DEFAULT_COMPRESS_LEVEL = 6         # zlib level; 9 costs 1.5x CPU for ~1 % size
+
+
 class WarcWriter:
     def __init__(
         self,
         directory: str | os.PathLike,
         *,
-        prefix: str = "portal",
-        max_size: int = 1_000_000_000,
+        prefix: str = DEFAULT_PREFIX,
+        max_size: int = DEFAULT_MAX_SIZE,
         warcinfo: dict | None = None,
-        compress_level: int = 6,
+        compress_level: int = DEFAULT_COMPRESS_LEVEL,
         on_close: Callable[[Path], None] | None = None,
     ):
         self.directory = Path(directory)

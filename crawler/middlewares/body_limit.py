@@ -21,7 +21,6 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured, StopDownload
 
 from .errors import record_error
 
-DEFAULT_MAX_BODY_SIZE = 32 * 1024 * 1024
 _COUNT = "_portal_body_bytes"
 
 
@@ -34,7 +33,7 @@ class BodyLimitMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
-        max_size = s.getint("PORTAL_MAX_BODY_SIZE", DEFAULT_MAX_BODY_SIZE)
+        max_size = s.getint("PORTAL_MAX_BODY_SIZE")
         if max_size <= 0:
             raise NotConfigured("PORTAL_MAX_BODY_SIZE is 0: bodies are not bounded here")
         mw = cls(crawler, max_size=max_size, download_maxsize=s.getint("DOWNLOAD_MAXSIZE"))

@@ -37,10 +37,10 @@ class CrawlDelayMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
-        if not s.getbool("ROBOTSTXT_OBEY") or not s.getbool("PORTAL_CRAWL_DELAY_ENABLED", True):
+        if not s.getbool("ROBOTSTXT_OBEY") or not s.getbool("PORTAL_CRAWL_DELAY_ENABLED"):
             raise NotConfigured("robots.txt is not obeyed or PORTAL_CRAWL_DELAY_ENABLED is off")
         user_agent = s.get("ROBOTSTXT_USER_AGENT") or s.get("USER_AGENT") or "*"
-        mw = cls(crawler, user_agent=user_agent, max_delay=s.getfloat("PORTAL_CRAWL_DELAY_MAX", 60.0))
+        mw = cls(crawler, user_agent=user_agent, max_delay=s.getfloat("PORTAL_CRAWL_DELAY_MAX"))
         crawler.signals.connect(mw.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(mw.response_downloaded, signal=signals.response_downloaded)
         return mw

@@ -20,7 +20,6 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from .errors import record_error
 
 STEP = 256 * 1024
-DEFAULT_MAX_DECOMPRESSED_SIZE = 64 * 1024 * 1024
 
 
 class TooLarge(Exception):
@@ -81,9 +80,9 @@ class DecompressionGuardMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
-        if not s.getbool("COMPRESSION_ENABLED", True):
+        if not s.getbool("COMPRESSION_ENABLED"):
             raise NotConfigured("COMPRESSION_ENABLED is off: bodies are never inflated")
-        limit = s.getint("PORTAL_MAX_DECOMPRESSED_SIZE", DEFAULT_MAX_DECOMPRESSED_SIZE)
+        limit = s.getint("PORTAL_MAX_DECOMPRESSED_SIZE")
         maxsize = s.getint("DOWNLOAD_MAXSIZE")
         if maxsize:
             limit = min(limit, maxsize) if limit > 0 else maxsize

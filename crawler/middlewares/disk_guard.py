@@ -21,7 +21,6 @@ from .errors import record_error
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MIN_FREE_SPACE = 128 * 1024 * 1024
 REASON = "disk-full"
 
 
@@ -36,7 +35,7 @@ class DiskGuardMiddleware:
     def from_crawler(cls, crawler):
         s = crawler.settings
         directory = s.get("PORTAL_ARCHIVE_DIR")
-        min_free = s.getint("PORTAL_MIN_FREE_SPACE", DEFAULT_MIN_FREE_SPACE)
+        min_free = s.getint("PORTAL_MIN_FREE_SPACE")
         if not directory or min_free <= 0:
             raise NotConfigured("no archive directory or PORTAL_MIN_FREE_SPACE is 0")
         return cls(crawler, directory=directory, min_free=min_free)

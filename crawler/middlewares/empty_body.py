@@ -22,7 +22,7 @@ class EmptyBodyMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        if not crawler.settings.getbool("PORTAL_EMPTY_BODY_IS_ERROR", True):
+        if not crawler.settings.getbool("PORTAL_EMPTY_BODY_IS_ERROR"):
             raise NotConfigured("PORTAL_EMPTY_BODY_IS_ERROR is off")
         return cls(crawler)
 

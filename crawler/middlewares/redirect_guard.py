@@ -44,9 +44,9 @@ class RedirectGuardMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
-        if not s.getbool("REDIRECT_ENABLED", True):
+        if not s.getbool("REDIRECT_ENABLED"):
             raise NotConfigured("REDIRECT_ENABLED is off: no redirect is followed anyway")
-        return cls(crawler, max_times=s.getint("REDIRECT_MAX_TIMES", 20))
+        return cls(crawler, max_times=s.getint("REDIRECT_MAX_TIMES"))
 
     def process_response(self, request, response):
         if response.status not in REDIRECT_STATUSES or request.meta.get("dont_redirect"):

@@ -71,11 +71,11 @@ class RetryAfterMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
-        if not s.getbool("PORTAL_RETRY_AFTER_ENABLED", True):
+        if not s.getbool("PORTAL_RETRY_AFTER_ENABLED"):
             raise NotConfigured("PORTAL_RETRY_AFTER_ENABLED is off")
-        mw = cls(crawler, base=s.getfloat("PORTAL_RETRY_AFTER_BASE", 1.0),
-                 cap=s.getfloat("PORTAL_RETRY_AFTER_MAX", 300.0),
-                 max_retries=s.getint("PORTAL_RETRY_AFTER_TIMES", 6))
+        mw = cls(crawler, base=s.getfloat("PORTAL_RETRY_AFTER_BASE"),
+                 cap=s.getfloat("PORTAL_RETRY_AFTER_MAX"),
+                 max_retries=s.getint("PORTAL_RETRY_AFTER_TIMES"))
         crawler.signals.connect(mw.response_downloaded, signal=signals.response_downloaded)
         return mw
 

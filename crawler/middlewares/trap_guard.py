@@ -74,10 +74,10 @@ class TrapGuardMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
-        if not s.getbool("PORTAL_TRAP_GUARD", True):
+        if not s.getbool("PORTAL_TRAP_GUARD"):
             raise NotConfigured("PORTAL_TRAP_GUARD is off")
-        return cls(crawler.stats, max_per_pattern=s.getint("PORTAL_MAX_URLS_PER_PATTERN", 5000),
-                   max_stray=s.getint("PORTAL_MAX_STRAY_DEPTH", 1))
+        return cls(crawler.stats, max_per_pattern=s.getint("PORTAL_MAX_URLS_PER_PATTERN"),
+                   max_stray=s.getint("PORTAL_MAX_STRAY_DEPTH"))
 
     # -- Scrapy hooks (sync and async spiders) ----------------------------------
     def process_spider_output(self, response, result):
