@@ -65,6 +65,10 @@ def _play(tmp_path_factory, lastmod: bool) -> list[dict]:
                 proc = crawl(root, replica.url)
                 runs.append(_record(root, day, proc, want, [], "unchanged rerun"))
                 if lastmod:
+                    # every old slug and gone post on its turn: the renamed posts' 301s
+                    # lead to current URLs, which the sitemaps' lastmod says are unchanged
+                    proc = crawl(root, replica.url, "-s", "PORTAL_REVISIT_PERIOD_DAYS=1")
+                    runs.append(_record(root, day, proc, want, [], "period 1"))
                     proc = crawl(root, replica.url, "--full")
                     runs.append(_record(root, day, proc, want, [], "full"))
                 else:
@@ -144,18 +148,21 @@ def test_unchanged_rerun_fetches_at_most_2_percent_of_article_pages(with_lastmod
         assert len(run["article_200"]) <= 0.02 * run["known_articles"], run["article_200"]
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "flaky, seen once in four full runs: a post added on a simulated later day (Last-Modified "
-    "in the future, 01 Dec 2026) was fetched again with 200 by the unchanged rerun; the 2 % "
-    "bound above held. Cause not yet found (see the closing note)."))
 def test_with_lastmod_an_unchanged_rerun_asks_for_no_live_post(with_lastmod):
-    # with lastmod: no live post is asked for (only, on their rotation turn, gone posts and
-    # old slugs, whose article ids — hence turns — depend on the order posts were stored)
-    run = next(r for r in with_lastmod if r.get("label") == "unchanged rerun")
+    """With lastmod no live post is asked for: only gone posts and old slugs on their
+    rotation turn (every one of them in the "period 1" rerun). An old slug answers 301;
+    where it leads is planned like any discovered URL (the sitemap's lastmod says it
+    is unchanged), never fetched blindly. (This was a flake while it was followed as
+    a plain redirect: it showed whenever a renamed post's old slug had its turn.)"""
     gone_or_old = {e.get("old_url") or e["url"] for r in with_lastmod[:-1] for e in r["events"]
                    if e["kind"] in ("rename", "delete")}
-    assert run["article_requests"] <= gone_or_old and run["article_200"] == set()
-    assert len(run["article_requests"]) <= 0.02 * run["known_articles"]
+    for label in ("unchanged rerun", "period 1"):
+        run = next(r for r in with_lastmod if r.get("label") == label)
+        assert run["article_requests"] <= gone_or_old and run["article_200"] == set(), label
+    run = next(r for r in with_lastmod if r.get("label") == "period 1")
+    assert run["article_requests"] == gone_or_old
+    unchanged = next(r for r in with_lastmod if r.get("label") == "unchanged rerun")
+    assert len(unchanged["article_requests"]) <= 0.02 * unchanged["known_articles"]
 
 
 def test_without_lastmod_a_rerun_asks_exactly_what_the_revisit_policy_says(without_lastmod):

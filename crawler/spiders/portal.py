@@ -21,6 +21,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from archive.crawl.planner import CrawlPlanner
 from archive.crawl.revisit import RevisitPolicy, load_known
 from archive.warc import capture_rows
 
@@ -44,6 +45,7 @@ PRIORITY = {SITEMAP: 40, FEED: 30, POST: 20, IMAGE: 15, DOCUMENT: 15, REQUISITE:
 # fetched once per crawl, never parsed for links: the files of a page, not pages
 FILES = (IMAGE, DOCUMENT, REQUISITE)
 SITEMAP_PROBES = ("/wp-sitemap.xml", "/sitemap_index.xml")
+REDIRECTS = (301, 302, 303, 307, 308)
 
 
 class PortalSpider(scrapy.Spider):
@@ -74,13 +76,8 @@ class PortalSpider(scrapy.Spider):
         spider.full = s.getbool("PORTAL_FULL")
         spider.revisit = RevisitPolicy(recent_days=s.getint("PORTAL_REVISIT_RECENT_DAYS"),
                                        period_days=s.getint("PORTAL_REVISIT_PERIOD_DAYS"))
-        spider.known = {}
+        spider.planner = CrawlPlanner({}, spider.revisit, full=True)  # replaced in start()
         spider.requested = set()  # hashes of post/image URLs requested in this crawl
-        spider.incremental = False
-        spider.sitemap_posts = set()
-        spider.decided = set()      # known posts judged on their sitemap lastmod
-        spider.deferred = set()     # known posts seen without a lastmod: judged at idle
-        spider.vanished_checked = False
         spider.window = RequestWindow(
             crawler, s.getint("PORTAL_SCHEDULER_WINDOW"),
             lambda url, kind, headers, meta: spider.request(url, kind, headers,
@@ -94,8 +91,11 @@ class PortalSpider(scrapy.Spider):
         """A request, written to the persistent frontier before it is scheduled."""
         meta = {"kind": kind, **meta}
         if headers:
+            # a re-check of a URL the archive holds; where it redirects (a renamed
+            # post) is a discovered URL like any other: the planner decides on it
             meta["conditional"] = headers
-            meta["handle_httpstatus_list"] = [304]
+            meta["dont_redirect"] = True
+            meta["handle_httpstatus_list"] = [304, *REDIRECTS]
         if not _in_frontier:
             self.archive.frontier.add(url, kind, PRIORITY[kind], {
                 k: v for k, v in meta.items() if k != "handle_httpstatus_list"})
@@ -105,55 +105,54 @@ class PortalSpider(scrapy.Spider):
         )
 
     def follow(self, url: str, base: str | None = None, lastmod: str | None = None,
-               listed: bool = False):
-        """A request for ``url`` if the URL policy and the revisit policy keep it.
+               listed: bool = False, sitemap_post: bool = False):
+        """A request for ``url`` if it is in scope, of a kind we fetch, not yet
+        requested in this crawl, and the planner (``archive.crawl.planner``) says
+        fetch.
 
         ``listed``: the site itself lists the URL (sitemap, feed), so a 404 is a
         failure; a 404 of a URL merely linked from a page is a broken link.
-        Posts and images already requested in this crawl are dropped at once:
-        every post links several others that the sitemaps gave already, and
-        canonicalising, the frontier lookup and Scrapy's own duplicate filter
-        would cost more than this set of hashes.
+        ``sitemap_post``: a sitemap lists it (the planner's vanished-post rule).
         """
         raw = urljoin(base or self.start_url, url)
-        if hash(raw) in self.requested:
+        # every post links several others the sitemaps gave already: the raw link is
+        # looked up before canonicalising, which costs more
+        if hash(raw) in self.requested and not sitemap_post:
             return None
+        found = self._scope(raw)
+        if found is None:
+            return None
+        url, kind = found
+        if sitemap_post and kind == POST:
+            self.planner.note_sitemap_post(url)
+        if kind in (POST, *FILES) and (hash(url) in self.requested or hash(raw) in self.requested):
+            return None
+        if self.archive.frontier.is_done(url):
+            return None  # fetched by the interrupted crawl this one resumes
+        decision = self.planner.plan(url, kind, lastmod)
+        if not decision.fetch:
+            if decision.action == "skip":
+                self.crawler.stats.inc_value("incremental/skipped")
+            return None
+        if kind in (POST, *FILES):
+            self.requested.update((hash(raw), hash(url)))
+        return self.request(url, kind, decision.headers, **({"listed": True} if listed else {}))
+
+    def _scope(self, raw: str) -> tuple[str, str] | None:
+        """``(canonical URL, kind)`` of an absolute link, or None: out of scope or
+        of no kind we fetch."""
         url = canonical(raw)
         if url is None or urlsplit(url).hostname != self.allowed_domains[0]:
             return None
         kind = self.policy.classify(url)
-        if not kind:
-            return None
-        if kind in (POST, *FILES) and hash(url) in self.requested:
-            return None
-        if self.archive.frontier.is_done(url):
-            return None  # fetched by the interrupted crawl this one resumes
-        headers = None
-        if self.incremental and kind in (POST, IMAGE, DOCUMENT):
-            known = self.known.get(url)
-            if kind in (IMAGE, DOCUMENT) and known is not None:
-                return None  # uploads keep their URL when unchanged; --full fetches them again
-            if known is not None and not lastmod:
-                # a sitemap lastmod, if any, is better evidence than recency or the
-                # rotation: wait until discovery is over (see idle)
-                self.deferred.add(url)
-                return None
-            if known is not None:
-                self.decided.add(url)
-            if not self.revisit.should_fetch(url, known, lastmod):
-                self.crawler.stats.inc_value("incremental/skipped")
-                return None
-            headers = self.revisit.conditional_headers(known) or None
-        if kind in (POST, *FILES):
-            self.requested.update((hash(raw), hash(url)))
-        return self.request(url, kind, headers, **({"listed": True} if listed else {}))
+        return (url, kind) if kind else None
 
     def _load_state(self) -> None:
         """What the archive already holds decides what this crawl fetches."""
-        self.known = load_known(self.archive.conn)
-        self.incremental = bool(self.known) and not self.full
-        self.crawler.stats.set_value("incremental/enabled", self.incremental)
-        self.crawler.stats.set_value("incremental/known_urls", len(self.known))
+        known = load_known(self.archive.conn)
+        self.planner = CrawlPlanner(known, self.revisit, full=self.full)
+        self.crawler.stats.set_value("incremental/enabled", self.planner.incremental)
+        self.crawler.stats.set_value("incremental/known_urls", len(known))
 
     async def start(self):
         self._load_state()
@@ -188,6 +187,12 @@ class PortalSpider(scrapy.Spider):
             parsed = capture_rows.parse_capture(response.body, response.url, ctype)
         if response.status == 304:
             self.crawler.stats.inc_value("incremental/not_modified")  # the storage touches the post
+        elif response.status in REDIRECTS:  # of a re-check (see request)
+            location = response.headers.get(b"Location", b"").decode("latin-1").strip()
+            req = self.follow(location, response.url, listed=bool(response.meta.get("listed"))) \
+                if location else None
+            if req is not None:
+                yield req
         elif response.meta.get("robots"):
             for url in sitemap_urls_from_robots(response.body, base_url=response.url):
                 req = self.follow(url)
@@ -237,9 +242,8 @@ class PortalSpider(scrapy.Spider):
             loc = loc.strip()
             if sitemap.type == "sitemapindex" and "-users-" in loc:
                 continue  # author archives: not posts
-            if sitemap.type == "urlset":
-                self.sitemap_posts.add(loc)
-            req = self.follow(loc, lastmod=entry.get("lastmod"), listed=True)
+            req = self.follow(loc, lastmod=entry.get("lastmod"), listed=True,
+                              sitemap_post=sitemap.type == "urlset")
             if req is not None:
                 yield from self.window.offer(req)
 
@@ -278,20 +282,20 @@ class PortalSpider(scrapy.Spider):
                         yield req
 
     def parse_listing(self, response):
-        """Home, category and tag listings: follow posts; page on only while they are new."""
+        """Home, category and tag listings: follow posts; page on only while the
+        planner says so (a page without a post new to the archive ends it)."""
         if not self.follow_links:
             return
-        requests, paged, new_posts = [], [], 0
+        requests, paged, posts = [], [], []
         for link in self.link_extractor.extract_links(response):
             url = link.url.split("#", 1)[0]
-            if self.incremental and self.policy.classify(url) == POST and url not in self.known:
-                new_posts += 1
+            if self.policy.classify(url) == POST:
+                posts.append(url)  # as linked: a form the archive does not know counts as new
             req = self.follow(url)
             if req is None:
                 continue
             (paged if is_paged(req.url) else requests).append(req)
-        if self.incremental and not new_posts:
-            # newest first: a page without a new post means the rest is known
+        if paged and not self.planner.listing_goes_on(posts):
             self.crawler.stats.inc_value("incremental/listing_stops")
             for req in paged:
                 self.archive.frontier.done(req.url)
@@ -301,47 +305,25 @@ class PortalSpider(scrapy.Spider):
 
     # -- end of discovery ------------------------------------------------------
     def idle(self):
-        """Once discovery is over: judge known posts seen without a lastmod, and
-        re-check known posts that left the sitemaps."""
+        """Once discovery is over: the planner's deferred and vanished posts."""
         if self.window.refill() or self.window.backlog:
             raise DontCloseSpider  # discovery is not over while posts are held back
-        if not self.incremental:
-            return
-        scheduled = self._revisit_deferred()
-        if not self.vanished_checked and self.sitemap_posts:
-            scheduled += self._recheck_vanished()
+        scheduled = self._schedule(self.planner.due_deferred(), "incremental/revisited")
+        scheduled += self._schedule(self.planner.due_vanished(), "incremental/vanished_rechecked",
+                                    vanished=True)
         if scheduled:
             raise DontCloseSpider
 
-    def _revisit_deferred(self) -> int:
-        pending, self.deferred = self.deferred - self.decided, set()
+    def _schedule(self, decisions, stat: str, **meta) -> int:
         scheduled = 0
-        for url in sorted(pending):
-            self.decided.add(url)
-            known = self.known.get(url)
-            if self.archive.frontier.is_done(url) or not self.revisit.should_fetch(url, known):
+        for url, decision in decisions:
+            if not decision.fetch or self.archive.frontier.is_done(url):
                 self.crawler.stats.inc_value("incremental/skipped")
                 continue
-            headers = self.revisit.conditional_headers(known) or None
-            self.crawler.engine.crawl(self.request(url, POST, headers))
+            self.crawler.engine.crawl(self.request(url, POST, decision.headers, **meta))
             scheduled += 1
-        self.crawler.stats.inc_value("incremental/revisited", scheduled)
-        return scheduled
-
-    def _recheck_vanished(self) -> int:
-        self.vanished_checked = True
-        # a live post's current URL at once; old slugs and gone posts on their slice turn
-        vanished = [url for url, page in self.known.items()
-                    if page.is_article and url not in self.sitemap_posts
-                    and ((page.current and not page.gone) or self.revisit.in_slice(url, page))]
-        scheduled = 0
-        for url in vanished:
-            if self.archive.frontier.is_done(url):
-                continue
-            headers = self.revisit.conditional_headers(self.known[url]) or None
-            self.crawler.engine.crawl(self.request(url, POST, headers, vanished=True))
-            scheduled += 1
-        self.crawler.stats.set_value("incremental/vanished_rechecked", scheduled)
+        if decisions:
+            self.crawler.stats.inc_value(stat, scheduled)
         return scheduled
 
     # -- failures -------------------------------------------------------------
@@ -352,7 +334,9 @@ class PortalSpider(scrapy.Spider):
         if failure.check(HttpError):
             status = failure.value.response.status
             if status in (404, 410) and (request.meta.get("probe") or
-                                         self._gone(request.url, request.meta)):
+                                         self.planner.is_known_post(request.url)):
+                if not request.meta.get("probe"):  # marked gone by the capture→rows rules
+                    self.crawler.stats.inc_value("incremental/gone")
                 self.archive.frontier.done(request.url)
                 return
             kind, message = f"http-{status}", f"HTTP {status}"
@@ -370,12 +354,3 @@ class PortalSpider(scrapy.Spider):
             message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         self.archive.error(request.url, kind, message)
         self.archive.frontier.done(request.url)
-
-    def _gone(self, url: str, meta: dict) -> bool:
-        """A known post answering 404/410 was deleted: mark it, it is no failure."""
-        page = self.known.get(url)
-        if page is None or not page.is_article:
-            return False
-        # the storage marks it gone when it records the 404 (archive.warc.capture_rows)
-        self.crawler.stats.inc_value("incremental/gone")
-        return True
