@@ -18,18 +18,38 @@ from archive.db import documents as documents_db
 from archive.db import utcnow
 from archive.parser.model import Article, Term
 
+# What an edit can change, in one place: ``content_digest`` covers exactly these
+# fields, in this order, and every ``article_versions`` row stores each of them
+# (column of the same name; lists as JSON arrays) — so a version can always be
+# told apart from the next and restored (``archive.integrity.recover``).
+# Adding a field: append it here and add its column in a new migration.
+VERSIONED_TEXT = ("title", "lead", "body_text", "published_at", "author", "source", "original_url")
+VERSIONED_LISTS = ("categories", "tags", "images")  # category/tag slugs, image URLs
+VERSIONED = VERSIONED_TEXT + VERSIONED_LISTS
 
-def content_digest(article: Article) -> str:
-    """Digest of what an edit can change: title, lead, body, date, people, terms."""
+
+def versioned_fields(article: Article) -> dict[str, str | None | list[str]]:
+    """The ``VERSIONED`` fields of ``article``: text, or the list of slugs/URLs."""
+    out: dict[str, str | None | list[str]] = {name: getattr(article, name) for name in VERSIONED_TEXT}
+    out["categories"] = [t.slug for t in article.categories]
+    out["tags"] = [t.slug for t in article.tags]
+    out["images"] = [i.url for i in article.images]
+    return out
+
+
+def digest_of(fields: dict) -> str:
+    """``content_digest`` of ``versioned_fields`` (or of an ``article_versions`` row, lists decoded)."""
     h = hashlib.sha1()
-    parts = (article.title, article.lead, article.body_text, article.published_at,
-             article.author, article.source, article.original_url,
-             ",".join(t.slug for t in article.categories), ",".join(t.slug for t in article.tags),
-             ",".join(i.url for i in article.images))
-    for part in parts:
-        h.update((part or "").encode("utf-8"))
+    for name in VERSIONED:
+        part = fields[name]
+        h.update((",".join(part) if isinstance(part, list) else (part or "")).encode("utf-8"))
         h.update(b"\x00")
     return "sha1:" + h.hexdigest()
+
+
+def content_digest(article: Article) -> str:
+    """Digest of what an edit can change: title, lead, body, date, people, terms, images."""
+    return digest_of(versioned_fields(article))
 
 
 class Store:
@@ -186,11 +206,12 @@ class Store:
     def _add_version(self, article_id, article, digest, capture_id, seen_at) -> None:
         last = self.conn.execute(
             "SELECT max(version) FROM article_versions WHERE article_id=?", (article_id,)).fetchone()[0]
+        fields = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
+                  for k, v in versioned_fields(article).items()}
+        cols = ("article_id", "version", *fields, "content_digest", "capture_id", "seen_at")
         self.conn.execute(
-            "INSERT INTO article_versions(article_id, version, title, lead, body_text, content_digest,"
-            " capture_id, seen_at) VALUES (?,?,?,?,?,?,?,?)",
-            (article_id, (last or 0) + 1, article.title, article.lead, article.body_text, digest,
-             capture_id, seen_at))
+            f"INSERT INTO article_versions({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            (article_id, (last or 0) + 1, *fields.values(), digest, capture_id, seen_at))
 
     def touch_article(self, url: str, seen_at: str | None = None) -> bool:
         """The post at ``url`` was seen unchanged (e.g. a 304): move last_seen_at."""

@@ -12,6 +12,7 @@ name them.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.db import documents as documents_db
+from archive.db.store import VERSIONED_TEXT
 from archive.integrity import fixity
 from archive.layout import ArchiveLayout
 from archive.warc import cdxj
@@ -125,17 +127,38 @@ def forget_past(conn: sqlite3.Connection, warc_file: str, cut: int, report: Reco
 
 def _back_to_last_version(conn: sqlite3.Connection, capture_ids: tuple) -> None:
     """Articles whose newest capture is lost but an earlier version survives go
-    back to that version (title, lead, body, capture); their digest is cleared
-    so that the next fetch of the edit counts as a change again."""
+    back to that version: every field the version holds (``store.VERSIONED``:
+    text fields, categories and tags; image captions are not versioned, so the
+    images stay) and its capture. Their digest is cleared so that the next
+    fetch of the edit counts as a change again."""
     marks = ",".join("?" * len(capture_ids))
+    cols = ", ".join((*VERSIONED_TEXT, "categories", "tags", "capture_id"))
     for (article_id,) in conn.execute(
             f"SELECT id FROM articles WHERE capture_id IN ({marks})", capture_ids).fetchall():
-        last = conn.execute(
-            "SELECT title, lead, body_text, capture_id FROM article_versions WHERE article_id=? "
-            "ORDER BY version DESC LIMIT 1", (article_id,)).fetchone()
-        if last is not None:
-            conn.execute("UPDATE articles SET title=?, lead=?, body_text=?, capture_id=?, "
-                         "content_digest=NULL WHERE id=?", (*tuple(last), article_id))
+        last = conn.execute(f"SELECT {cols} FROM article_versions WHERE article_id=? "
+                            "ORDER BY version DESC LIMIT 1", (article_id,)).fetchone()
+        if last is None:
+            continue
+        row = dict(zip((*VERSIONED_TEXT, "categories", "tags", "capture_id"), tuple(last)))
+        if row["published_at"] is None:  # a version from before migration 11: text fields only
+            text = ("title", "lead", "body_text")
+        else:
+            text = VERSIONED_TEXT
+        sets = ", ".join(f"{c}=?" for c in text)
+        conn.execute(f"UPDATE articles SET {sets}, capture_id=?, content_digest=NULL WHERE id=?",
+                     (*(row[c] for c in text), row["capture_id"], article_id))
+        for table, join, key in (("categories", "article_categories", "category_id"),
+                                 ("tags", "article_tags", "tag_id")):
+            if row[table] is not None:
+                _restore_terms(conn, article_id, table, join, key, json.loads(row[table]))
+
+
+def _restore_terms(conn: sqlite3.Connection, article_id: int, table: str, join: str, key: str,
+                   slugs: list[str]) -> None:
+    conn.execute(f"DELETE FROM {join} WHERE article_id=?", (article_id,))
+    for pos, slug in enumerate(slugs):
+        conn.execute(f"INSERT OR IGNORE INTO {join}(article_id, {key}, position) "
+                     f"SELECT ?, id, ? FROM {table} WHERE slug=?", (article_id, pos, slug))
 
 
 def _chunks(items: list, n: int = 500):
