@@ -120,6 +120,9 @@ def check_loopback(host: str) -> None:
         raise ValueError(f"the replica serves on loopback only, not {host!r}; use 127.0.0.1")
 
 
+POLL = 0.05  # seconds between the shutdown checks of the serving loop
+
+
 def start_server(site: Site, host: str = "127.0.0.1", port: int = 0):
     """Serve ``site`` from a background thread; returns ``(server, thread)``.
 
@@ -127,7 +130,9 @@ def start_server(site: Site, host: str = "127.0.0.1", port: int = 0):
     """
     check_loopback(host)
     server = ReplicaServer((host, port), site)
-    thread = threading.Thread(target=server.serve_forever, name="replica-server", daemon=True)
+    # a short poll: shutdown() (every test fixture's teardown) returns in 50 ms, not 0.5 s
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL},
+                              name="replica-server", daemon=True)
     thread.start()
     return server, thread
 
@@ -139,6 +144,6 @@ def serve(site: Site, host: str = "127.0.0.1", port: int = 0, ready=None) -> Non
     try:
         if ready:
             ready(server.base_url)
-        server.serve_forever()
+        server.serve_forever(poll_interval=POLL)
     finally:
         server.server_close()

@@ -6,6 +6,7 @@ restart inside one process).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -33,3 +34,16 @@ def demo_db(demo_archive) -> sqlite3.Connection:
 @pytest.fixture(scope="session")
 def demo_base_url(demo_db) -> str:
     return demo_db.execute("SELECT start_url FROM crawls ORDER BY id LIMIT 1").fetchone()[0].rstrip("/")
+
+
+USERNS_COMMAND = ("unshare --user --map-root-user --net --mount sh -c "
+                  "'ip link set lo up && .venv/bin/python -m pytest -q ...'")
+
+
+def require_root(what: str) -> None:
+    """Fail (never skip) a test that needs root when the suite runs as another user:
+    the message names the namespace command that gives a developer the same powers
+    (port 80 on loopback, tmpfs and bind mounts) without being root."""
+    if os.geteuid() != 0:
+        pytest.fail(f"{what} needs root (or a user namespace): run the suite as root, or as "
+                    f"yourself in user+network+mount namespaces: {USERNS_COMMAND}", pytrace=False)

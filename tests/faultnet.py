@@ -2,8 +2,9 @@
 
 Sites are served on port 80 of a random ``127.x.y.z`` address, so their URLs
 carry no port, as the real portal's do (and several sites can stand for
-different hosts: one "on site", one "off site"). Binding port 80 needs root;
-the tests that need it skip otherwise.
+different hosts: one "on site", one "off site"). Binding port 80 needs root
+(or a user+network namespace, see ``conftest.require_root``); without it the
+tests that need it fail, saying how to run them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from clirun import run_cli
+from conftest import require_root
 
 from crawler.replica_process import ReplicaProcess
 
@@ -29,21 +31,20 @@ FAST = ("DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "CONCURRENT_REQUESTS=1
 
 
 def free_loopback_ip() -> str:
-    """A 127.x.y.z address whose port 80 is free (skips the test without root)."""
+    """A 127.x.y.z address whose port 80 is free (fails the test without root)."""
+    require_root("binding port 80 on a loopback address")
     rng = random.SystemRandom()
     for _ in range(50):
         ip = f"127.{rng.randint(1, 250)}.{rng.randint(1, 250)}.{rng.randint(2, 250)}"
         s = socket.socket()
         try:
             s.bind((ip, 80))
-        except PermissionError:
-            pytest.skip("binding port 80 on loopback needs root")
         except OSError:
             continue
         finally:
             s.close()
         return ip
-    pytest.skip("no free loopback address with port 80")
+    pytest.fail("no free loopback address with port 80 among 50 tried")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -87,7 +88,8 @@ class ScriptedSite:
         self.server = ThreadingHTTPServer((self.ip, 80), _Handler)
         self.server.daemon_threads = True
         self.server.site = self
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever,
+                                       kwargs={"poll_interval": 0.05}, daemon=True)
 
     @property
     def url(self) -> str:

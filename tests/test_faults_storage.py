@@ -1,7 +1,8 @@
 """Storage faults: a disk filling up mid-crawl, a read-only archive directory.
 
 Real file systems: a small tmpfs for the full disk, a read-only bind mount for
-the read-only archive (both need root; skipped otherwise).
+the read-only archive (both need root or a user+mount namespace; they fail
+without, saying how to run them: ``conftest.require_root``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from clirun import run_cli
+from conftest import require_root
 from faultnet import crawl, crawl_log, open_db, replica
 
 pytestmark = pytest.mark.slow
@@ -23,9 +25,10 @@ def _run(*cmd: str) -> bool:
 
 @contextmanager
 def tmpfs(path: Path, size: str):
+    require_root("mounting a small tmpfs")
     path.mkdir(parents=True, exist_ok=True)
     if not _run("mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)):
-        pytest.skip("cannot mount a tmpfs here (needs root)")
+        pytest.fail("cannot mount a tmpfs here, although running as root")
     try:
         yield path
     finally:
@@ -34,10 +37,11 @@ def tmpfs(path: Path, size: str):
 
 @contextmanager
 def read_only(path: Path):
+    require_root("a read-only bind mount")
     if not (_run("mount", "--bind", str(path), str(path))
             and _run("mount", "-o", "remount,ro,bind", str(path))):
         _run("umount", str(path))
-        pytest.skip("cannot make a read-only bind mount here (needs root)")
+        pytest.fail("cannot make a read-only bind mount here, although running as root")
     try:
         yield path
     finally:

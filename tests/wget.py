@@ -1,8 +1,7 @@
 """GNU wget as a foreign WARC writer for the import tests.
 
-``ensure_wget()`` returns wget's path, installing Debian's package with
-``apt-get install -y wget`` when it is missing; the calling test is skipped
-(with the reason) only if that install fails.
+``.ci/install-system-packages`` installs it (the README's test command runs
+that script); no test installs anything. A missing wget fails the test loudly.
 """
 
 from __future__ import annotations
@@ -16,17 +15,9 @@ import pytest
 
 def ensure_wget() -> str:
     found = shutil.which("wget")
-    if found:
-        return found
-    try:
-        proc = subprocess.run(["apt-get", "install", "-y", "wget"], capture_output=True, text=True,
-                              timeout=600)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        pytest.skip(f"wget is not installed and `apt-get install -y wget` could not run: {exc}")
-    found = shutil.which("wget")
-    if proc.returncode != 0 or not found:
-        pytest.skip("wget is not installed and `apt-get install -y wget` failed: "
-                    + (proc.stderr or proc.stdout).strip()[-300:])
+    if not found:
+        pytest.fail("wget is not installed — run `bash .ci/install-system-packages` "
+                    "(or apt-get install -y wget as root)", pytrace=False)
     return found
 
 

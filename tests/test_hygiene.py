@@ -1,0 +1,38 @@
+"""Rules of the test suite itself, checked on its sources."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SOURCES = [p for d in ("tests", "replica", "crawler", "archive", "bench") for p in (REPO / d).rglob("*.py")]
+HERE = Path(__file__).name
+
+
+def _grep(pattern: str) -> list[str]:
+    rx = re.compile(pattern)
+    return [f"{p.relative_to(REPO)}:{n}" for p in SOURCES if p.name != HERE
+            for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if rx.search(line)]
+
+
+def test_servers_poll_for_shutdown_often():
+    """serve_forever's default 0.5 s poll costs half a second per fixture teardown."""
+    calls = _grep(r"serve_forever(?!\w)")
+    slow = [c for c in calls if "poll_interval" not in _line(c)]
+    assert calls and not slow, slow
+
+
+def test_no_test_installs_system_packages():
+    """System packages come from .ci/install-system-packages only."""
+    assert not _grep(r"""["']apt-get["']|["']apt["'],"""), "a test runs apt"
+
+
+def test_root_only_cases_never_skip_silently():
+    assert not _grep(r"pytest\.skip\(.*(root|mount|port 80)"), "use conftest.require_root (fails loudly)"
+
+
+def _line(where: str) -> str:
+    path, n = where.rsplit(":", 1)
+    lines = (REPO / path).read_text(encoding="utf-8").splitlines()
+    return " ".join(lines[int(n) - 1:int(n) + 1])
