@@ -15,7 +15,6 @@ import shutil
 import sqlite3
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 from archive.errors import NotAnArchive
 from archive.layout import ArchiveLayout

@@ -80,7 +80,8 @@ def main() -> None:
         conn.close()
         db_mb = (archive / "archive.sqlite").stat().st_size / 1e6
         warc_mb = sum(p.stat().st_size for p in (archive / "warc").glob("*")) / 1e6
-        row = {"posts": posts, "max_pages": args.max_pages or None, "fetches": captures, "articles": articles, "wall_s": run.wall_s,
+        row = {"posts": posts, "max_pages": args.max_pages or None, "fetches": captures, "articles": articles,
+               "wall_s": run.wall_s,
                "cpu_s": run.cpu_s, "pages_per_s": captures / run.wall_s, "peak_rss_mb": run.maxrss_mb,
                "crawl_status": status, "crawl_exit_code": exit_code, "errors": errors,
                "revision": rev, "tree_peak_rss_mb": max((x[-1] for x in run.rss_samples), default=None),

@@ -85,8 +85,9 @@ def main() -> None:
     if not args.quiet:
         print(f"{'page':50} {'KB':>6} {'parser ms':>10} {'trafilatura ms':>15}")
     for group, url, data, enc in pages:
-        ours = per_call_ms(lambda: parse_article(data, url, encoding=enc), args.repeat, 5)
-        traf = per_call_ms(lambda: trafilatura.extract(data, url=url, with_metadata=True,
+        ours = per_call_ms(lambda data=data, url=url, enc=enc: parse_article(data, url, encoding=enc),
+                           args.repeat, 5)
+        traf = per_call_ms(lambda data=data, url=url: trafilatura.extract(data, url=url, with_metadata=True,
                                                        output_format=args.traf_format),
                            max(1, args.repeat // 10), 3) if trafilatura else float("nan")
         t = totals.setdefault(group, [0, 0.0, 0.0])

@@ -7,8 +7,7 @@ from datetime import UTC
 
 from archive.text import normalize
 
-from . import DEFAULT_BASE_URL
-from . import documents
+from . import DEFAULT_BASE_URL, documents
 from .accounts import BY_ID
 from .content import Corpus, Post
 from .render import block_display_date, display_date, page_count, post_url

@@ -15,7 +15,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -42,7 +41,7 @@ class DayReplica:
         self.proc = None
 
     def __enter__(self):
-        for attempt in range(50):  # the previous day's server may still hold the port
+        for _attempt in range(50):  # the previous day's server may still hold the port
             self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                          text=True, env=dict(os.environ, PYTHONUNBUFFERED="1"))
             line = self.proc.stdout.readline()

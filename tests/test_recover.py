@@ -10,7 +10,6 @@ import textwrap
 import time
 from pathlib import Path
 
-import pytest
 from warc_helpers import build_archive
 from warcio.archiveiterator import ArchiveIterator
 

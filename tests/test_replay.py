@@ -60,7 +60,7 @@ def test_replay_serves_stored_bytes(tmp_path):
         # the rewritten page replays too, with its image link rewritten into the archive
         status, headers, raw = fetch(replay_url(port, items[2]["url"], ts, mode="mp_"))
         page = body_of(headers, raw).decode("utf-8")
-        assert "Bài viết số 2" in page and f"/portal/" in page and "anh-2.jpg" in page
+        assert "Bài viết số 2" in page and "/portal/" in page and "anh-2.jpg" in page
     finally:
         stop_replay(proc)
 

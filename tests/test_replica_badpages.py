@@ -166,7 +166,7 @@ def test_crawler_traps_never_end(port):
         path = re.findall(rb'href="http://127\.0\.0\.1:\d+(/lich/[^"]+)"', body)[0].decode()  # previous month
     assert path.startswith("/lich/2023/")
     path = KIND["trap-pagination"]
-    for n in range(3, 40):
+    for _n in range(3, 40):
         body = fetch(port, path)[2]
         path = re.findall(rb'href="http://127\.0\.0\.1:\d+(/tim-kiem/page/\d+/)"', body)[0].decode()
     assert path == "/tim-kiem/page/39/"

@@ -25,7 +25,7 @@ def serve():
         servers.append((srv, thread))
         return srv.server_address[1]
     yield start
-    for srv, thread in servers:
+    for srv, _thread in servers:
         srv.shutdown()
         srv.server_close()
 

@@ -106,7 +106,8 @@ def test_sigkill_at_random_moments_then_resume(tmp_path):
     warcs = warc_report(root)
     verify = run_cli("verify", "--archive", str(root), check=False)
     print(f"\nkill-and-resume: {POSTS} posts, kill moments {moments} s, {killed} SIGKILLs, "
-          f"{len(statuses)} crawls {statuses}; articles after each kill {progress}; final: {articles} articles, {dup_ids} duplicate "
+          f"{len(statuses)} crawls {statuses}; articles after each kill {progress}; "
+          f"final: {articles} articles, {dup_ids} duplicate "
           f"post ids, {dup_urls} duplicate URLs, {len(mismatches)} mismatches with the truth; "
           f"WARC: {warcs['files']} files, {warcs['members']} gzip members, {len(warcs['bad'])} "
           f"failing warcio check, {len(warcs['open'])} .open; verify exit {verify.returncode}")

@@ -17,7 +17,6 @@ from archive.research.search_query import parse
 from archive.text import exact_key, fold
 
 
-
 def run_cli(*args, catch=True):
     from click.testing import CliRunner
 
@@ -171,6 +170,7 @@ def test_real_dates_pass(value):
 @pytest.fixture(scope="module")
 def archive_dir(conn, tmp_path_factory):
     import shutil
+
     from archive.layout import ArchiveLayout
     root = tmp_path_factory.mktemp("cli") / "arch"
     layout = ArchiveLayout(root).create()

@@ -11,8 +11,6 @@ from pathlib import Path
 
 from warc_helpers import T0, build_archive
 
-from archive.db import open_db
-
 BIN = Path(sys.executable).parent
 
 

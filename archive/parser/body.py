@@ -3,10 +3,10 @@ author lines at its tail, the lead, and the images with their captions."""
 
 from __future__ import annotations
 
+from archive.parser import vocabulary as V
 from archive.parser.blocks import Block
 from archive.parser.dom import text_of
 from archive.parser.model import Article, Image
-from archive.parser import vocabulary as V
 from archive.parser.textpatterns import (
     STOP_LINES,
     STOP_PREFIXES,

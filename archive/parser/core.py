@@ -29,6 +29,7 @@ from archive.parser.dom import (
 )
 from archive.parser.metadata import read_metadata
 from archive.parser.model import Article, Link
+from archive.parser.multipage import find_pages
 from archive.parser.textpatterns import DateLine, date_line, is_desk_account, place_date_line
 from archive.parser.theme import (
     WANTED_CLASSES,
@@ -43,7 +44,6 @@ from archive.parser.theme import (
     within,
 )
 from archive.parser.title import choose_title
-from archive.parser.multipage import find_pages
 from archive.parser.wpcore import NOT_SINGLE, is_password_protected, read_core
 
 

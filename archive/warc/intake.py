@@ -192,7 +192,7 @@ def inspect_warc(path: str | os.PathLike) -> Inspected:
         with open(path, "rb") as f:
             magic = f.read(7)
     except OSError as exc:
-        raise _bad(path, f"cannot be read ({exc.strerror})", "check its permissions; nothing was imported")
+        raise _bad(path, f"cannot be read ({exc.strerror})", "check its permissions; nothing was imported") from None
     if not magic:
         raise _bad(path, "is empty", "pass a WARC file; nothing was imported")
     ids: list[str] = []
@@ -274,7 +274,7 @@ def write_copy(ins: Inspected, dest: Path, compress_level: int = 6) -> str:
                 emit(comp.compress(data))
 
             try:
-                for _, parser in stream_records(src, sink=sink):
+                for _ in stream_records(src, sink=sink):
                     emit(comp.compress(b"\r\n\r\n") + comp.flush())
                     comp = None
             finally:

@@ -113,7 +113,9 @@ class WarcWriter:
         for key, value in info.items():
             if value is None or key == "normalisations":
                 continue
-            fields.append((str(key), value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)))
+            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True,
+                                                                   default=str)
+            fields.append((str(key), text))
         fields.append(("normalisations", R.NORMALISATIONS))
         block = R.warc_fields(fields)
         self._warcinfo_id = R.new_record_id()

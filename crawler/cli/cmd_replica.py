@@ -77,11 +77,11 @@ def replica(ctx, host, port, posts, seed, day, lastmod, fault_spec, no_validator
     try:
         check_loopback(host)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--host")
+        raise click.BadParameter(str(exc), param_hint="--host") from None
     try:
         faults = Faults.parse(fault_spec, seed)
     except FaultSpecError as exc:
-        raise click.BadParameter(str(exc), param_hint="--faults")
+        raise click.BadParameter(str(exc), param_hint="--faults") from None
 
     def stop(signum, frame):
         raise KeyboardInterrupt
