@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             from archive.fleet.profiles import aliases_from_setting, bind_origin
 
             bind_origin(settings["PORTAL_ARCHIVE_DIR"], site, settings["PORTAL_START_URL"],
-                        aliases_from_setting(settings.get("PORTAL_ALIASES", "")))
+                        aliases_from_setting(settings.get("PORTAL_ALIASES") or ""))
         result = run_crawl(build_settings(None, None, settings))
     except ArchiveError as exc:
         code = getattr(exc, "exit_code", 1)

@@ -52,6 +52,8 @@ DECLARED: tuple[Setting, ...] = (
             "<archive>/archive.sqlite, warc/, logs/, state/"),
     Setting("PORTAL_START_URL", str, "https://thanhphohaiphong.gov.vn/"),
     Setting("PORTAL_CONTACT_URL", str, CONTACT, "named in the user agent"),
+    Setting("PORTAL_ALIASES", str, "",
+            "OLD=NEW origin pairs, comma-separated: earlier addresses of the same site"),
     Setting("PORTAL_SITE", str, "", "the site profile (portals.toml) this crawl runs for"),
     Setting("PORTAL_SCRAPYD_JOB", str, "", "the Scrapyd job id, when a Scrapyd node runs the crawl"),
     # the WARC writer's own defaults (archive/warc/writer.py: the library is used without Scrapy too)
