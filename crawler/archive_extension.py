@@ -14,6 +14,7 @@ from twisted.internet.task import LoopingCall
 
 from archive.crawl.remote import RemoteSession
 from archive.crawl.session import ArchiveSession, SessionOptions
+from archive.db.store import crawl_status
 
 from .capture import exchange_from_scrapy
 
@@ -91,9 +92,7 @@ class ArchiveExtension:
         self.stats.inc_value("archive/records")
 
     def spider_closed(self, spider, reason):
-        status = "finished" if reason == "finished" else (
-            "interrupted" if reason in ("shutdown", "closespider_timeout", "closespider_pagecount")
-            else reason)
+        status = crawl_status(reason)  # the reason itself stays in the stats (finish_reason)
         if self.watch.running:
             self.watch.stop()
         stats = dict(self.stats.get_stats())

@@ -3,7 +3,7 @@
 Called from the ``response_downloaded`` signal, which fires before any
 downloader middleware's ``process_response``: the body is still
 content-encoded, ``Content-Encoding`` is present, and redirects and responses
-that Retry will discard are seen too (shared/WARC.md).
+that Retry will discard are seen too (docs/design.md, "WARC files").
 """
 
 from __future__ import annotations

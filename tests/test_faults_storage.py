@@ -7,6 +7,7 @@ without, saying how to run them: ``conftest.require_root``).
 
 from __future__ import annotations
 
+import json
 import subprocess
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,10 +59,10 @@ def test_disk_full_ends_the_crawl_cleanly_and_the_archive_verifies(tmp_path):
         assert "disk-full" in proc.stdout + proc.stderr
         assert "Traceback" not in proc.stderr and "Traceback" not in log
         with open_db(archive) as db:
-            status = db.execute("SELECT status FROM crawls").fetchone()[0]
+            status, stats = db.execute("SELECT status, stats_json FROM crawls").fetchone()
             error = db.execute("SELECT kind, message FROM errors").fetchone()
             articles = db.execute("SELECT count(*) FROM articles").fetchone()[0]
-        assert status == "disk-full"
+        assert status == "failed" and json.loads(stats)["finish_reason"] == "disk-full"
         assert error["kind"] == "disk-full" and "PORTAL_MIN_FREE_SPACE" in error["message"]
         assert 0 < articles < 600
         assert not list((archive / "warc").glob("*.open"))  # every WARC closed

@@ -52,6 +52,27 @@ def content_digest(article: Article) -> str:
     return digest_of(versioned_fields(article))
 
 
+# crawls.status: the one vocabulary (docs/schema.md shows this table; the CLI's
+# exit codes are decided from it, crawler/runner.py)
+CRAWL_STATUSES = {
+    "running": "under way — or killed hard: the next crawl turns it into 'killed'",
+    "finished": "ran to the end",
+    "interrupted": "stopped early and cleanly (signal, --max-duration, --max-pages): the next crawl resumes",
+    "failed": "could not go on (disk full, storage failure…): stats_json's finish_reason says why",
+    "killed": "was running when the next crawl started (SIGKILL, power cut): recovered by that crawl",
+    "imported": "a WARC file of another tool (portal-archive import)",
+    "reindexed": "rebuilt from the WARC files (portal-archive reindex): status, stats, pid were not in them",
+}
+STOPPED_EARLY = ("shutdown", "closespider_timeout", "closespider_pagecount")  # Scrapy close reasons
+
+
+def crawl_status(close_reason: str) -> str:
+    """The ``crawls.status`` of a crawl Scrapy closed with ``close_reason``."""
+    if close_reason == "finished":
+        return "finished"
+    return "interrupted" if close_reason in STOPPED_EARLY else "failed"
+
+
 class Store:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
@@ -86,6 +107,8 @@ class Store:
             return cur.lastrowid
 
     def finish_crawl(self, crawl_id: int, status: str, stats: dict, exit_code: int | None = None) -> None:
+        if status not in CRAWL_STATUSES:
+            raise ValueError(f"crawl status {status!r} is not one of {sorted(CRAWL_STATUSES)}")
         with self.transaction():
             self.conn.execute(
                 "UPDATE crawls SET ended_at=?, status=?, stats_json=?, exit_code=? WHERE id=?",
