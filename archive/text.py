@@ -37,11 +37,6 @@ def normalize(s: str | None) -> str:
     return s.strip(" ")
 
 
-def normalize_or_none(s: str | None) -> str | None:
-    n = normalize(s)
-    return n or None
-
-
 def fold(s: str | None) -> str:
     """Search key: lower case, diacritics removed, đ/Đ → d.
 

@@ -14,10 +14,10 @@ For each: fetches (responses), wall seconds, CPU seconds of the process and
 its children (``os.wait4``), pages/s, CPU ms per page, peak RSS, and the CPU
 the shared replica spent serving it (measured apart, not included).
 
-    .venv/bin/python bench/crawl_throughput.py [--posts 2000] [--repeat 1] [--only full,proposed,bare,wget,traf]
+    .venv/bin/python bench/crawl_throughput.py [--posts 2000] [--repeat 1] [--only full,bare,wget,traf]
 
-``proposed`` is the full pipeline with the fixes the profile points at, not yet
-made in crawler/ (``bench/proposed_spider.py`` + ``CONCURRENT_ITEMS=1``).
+(``proposed`` measured the hot-path fixes before they were made in crawler/;
+they are merged, and the contender is gone with ``bench/proposed_spider.py``.)
 """
 
 from __future__ import annotations
@@ -66,8 +66,6 @@ def count_warc_responses(paths) -> int:
     return n
 
 
-# the proposed hot-path fixes (bench/proposed_spider.py, CONCURRENT_ITEMS=1), measured before they are made
-PROPOSED = {"SPIDER_MODULES": "bench.proposed_spider", "CONCURRENT_ITEMS": "1"}
 
 
 def run_full(url: str, work: Path, tag: str, extra: dict | None = None) -> dict:
@@ -143,14 +141,14 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=1, help="rounds (contenders interleaved); the fastest of each is reported")
     ap.add_argument("--only", default="full,bare,wget,traf",
-                    help="comma list of full, proposed, bare, wget, traf (traf runs wget)")
+                    help="comma list of full, bare, wget, traf (traf runs wget)")
     ap.add_argument("--workdir", type=Path, default=OUT / "crawl")
     ap.add_argument("--name", default="crawl_throughput", help="output name under bench/out/ (.json, .md)")
     args = ap.parse_args()
     which = set(args.only.split(","))
     work = args.workdir
     work.mkdir(parents=True, exist_ok=True)
-    runs: dict[str, list[dict]] = {k: [] for k in ("full", "proposed", "bare", "wget", "wget+traf", "traf")}
+    runs: dict[str, list[dict]] = {k: [] for k in ("full", "bare", "wget", "wget+traf", "traf")}
     # "wget+traf" pairs each round's wget with that round's extraction
     raw = []
     with ReplicaProcess(posts=args.posts, seed=args.seed) as replica:
@@ -169,17 +167,6 @@ def main() -> None:
                             "articles": r["articles"], "replica_cpu_s": rep})
                 with_load(runs["full"], r["run"])
                 print(f"  full: {r['fetches']} fetches in {r['run'].wall_s:.1f} s", flush=True)
-            if "proposed" in which:
-                meter.lap()
-                r = run_full(url, work, f"proposed-{tag}", PROPOSED)
-                rep = meter.lap()
-                runs["proposed"].append(row("full pipeline + proposed fixes (dedupe in follow, CONCURRENT_ITEMS=1)",
-                                            r["fetches"], r["run"].wall_s, r["run"].cpu_s, r["run"].maxrss_mb,
-                                            rep, r["articles"]))
-                raw.append({"contender": "proposed", "round": i, **r["run"].to_dict(), "fetches": r["fetches"],
-                            "articles": r["articles"], "replica_cpu_s": rep})
-                with_load(runs["proposed"], r["run"])
-                print(f"  proposed: {r['fetches']} fetches in {r['run'].wall_s:.1f} s", flush=True)
             if "bare" in which:
                 meter.lap()
                 r = run_bare(url, work, tag)

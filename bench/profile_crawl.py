@@ -136,8 +136,7 @@ def main() -> None:
     ap.add_argument("--stacks", type=Path, help="summarise this raw py-spy profile instead of recording one")
     ap.add_argument("--name", default="profile_crawl", help="output name under bench/out/")
     ap.add_argument("-s", "--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
-                    help="extra crawl settings, e.g. the proposed fixes: -s SPIDER_MODULES=bench.proposed_spider "
-                         "-s CONCURRENT_ITEMS=1")
+                    help="extra crawl settings, e.g. -s CONCURRENT_ITEMS=1")
     args = ap.parse_args()
     meta = {}
     stacks = args.stacks

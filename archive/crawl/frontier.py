@@ -43,11 +43,6 @@ class Frontier:
         self._batch = batch
 
     # -- state of the previous crawl -------------------------------------------
-    def interrupted(self) -> bool:
-        """True when a previous crawl left work behind (it was killed or stopped)."""
-        row = self.conn.execute("SELECT count(*) FROM frontier WHERE state='queued'").fetchone()
-        return row[0] > 0
-
     def queued(self) -> list[tuple[str, str, int, dict]]:
         rows = self.conn.execute(
             "SELECT url, kind, priority, meta FROM frontier WHERE state='queued' "
@@ -57,9 +52,6 @@ class Frontier:
     def is_done(self, url: str) -> bool:
         row = self.conn.execute("SELECT state FROM frontier WHERE url=?", (url,)).fetchone()
         return row is not None and row[0] == "done"
-
-    def done_count(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM frontier WHERE state='done'").fetchone()[0]
 
     # -- recording -----------------------------------------------------------
     def add(self, url: str, kind: str, priority: int = 0, meta: dict | None = None) -> None:

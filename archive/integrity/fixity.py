@@ -64,14 +64,3 @@ def read_manifest(layout: ArchiveLayout) -> tuple[dict[str, str], list[str]]:
             continue
         entries[name.lstrip("*")] = digest
     return entries, bad
-
-
-def rewrite_manifest(layout: ArchiveLayout, entries: dict[str, str]) -> None:
-    """Replace the manifest atomically with ``entries`` (sorted)."""
-    tmp = layout.manifest.with_name(layout.manifest.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        for name in sorted(entries):
-            f.write(f"{entries[name]}  {name}\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, layout.manifest)

@@ -39,10 +39,6 @@ class StoredRecord:
     def http_header(self, name: str) -> str | None:
         return _first(self.http_headers, name)
 
-    def http_header_list(self, name: str) -> list[str]:
-        low = name.lower()
-        return [v for k, v in self.http_headers if k.lower() == low]
-
     @property
     def record_id(self) -> str | None:
         return self.warc_header("WARC-Record-ID")
@@ -185,8 +181,6 @@ def read_record(path: str | os.PathLike, offset: int, limits: Limits = LIMITS) -
     return stored_from_member(p, item)
 
 
-read_response = read_record  # name used in docs/design.md
-StoredResponse = StoredRecord
 
 
 def scan_records(path: str | os.PathLike, limits: Limits = LIMITS) -> Iterator[StoredRecord | Damage]:
