@@ -10,6 +10,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
 from warc_helpers import build_archive
 from warcio.archiveiterator import ArchiveIterator
 
@@ -114,6 +115,7 @@ WRITER_SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow  # an external writer process, killed mid-write
 def test_kill_9_while_writing(tmp_path):
     root = tmp_path / "a"
     proc = subprocess.Popen([sys.executable, "-c", WRITER_SCRIPT, str(root), str(HERE)],
