@@ -124,8 +124,11 @@ DECLARED: tuple[Setting, ...] = (
     Setting("CLOSESPIDER_TIMEOUT", float, 0, "--max-duration; 0 = no limit", min=0),
     Setting("CLOSESPIDER_PAGECOUNT", int, 0, "--max-pages; 0 = no limit", min=0),
 
+    # the archive extension first (below Scrapy's 0s): its spider_opened opens the archive
+    # (storage process, recovery) before CloseSpider starts the --max-duration clock, so a
+    # slow start on a loaded machine does not eat the crawl's time budget
     Setting("EXTENSIONS", dict, {
-        "crawler.archive_extension.ArchiveExtension": 100,
+        "crawler.archive_extension.ArchiveExtension": -1,
         "crawler.progress.Progress": 200,
     }),
     Setting("ITEM_PIPELINES", dict, {"crawler.pipelines.ArticlePipeline": 300}),
