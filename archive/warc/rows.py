@@ -26,12 +26,14 @@ from __future__ import annotations
 import logging
 import os
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from archive.db.store import Store
 from archive.errors import ArchiveError
+from archive.parser.dom import slug_of
 from archive.parser.page_parse import PageParser, parse_page
 from archive.warc.dedup import DigestIndex
 from archive.warc.documents import record_document
@@ -52,7 +54,35 @@ WINDOW = 64  # records applied at a time while the next window's pages are parse
 WINDOW_BYTES = 32 * 1024 * 1024  # …or fewer, when their payloads hold this much
 
 
-def _task(rec: StoredRecord, url: str | None = None):
+def _origin(url: str | None) -> tuple[str, str, int] | None:
+    try:
+        parts = urlsplit((url or "").strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return scheme, parts.hostname.rstrip(".").lower(), port or (443 if scheme == "https" else 80)
+
+
+def guard_canonical(article, fetched_url: str):
+    """A canonical link (or ``og:url``) never moves a record to another origin
+    (scheme, host, port) than the one it was fetched from: such an article keeps
+    the fetched URL (and its slug). Within the origin the canonical URL stands
+    (``/?p=123`` → the post's pretty URL). Crawl, import and reindex all apply it."""
+    if article is None or _origin(article.url) == _origin(fetched_url):
+        return article
+    return replace(article, url=fetched_url, slug=slug_of(fetched_url))
+
+
+def capture_guard(conn=None):
+    """The capture→rows rules ``verify`` applies when it parses a record again."""
+    return guard_canonical
+
+
+def page_task(rec: StoredRecord, url: str | None = None):
+    """What ``parse_page`` takes for a record's page (fetched URL unless ``url``)."""
     return (transfer_payload(rec), rec.http_header("Content-Encoding"),
             url or clean_uri(rec.target_uri) or "", charset(rec.content_type))
 
@@ -69,7 +99,7 @@ class IndexCounts:
     last_date: str | None = None
     problems: list[str] = field(default_factory=list)
 
-    def add(self, other: "IndexCounts") -> None:
+    def add(self, other: IndexCounts) -> None:
         for name in ("records", "captures", "revisits", "articles", "pages_parsed", "skipped"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.problems.extend(other.problems)
@@ -127,7 +157,7 @@ class RowBuilder:
         pages = [i for i, (rec, _) in enumerate(window)
                  if rec.rec_type == "response" and rec.http_status == 200 and is_html(rec.content_type)
                  and rec.payload_kept]
-        tasks = [_task(window[i][0]) for i in pages]
+        tasks = [page_task(window[i][0]) for i in pages]
         return window, pages, self.parser.submit(tasks)
 
     def _apply(self, window, pages, handle, name: str, crawl_id: int | None, counts: IndexCounts,
@@ -251,13 +281,13 @@ class RowBuilder:
             except ArchiveError as exc:
                 counts.problems.append(f"revisit {rec.record_id} of {url}: {exc}")
                 return
-            parsed = parse_page(_task(source, url))
+            parsed = parse_page(page_task(source, url))
         counts.pages_parsed += 1
         outcome, value = parsed
         if outcome != "ok":
             counts.problems.append(f"{url} ({rec.record_id}): {value}")
             return
-        article = value
+        article = guard_canonical(value, url)
         if article is None or self._newer_in_db(article, fetched_at):
             return
         self.store.save_article(article, capture_id, fetched_at)
