@@ -194,17 +194,25 @@ def unparsed_posts(conn: sqlite3.Connection, warc_dir: Path, guard=None) -> Iter
                    "article row (deleted) — `portal-archive reindex` rebuilds it")
 
 
-def missing_captures(conn: sqlite3.Connection, layout, records: dict, captured: set) -> list[str]:
-    """One line per WARC file holding HTTP responses/revisits that have no ``captures``
-    row (a deleted row). Records an import refused (off-origin, future date; listed
-    in ``logs/imports.jsonl``) and second copies of a record id are not expected."""
+def missing_captures(conn: sqlite3.Connection, layout, records: dict, captured: set
+                     ) -> tuple[list[str], list[str]]:
+    """(defect lines, notes): one line per WARC file holding HTTP responses/revisits
+    that have no ``captures`` row. Records an import refused (off-origin, future
+    date; listed in ``logs/imports.jsonl``) and second copies of a record id are not
+    expected to have one. Records after a file's last captured one are a note, not
+    a defect: a crawl killed between writing a record and committing its row
+    leaves them (recovery keeps the bytes; ``reindex`` gives them rows)."""
     from archive.integrity.import_log import imports_by_file
 
     refused: dict[str, set[int]] = {}
     for name, entry in imports_by_file(layout).items():
         refused[name] = {int(r["offset"]) for r in entry.get("refused") or [] if "offset" in r}
     ids = {r[0] for r in conn.execute("SELECT record_id FROM captures WHERE record_id IS NOT NULL")}
+    last: dict[str, int] = {}
+    for name, off in captured:
+        last[name] = max(off, last.get(name, -1))
     missing: dict[str, list[int]] = defaultdict(list)
+    tail: dict[str, int] = defaultdict(int)
     for key, info in records.items():
         if not isinstance(key, tuple):
             continue
@@ -215,7 +223,13 @@ def missing_captures(conn: sqlite3.Connection, layout, records: dict, captured: 
             continue
         if off in refused.get(name, ()) or (info.record_id and info.record_id in ids):
             continue
-        missing[name].append(off)
-    return [f"warc/{name}: {len(offs)} HTTP records have no captures row (e.g. offset {offs[0]}) — "
-            "rows were deleted; `portal-archive reindex` rebuilds them"
-            for name, offs in sorted(missing.items())]
+        if off > last.get(name, -1) and not name.startswith("import-"):
+            tail[name] += 1
+        else:
+            missing[name].append(off)
+    lines = [f"warc/{name}: {len(offs)} HTTP records have no captures row (e.g. offset {min(offs)}) — "
+             "rows were deleted; `portal-archive reindex` rebuilds them"
+             for name, offs in sorted(missing.items())]
+    notes = [f"warc/{name}: its last {n} HTTP record(s) have no captures row (a crawl stopped before "
+             "committing them); `portal-archive reindex` gives them rows" for name, n in sorted(tail.items())]
+    return lines, notes

@@ -296,7 +296,9 @@ def check_database(layout: ArchiveLayout, records: dict, report: VerifyReport, *
         d.extend(rowcheck.unparsed_posts(conn, layout.warc_dir, guard))
         captured = {(r[0], r[1]) for r in conn.execute(
             "SELECT warc_file, warc_offset FROM captures WHERE warc_file IS NOT NULL")}
-        d.extend(rowcheck.missing_captures(conn, layout, records, captured))
+        lines, notes = rowcheck.missing_captures(conn, layout, records, captured)
+        d.extend(lines)
+        report.notes.extend(notes)
         if deep:
             d.extend(rowcheck.deep_check(conn, layout.warc_dir, sample, guard))
     finally:
