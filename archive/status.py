@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from archive.crawl import parse_health
 from archive.errors import NotAnArchive
 from archive.layout import ArchiveLayout
 
@@ -34,6 +35,7 @@ class CrawlSummary:
     changed_articles: int
     gone_articles: int
     errors: int
+    parse_drift: str | None = None     # archive.crawl.parse_health's warning for this crawl
 
 
 @dataclass
@@ -90,8 +92,10 @@ def _crawls(conn: sqlite3.Connection, limit: int) -> list[CrawlSummary]:
             stats = json.loads(stats_json or "{}")
         except ValueError:
             stats = {}
+        drift = parse_health.drift_of(conn, cid)
         out.append(CrawlSummary(cid, started, ended, _seconds(started, ended), status, exit_code,
-                                fetched, new, changed, int(stats.get("archive/gone", 0) or 0), errors))
+                                fetched, new, changed, int(stats.get("archive/gone", 0) or 0), errors,
+                                parse_health.drift_message(drift) if drift else None))
     return out
 
 
@@ -172,6 +176,11 @@ def format_status(st: ArchiveStatus) -> str:
         lines.append(f"  {k.id:>5} {k.started_at:20} {_duration(k.duration_s):>9} {k.status:12} "
                      f"{exit_code:>4} {k.fetched:>8} {k.new_articles:>5} {k.changed_articles:>7} "
                      f"{k.gone_articles:>5} {k.errors:>6}")
+    drifted = [k for k in st.crawls if k.parse_drift]
+    if drifted:
+        lines.append("")
+        for k in drifted:
+            lines.append(f"warning: crawl {k.id}: {k.parse_drift}")
     if st.errors:
         lines.append("")
         lines.append("last errors:")

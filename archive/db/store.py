@@ -15,6 +15,7 @@ from typing import Iterator
 
 from archive import __version__
 from archive.db import documents as documents_db
+from archive.crawl import parse_health
 from archive.db import utcnow
 from archive.parser.model import Article, Term
 
@@ -36,6 +37,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         self._depth = 0
+        self._health: dict[int, parse_health.Tally] = {}   # crawl id → articles it parsed
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -67,11 +69,28 @@ class Store:
 
     def finish_crawl(self, crawl_id: int, status: str, stats: dict, exit_code: int | None = None) -> None:
         with self.transaction():
+            tally = self._health.pop(crawl_id, None)
+            if tally is not None:
+                parse_health.save(self.conn, crawl_id, tally)
             self.conn.execute(
                 "UPDATE crawls SET ended_at=?, status=?, stats_json=?, exit_code=? WHERE id=?",
                 (utcnow(), status, json.dumps(stats, ensure_ascii=False, sort_keys=True, default=str),
                  exit_code, crawl_id),
             )
+
+    def flush_parse_health(self) -> None:
+        """Store the parse health of every crawl whose articles were saved (after a rebuild)."""
+        with self.transaction():
+            for crawl_id, tally in self._health.items():
+                parse_health.save(self.conn, crawl_id, tally)
+        self._health.clear()
+
+    def _tally(self, article: Article, capture_id: int | None) -> None:
+        if capture_id is None:
+            return
+        row = self.conn.execute("SELECT crawl_id FROM captures WHERE id=?", (capture_id,)).fetchone()
+        if row is not None and row[0] is not None:
+            self._health.setdefault(row[0], parse_health.Tally()).add(article)
 
     # -- captures and errors --------------------------------------------------
     def add_capture(self, crawl_id: int | None, *, url: str, status: int | None,
@@ -134,6 +153,7 @@ class Store:
         row["capture_id"] = capture_id
         row["last_seen_at"] = seen_at
         with self.transaction():
+            self._tally(article, capture_id)
             existing = self.find_article(article.wp_post_id, article.url)
             if existing is None:
                 row["first_seen_at"] = seen_at

@@ -222,6 +222,7 @@ def _build(layout: ArchiveLayout, files: list[Path], target: Path, parser: PageP
             if on_file is not None:
                 on_file(path, counts)
         crawls.finish()
+        store.flush_parse_health()
         report.crawls = len(crawls.spans)
         report.articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
         conn.execute("PRAGMA synchronous=FULL")

@@ -26,6 +26,7 @@ def crawl(archive_dir, start_url, full, max_duration, max_pages, verbose, overri
 
     \b
     Exit codes: 0 done, 1 fatal, 2 usage, 3 finished but some pages failed,
+    4 finished but the articles parsed far worse than in recent crawls (parse drift),
     75 another crawl holds the archive, 130 stopped by SIGINT/SIGTERM.
     """
     from crawler.runner import EXIT_OK, build_settings, parse_overrides, run_crawl
@@ -47,6 +48,8 @@ def crawl(archive_dir, start_url, full, max_duration, max_pages, verbose, overri
             f"{result.articles} articles in the archive, {result.errors} errors")
     if result.message:
         click.echo(f"error: {result.message}", err=True)
+    if result.drift:
+        click.echo(f"warning: {result.drift}", err=True)
     if result.exit_code != EXIT_OK:
         click.echo(line, err=True)
     elif verbose or sys.stdout.isatty():
