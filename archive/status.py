@@ -46,6 +46,9 @@ class ArchiveStatus:
     counts: dict[str, int] = field(default_factory=dict)
     errors: list[dict] = field(default_factory=list)
     disk: dict[str, int] = field(default_factory=dict)
+    skips: dict[str, int] = field(default_factory=dict)  # reason → URLs the last crawl skipped
+    skips_crawl_id: int | None = None
+    noarchive: int = 0               # captures of pages that said noarchive (archived anyway)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1)
@@ -114,6 +117,20 @@ def _counts(conn: sqlite3.Connection, layout: ArchiveLayout) -> dict[str, int]:
     }
 
 
+def _skips(conn: sqlite3.Connection, status: ArchiveStatus) -> None:
+    """What the newest crawl chose not to fetch (``skips``, migration 8), and noarchive captures."""
+    try:
+        last = conn.execute("SELECT max(crawl_id) FROM skips").fetchone()[0]
+        status.noarchive = conn.execute("SELECT count(*) FROM captures WHERE noarchive=1").fetchone()[0]
+    except sqlite3.OperationalError:  # an archive not yet migrated to version 8
+        return
+    if last is not None:
+        status.skips_crawl_id = last
+        status.skips = dict(conn.execute(
+            "SELECT reason, count(*) FROM skips WHERE crawl_id=? GROUP BY reason ORDER BY 2 DESC",
+            (last,)).fetchall())
+
+
 def _disk(layout: ArchiveLayout) -> dict[str, int]:
     total = 0
     for dirpath, _dirs, files in os.walk(layout.root):
@@ -137,6 +154,7 @@ def archive_status(root: str | os.PathLike, *, crawls: int = 10, errors: int = 1
                                _counts(conn, layout))
         status.errors = [dict(zip(("at", "crawl_id", "kind", "url", "message"), r)) for r in conn.execute(
             "SELECT at, crawl_id, kind, url, message FROM errors ORDER BY id DESC LIMIT ?", (errors,))]
+        _skips(conn, status)
     finally:
         conn.close()
     status.disk = _disk(layout)
@@ -167,6 +185,11 @@ def format_status(st: ArchiveStatus) -> str:
                  f"captures {c['captures']}, errors {c['errors']}, crawls {c['crawls']}")
     lines.append(f"WARC files {c['warc_files']} ({_size(c['warc_bytes'])}); disk: archive "
                  f"{_size(st.disk['archive_bytes'])}, free {_size(st.disk['free_bytes'])}")
+    if st.skips or st.noarchive:
+        parts = ", ".join(f"{reason} {n}" for reason, n in st.skips.items()) or "none"
+        where = f" (crawl {st.skips_crawl_id})" if st.skips_crawl_id else ""
+        lines.append(f"skipped URLs{where}: {parts}; noarchive pages archived anyway: "
+                     f"{st.noarchive} (see the skips table, captures.noarchive)")
     lines.append("")
     lines.append("last crawls:")
     lines.append(f"  {'id':>5} {'started (UTC)':20} {'duration':>9} {'status':12} {'exit':>4} "

@@ -13,6 +13,9 @@ NEWSPIDER_MODULE = "crawler.spiders"
 # --- the archive ---------------------------------------------------------------
 PORTAL_ARCHIVE_DIR = "archive-data"         # <archive>/archive.sqlite, warc/, logs/, state/
 PORTAL_START_URL = "https://thanhphohaiphong.gov.vn/"
+# other origins of the same site, "OLD=NEW" (scheme://host[:port]), separated by spaces or commas;
+# `crawl --alias` adds to it; the archive remembers them (archive/origins.py, table origins)
+PORTAL_ALIASES = ""
 PORTAL_CONTACT_URL = "https://github.com/portal-archive/portal-archive"  # named in the user agent
 PORTAL_SITE = ""                            # the site profile (portals.toml) this crawl runs for
 PORTAL_SCRAPYD_JOB = ""                     # the Scrapyd job id, when a Scrapyd node runs the crawl
@@ -26,6 +29,7 @@ PORTAL_FETCH_DOCUMENTS = True              # documents posts link to (pdf, doc(x
 PORTAL_FETCH_AMP = False                    # AMP copies (<post>/amp) are not fetched by default
 PORTAL_FOLLOW_LINKS = True                  # discover through listings, feed and related links
 PORTAL_MAX_DEPTH_LISTING = 2000             # /page/N/ beyond this is a trap, not an archive
+PORTAL_HONOUR_NOARCHIVE = False             # True: pages saying noarchive are skipped, not archived+flagged
 
 # --- recurring crawls (see archive/crawl/revisit.py) ------------------------------------
 PORTAL_FULL = False                         # True: fetch everything again (--full)
@@ -63,6 +67,7 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's RemoteControl runs Python sent over HTTP: never
 HTTPCACHE_ENABLED = False  # a cache hit would not be a capture
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
@@ -71,6 +76,7 @@ LOG_LEVEL = "INFO"
 PORTAL_PROGRESS = False                     # a progress line on stderr; the CLI turns it on for a terminal
 
 EXTENSIONS = {
+    "scrapy.extensions.remote_control.RemoteControl": None,  # no listening socket (see above)
     "crawler.archive_extension.ArchiveExtension": 100,
     "crawler.progress.Progress": 200,
 }
@@ -89,6 +95,7 @@ PORTAL_MAX_URLS_PER_PATTERN = 5000          # distinct URLs per pattern (digits 
 PORTAL_MAX_STRAY_DEPTH = 1                  # hops through pages neither article nor listing (calendars)
 PORTAL_MIN_FREE_SPACE = 128 * 1024 * 1024    # below this many free bytes the crawl stops cleanly
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.scope_guard.ScopeGuardMiddleware": 45,
     "crawler.middlewares.disk_guard.DiskGuardMiddleware": 60,
     "crawler.middlewares.crawl_delay.CrawlDelayMiddleware": 110,
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,

@@ -18,12 +18,14 @@ from pathlib import Path
 
 from archive import __version__
 from archive.crawl.frontier import Frontier
+from archive.crawl.noarchive import exchange_noarchive
 from archive.db import open_db, utcnow
 from archive.db.store import Store
 from archive.errors import ArchiveError, ArchiveLocked
 from archive.integrity import fixity
 from archive.integrity.recover import recover_archive
 from archive.layout import ArchiveLayout
+from archive.origins import BadOrigin, Scope, parse_aliases, stored_aliases
 from archive.parser.model import Article
 from archive.warc import cdxj
 from archive.warc.dedup import DigestIndex
@@ -41,6 +43,7 @@ class SessionOptions:
     compress_level: int = 6
     settings: dict = field(default_factory=dict)  # recorded in warcinfo and the crawls row
     start_url: str | None = None
+    aliases: tuple[str, ...] = ()  # OLD=NEW origins of the same site (archive.origins)
 
 
 class ArchiveSession:
@@ -52,7 +55,8 @@ class ArchiveSession:
         self.writer = None
         self.frontier: Frontier | None = None
         self.crawl_id: int | None = None
-        self.counts = {"captures": 0, "articles": 0, "errors": 0, "revisits": 0}
+        self.counts = {"captures": 0, "articles": 0, "errors": 0, "revisits": 0,
+                       "skips": 0, "noarchive": 0}
 
     # -- life cycle -----------------------------------------------------------
     def open(self) -> "ArchiveSession":
@@ -72,6 +76,7 @@ class ArchiveSession:
         # we hold the crawl lock: a crawl still marked running was killed
         self.conn.execute("UPDATE crawls SET status='killed' WHERE status='running'")
         self.crawl_id = self.store.start_crawl(self.options.start_url, self.options.settings)
+        self._remember_origins()
         warcinfo = {
             "software": f"portal-archive/{__version__}",
             "hostname": socket.gethostname(),
@@ -89,6 +94,18 @@ class ArchiveSession:
             on_close=self._on_warc_closed,
         )
         return self
+
+    def _remember_origins(self) -> None:
+        """The site's origins and aliases, remembered for later crawls (table ``origins``)."""
+        if not self.options.start_url:
+            return
+        try:
+            scope = Scope.build(self.options.start_url, parse_aliases(self.options.aliases),
+                                stored_aliases(self.conn))
+        except BadOrigin as exc:
+            raise ArchiveError(f"cannot use the start URL or an alias: {exc} — "
+                               "check --start-url and --alias") from exc
+        self.store.remember_origins(scope.remembered(), self.crawl_id)
 
     def _wait_for_killed_writers(self, timeout: float = 30.0) -> None:
         """A crawl killed with SIGKILL releases the lock at once, but its storage
@@ -180,6 +197,7 @@ class ArchiveSession:
         headers = {name.lower(): (value.decode("latin-1") if isinstance(value, bytes) else value)
                    for name, value in exchange.response_headers}
         digest = payload_digest(exchange.body)
+        noarchive = exchange_noarchive(exchange.response_headers, exchange.body)
         hit = None
         if exchange.status == 200 and not exchange.truncated and exchange.body:
             hit = self.digests.lookup(digest)
@@ -196,8 +214,10 @@ class ArchiveSession:
             record_type="revisit" if hit is not None else "response",
             refers_to_capture_id=hit.capture_id if hit is not None else None,
             truncated=exchange.truncated, etag=headers.get("etag"),
-            last_modified=headers.get("last-modified"),
+            last_modified=headers.get("last-modified"), noarchive=noarchive,
         )
+        if noarchive:
+            self.counts["noarchive"] += 1
         if hit is None and exchange.status == 200 and not exchange.truncated and exchange.body:
             self.digests.remember(digest, ref, capture_id)
         self.counts["captures"] += 1
@@ -225,6 +245,12 @@ class ArchiveSession:
     def error(self, url: str | None, kind: str, message: str) -> None:
         self.store.add_error(self.crawl_id, url, kind, message)
         self.counts["errors"] += 1
+
+    def skip(self, url: str, reason: str, referrer: str | None = None,
+             detail: str | None = None) -> None:
+        """A URL this crawl decided not to fetch (robots.txt, too long, off-site …)."""
+        self.store.add_skip(self.crawl_id, url, reason, referrer, detail)
+        self.counts["skips"] += 1
 
 
 def _alive(pid: int) -> bool:

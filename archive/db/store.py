@@ -97,19 +97,21 @@ class Store:
                     content_type: str | None, fetched_at: str, ref=None, method: str = "GET",
                     payload_length: int | None = None, record_type: str = "response",
                     refers_to_capture_id: int | None = None, truncated: str | None = None,
-                    etag: str | None = None, last_modified: str | None = None) -> int:
+                    etag: str | None = None, last_modified: str | None = None,
+                    noarchive: bool = False) -> int:
         """Record one fetch. ``ref`` is the WARC ``RecordRef`` (or None)."""
         with self.transaction():
             cur = self.conn.execute(
                 "INSERT INTO captures(crawl_id, url, method, status, content_type, fetched_at,"
                 " payload_digest, payload_length, warc_file, warc_offset, warc_length, record_id,"
-                " record_type, refers_to_capture_id, truncated, etag, last_modified)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " record_type, refers_to_capture_id, truncated, etag, last_modified, noarchive)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (crawl_id, url, method, status, content_type, fetched_at,
                  getattr(ref, "payload_digest", None), payload_length,
                  getattr(ref, "warc_file", None), getattr(ref, "offset", None),
                  getattr(ref, "length", None), getattr(ref, "record_id", None),
-                 record_type, refers_to_capture_id, truncated, etag, last_modified),
+                 record_type, refers_to_capture_id, truncated, etag, last_modified,
+                 int(bool(noarchive))),
             )
             capture_id = cur.lastrowid
             if status == 200 and record_type in ("response", "revisit"):
@@ -125,6 +127,24 @@ class Store:
                 "INSERT INTO errors(crawl_id, url, kind, message, at) VALUES (?,?,?,?,?)",
                 (crawl_id, url, kind, message[:2000], utcnow()),
             )
+
+    def add_skip(self, crawl_id: int | None, url: str, reason: str, referrer: str | None = None,
+                 detail: str | None = None) -> None:
+        """A URL this crawl decided not to fetch (one row per crawl, URL and reason)."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR IGNORE INTO skips(crawl_id, url, reason, referrer, detail, at)"
+                " VALUES (?,?,?,?,?,?)",
+                (crawl_id, url[:8000], reason, referrer, (detail or "")[:2000] or None, utcnow()))
+
+    def remember_origins(self, mapping: dict, crawl_id: int | None) -> None:
+        """``origin → primary origin`` of the portal (``archive.origins``); an origin
+        already remembered keeps its row."""
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO origins(origin, canonical, first_crawl_id, added_at)"
+                " VALUES (?,?,?,?)",
+                [(str(o), str(p), crawl_id, utcnow()) for o, p in sorted(mapping.items())])
 
     # -- articles -------------------------------------------------------------
     def find_article(self, wp_post_id: int | None, url: str) -> sqlite3.Row | None:

@@ -10,7 +10,7 @@ decides what to fetch and hands parsed posts to the pipeline.
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy import signals
@@ -22,8 +22,10 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from archive.crawl.revisit import RevisitPolicy, load_known
+from archive.origins import BadOrigin, Scope, parse_aliases, stored_aliases
 from archive.parser import parse_article
 
+from ..middlewares.scope_guard import referrer_of
 from ..middlewares.trap_guard import canonical
 from ..urlpolicy import (
     AMP,
@@ -65,10 +67,15 @@ class PortalSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         s = crawler.settings
         spider.start_url = spider._start_url_arg or s.get("PORTAL_START_URL")
-        host = urlsplit(spider.start_url).hostname
-        if not host:
-            raise ValueError(f"start URL {spider.start_url!r} has no host")
-        spider.allowed_domains = [host]
+        try:  # the site's origins: start URL + aliases (+ those the archive remembers, at start)
+            spider.aliases = parse_aliases(s.get("PORTAL_ALIASES"))
+            spider.scope = Scope.build(spider.start_url, spider.aliases)
+        except BadOrigin as exc:
+            raise ValueError(f"start URL {spider.start_url!r} or PORTAL_ALIASES: {exc}") from exc
+        # a backstop for Scrapy's own OffsiteMiddleware; ScopeGuardMiddleware checks the port too
+        spider.allowed_domains = spider.scope.hosts()
+        spider.url_limit = s.getint("URLLENGTH_LIMIT") or 0
+        spider.skipped = set()      # hashes of (url, reason) already recorded in this crawl
         spider.policy = UrlPolicy(
             fetch_amp=s.getbool("PORTAL_FETCH_AMP"),
             fetch_images=s.getbool("PORTAL_FETCH_IMAGES"),
@@ -126,38 +133,64 @@ class PortalSpider(scrapy.Spider):
         if hash(raw) in self.requested:
             return None
         url = canonical(raw)
-        if url is None or urlsplit(url).hostname != self.allowed_domains[0]:
+        if url is None:
+            return None
+        reason = self.scope.why_not(url)
+        if reason is not None:
+            self.skip(url, reason, base)
+            return None
+        # key: the URL as rows store it (primary origin); url: as fetched (live origin)
+        key, url = self.scope.canonical(url), self.scope.live_url(url)
+        if self.url_limit and len(url) > self.url_limit:
+            self.skip(url, "too-long", base, f"longer than URLLENGTH_LIMIT ({self.url_limit})")
             return None
         kind = self.policy.classify(url)
         if not kind:
             return None
-        if kind in (POST, *FILES) and hash(url) in self.requested:
+        if kind in (POST, *FILES) and hash(key) in self.requested:
             return None
         if self.archive.frontier.is_done(url):
             return None  # fetched by the interrupted crawl this one resumes
         headers = None
         if self.incremental and kind in (POST, IMAGE, DOCUMENT):
-            known = self.known.get(url)
+            known = self.known.get(key)
             if kind in (IMAGE, DOCUMENT) and known is not None:
                 return None  # uploads keep their URL when unchanged; --full fetches them again
             if known is not None and not lastmod:
                 # a sitemap lastmod, if any, is better evidence than recency or the
                 # rotation: wait until discovery is over (see idle)
-                self.deferred.add(url)
+                self.deferred.add(key)
                 return None
             if known is not None:
-                self.decided.add(url)
-            if not self.revisit.should_fetch(url, known, lastmod):
+                self.decided.add(key)
+            if not self.revisit.should_fetch(key, known, lastmod):
                 self.crawler.stats.inc_value("incremental/skipped")
                 return None
             headers = self.revisit.conditional_headers(known) or None
         if kind in (POST, *FILES):
-            self.requested.update((hash(raw), hash(url)))
+            self.requested.update((hash(raw), hash(key)))
         return self.request(url, kind, headers, **({"listed": True} if listed else {}))
+
+    def skip(self, url: str, reason: str, referrer: str | None = None,
+             detail: str | None = None) -> None:
+        """Record a URL this crawl will not fetch (a ``skips`` row, once per URL and reason)."""
+        self.crawler.stats.inc_value(f"skips/{reason}")
+        key = hash((url, reason))
+        if key in self.skipped:
+            return
+        self.skipped.add(key)
+        archive = getattr(self, "archive", None)
+        if archive is not None:
+            archive.skip(url, reason, referrer, detail)
 
     def _load_state(self) -> None:
         """What the archive already holds decides what this crawl fetches."""
-        self.known = load_known(self.archive.conn)
+        self.scope = Scope.build(self.start_url, self.aliases, stored_aliases(self.archive.conn))
+        self.allowed_domains = self.scope.hosts()
+        if len(self.scope.origins) > 1:
+            self.logger.info("the site's origins: %s; rows use %s", ", ".join(
+                sorted(map(str, self.scope.origins))), self.scope.primary)
+        self.known = load_known(self.archive.conn, self.scope.canonical)
         self.incremental = bool(self.known) and not self.full
         self.crawler.stats.set_value("incremental/enabled", self.incremental)
         self.crawler.stats.set_value("incremental/known_urls", len(self.known))
@@ -185,12 +218,14 @@ class PortalSpider(scrapy.Spider):
         """Every response ends here; the URL counts as done once its outcome is stored."""
         self.window.refill()
         kind = response.meta.get("kind")
-        if response.status == 304:
-            self.archive.touch(response.url)
+        if response.meta.get("noarchive_skipped"):
+            pass  # PORTAL_HONOUR_NOARCHIVE: not archived, not parsed (a skips row says so)
+        elif response.status == 304:
+            self.archive.touch(self.scope.canonical(response.url))
             self.crawler.stats.inc_value("incremental/not_modified")
         elif response.meta.get("robots"):
             for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-                req = self.follow(url)
+                req = self.follow(url, response.url)
                 if req is not None:
                     yield req
         elif kind in FILES:
@@ -232,8 +267,8 @@ class PortalSpider(scrapy.Spider):
             if sitemap.type == "sitemapindex" and "-users-" in loc:
                 continue  # author archives: not posts
             if sitemap.type == "urlset":
-                self.sitemap_posts.add(loc)
-            req = self.follow(loc, lastmod=entry.get("lastmod"), listed=True)
+                self.sitemap_posts.add(self.scope.canonical(canonical(loc) or loc))
+            req = self.follow(loc, response.url, lastmod=entry.get("lastmod"), listed=True)
             if req is not None:
                 yield from self.window.offer(req)
 
@@ -241,7 +276,7 @@ class PortalSpider(scrapy.Spider):
         sel = scrapy.Selector(response, type="xml")
         sel.remove_namespaces()
         for link in sel.xpath("//item/link/text() | //entry/link/@href").getall():
-            req = self.follow(link.strip(), listed=True)
+            req = self.follow(link.strip(), response.url, listed=True)
             if req is not None:
                 yield from self.window.offer(req)
 
@@ -274,7 +309,9 @@ class PortalSpider(scrapy.Spider):
                     req = self.follow(link.url, response.url)
                     if req is not None:
                         yield req
-        # last: the pipeline marks the page done, after the requests above are in the frontier
+        # last: the pipeline marks the page done, after the requests above are in the frontier;
+        # rows store the site's URLs on its primary origin (the same post across a host move)
+        article = self.scope.rebase_article(article)
         yield {"article": article, "capture_id": response.meta.get("capture_id"),
                "urls": sorted({response.url, *response.meta.get("redirect_urls", ())})}
 
@@ -285,9 +322,10 @@ class PortalSpider(scrapy.Spider):
         requests, paged, new_posts = [], [], 0
         for link in self.link_extractor.extract_links(response):
             url = link.url.split("#", 1)[0]
-            if self.incremental and self.policy.classify(url) == POST and url not in self.known:
+            if (self.incremental and self.policy.classify(url) == POST
+                    and self.scope.canonical(url) not in self.known):
                 new_posts += 1
-            req = self.follow(url)
+            req = self.follow(url, response.url)
             if req is None:
                 continue
             (paged if is_paged(req.url) else requests).append(req)
@@ -320,11 +358,12 @@ class PortalSpider(scrapy.Spider):
         for url in sorted(pending):
             self.decided.add(url)
             known = self.known.get(url)
-            if self.archive.frontier.is_done(url) or not self.revisit.should_fetch(url, known):
+            if (self.archive.frontier.is_done(self.scope.live_url(url))
+                    or not self.revisit.should_fetch(url, known)):
                 self.crawler.stats.inc_value("incremental/skipped")
                 continue
             headers = self.revisit.conditional_headers(known) or None
-            self.crawler.engine.crawl(self.request(url, POST, headers))
+            self.crawler.engine.crawl(self.request(self.scope.live_url(url), POST, headers))
             scheduled += 1
         self.crawler.stats.inc_value("incremental/revisited", scheduled)
         return scheduled
@@ -336,10 +375,11 @@ class PortalSpider(scrapy.Spider):
                     if page.is_article and url not in self.sitemap_posts
                     and ((page.current and not page.gone) or self.revisit.in_slice(url, page))]
         scheduled = 0
-        for url in vanished:
-            if self.archive.frontier.is_done(url):
+        for key in vanished:
+            url = self.scope.live_url(key)
+            if self.archive.frontier.is_done(url) or not self.scope.on_site(url):
                 continue
-            headers = self.revisit.conditional_headers(self.known[url]) or None
+            headers = self.revisit.conditional_headers(self.known[key]) or None
             self.crawler.engine.crawl(self.request(url, POST, headers, vanished=True))
             scheduled += 1
         self.crawler.stats.set_value("incremental/vanished_rechecked", scheduled)
@@ -349,7 +389,10 @@ class PortalSpider(scrapy.Spider):
     def failed(self, failure):
         request = failure.request
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            return  # robots.txt or offsite: a decision, not a failure
+            if str(failure.value).startswith("Forbidden by robots.txt"):  # Scrapy's RobotsTxtMiddleware
+                self.skip(request.url, "robots", referrer_of(request), "robots.txt disallows it")
+                self.archive.frontier.done(request.url)
+            return  # a decision, not a failure: the middleware that decided recorded it
         if failure.check(HttpError):
             status = failure.value.response.status
             if status in (404, 410) and (request.meta.get("probe") or
@@ -374,9 +417,10 @@ class PortalSpider(scrapy.Spider):
 
     def _gone(self, url: str, meta: dict) -> bool:
         """A known post answering 404/410 was deleted: mark it, it is no failure."""
-        page = self.known.get(url)
+        key = self.scope.canonical(url)
+        page = self.known.get(key)
         if page is None or not page.is_article:
             return False
-        self.archive.mark_gone(url)
+        self.archive.mark_gone(key)
         self.crawler.stats.inc_value("incremental/gone")
         return True
