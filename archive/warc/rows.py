@@ -29,10 +29,11 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import urlsplit
 
+from archive.crawl.noarchive import exchange_noarchive
 from archive.db.store import Store
 from archive.errors import ArchiveError
+from archive.origins import Scope, origin_of
 from archive.parser.dom import slug_of
 from archive.parser.page_parse import PageParser, parse_page
 from archive.warc.dedup import DigestIndex
@@ -54,16 +55,8 @@ WINDOW = 64  # records applied at a time while the next window's pages are parse
 WINDOW_BYTES = 32 * 1024 * 1024  # …or fewer, when their payloads hold this much
 
 
-def _origin(url: str | None) -> tuple[str, str, int] | None:
-    try:
-        parts = urlsplit((url or "").strip())
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return scheme, parts.hostname.rstrip(".").lower(), port or (443 if scheme == "https" else 80)
+def _origin(url: str | None):
+    return origin_of(url or "")  # scheme, host, port as archive.origins normalises them
 
 
 def guard_canonical(article, fetched_url: str):
@@ -113,6 +106,9 @@ class RowBuilder:
         self.warc_dir = Path(warc_dir)
         self.digests = DigestIndex(self.conn)
         self._captures: dict[str, tuple[int, str, int]] = {}  # record id → (capture id, file, offset)
+        # the site's origins for the file being read (archive.origins): rows store the site's
+        # URLs on its primary origin, as the crawl did; None: URLs as recorded
+        self.scope: Scope | None = None
 
     # -- one file -------------------------------------------------------------
     def index_file(self, path: str | os.PathLike, crawl_id: int | None) -> IndexCounts:
@@ -210,12 +206,17 @@ class RowBuilder:
         ref = SimpleNamespace(payload_digest=rec.payload_digest, warc_file=name, offset=rec.offset,
                               length=length, record_id=rec.record_id)
         method = methods.get(rec.warc_header("WARC-Concurrent-To") or "", "GET")
+        noarchive = exchange_noarchive(rec.http_headers or [], body or b"")
+        if revisit and refers_to is not None and not noarchive:  # the crawl read the page itself
+            row = self.conn.execute("SELECT noarchive FROM captures WHERE id=?",
+                                    (refers_to[0],)).fetchone()
+            noarchive = bool(row and row[0])
         capture_id = self.store.add_capture(
             crawl_id, url=url, status=status, content_type=rec.content_type, fetched_at=fetched_at,
             ref=ref, method=method, payload_length=None if revisit else size,
             record_type=rec.rec_type, refers_to_capture_id=refers_to[0] if refers_to else None,
             truncated=rec.warc_header("WARC-Truncated"), etag=rec.http_header("ETag"),
-            last_modified=rec.http_header("Last-Modified"))
+            last_modified=rec.http_header("Last-Modified"), noarchive=noarchive)
         counts.captures += 1
         if rec.record_id:
             self._captures[rec.record_id] = (capture_id, name, rec.offset)
@@ -230,12 +231,13 @@ class RowBuilder:
                         rec.http_header("Content-Encoding"), rec.http_header("Content-Disposition"),
                         lambda: self._payload_of(body, refers_to), rec.payload_digest,
                         rec.warc_header("WARC-Truncated"))
+        stored_url = self.scope.canonical(url) if self.scope is not None else url
         if status == 200 and is_html(rec.content_type):
             self._article(rec, url, fetched_at, capture_id, refers_to, counts, parsed)
         elif status == 304 and hasattr(self.store, "touch_article"):
-            self.store.touch_article(url, fetched_at)
+            self.store.touch_article(stored_url, fetched_at)
         elif status in (404, 410) and hasattr(self.store, "mark_gone"):
-            self.store.mark_gone(url, fetched_at)
+            self.store.mark_gone(stored_url, fetched_at)
 
     def _payload_of(self, body: bytes | None, refers_to: tuple[int, str, int] | None) -> bytes | None:
         """The payload of a response, or of the record a revisit refers to (None: too large
@@ -288,6 +290,8 @@ class RowBuilder:
             counts.problems.append(f"{url} ({rec.record_id}): {value}")
             return
         article = guard_canonical(value, url)
+        if article is not None and self.scope is not None:
+            article = self.scope.rebase_article(article)  # after the guard: on the primary origin
         if article is None or self._newer_in_db(article, fetched_at):
             return
         self.store.save_article(article, capture_id, fetched_at)
