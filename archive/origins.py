@@ -11,7 +11,8 @@ origins that are the same site, e.g. after an http→https move, a ``www.``
 change or a new port. The archive remembers them (table ``origins``) with
 the *primary* origin of each site: the origin its stored URLs (articles,
 their images, links and terms) use, so a moved site is not archived again
-as new. The primary origin is the one the archive first knew; what was
+as new. The primary origin is the one the archive first knew (its first
+crawl's start URL for an archive older than the table); what was
 fetched (``captures.url``, ``WARC-Target-URI``) stays the URL really asked.
 
 Pure functions, no I/O; ``stored_aliases`` only reads the ``origins`` table.
@@ -176,8 +177,8 @@ class Scope:
         ``aliases``: OLD=NEW pairs (given now); ``remembered``: origin → primary
         origin, as the archive stored them (``stored_aliases``). The site is the
         group of origins the pairs connect to the start URL's origin; its primary
-        origin is the one the archive already uses, else the OLD side of the
-        first pair, else the start URL's origin.
+        origin is the one the archive already uses for any of them, else the start
+        URL's origin (a new archive).
         """
         live = split_origin(start_url)
         remembered = dict(remembered or {})
@@ -195,9 +196,7 @@ class Scope:
             if not twins <= group:
                 group |= twins
                 grew = True
-        primary = next((remembered[o] for o in remembered if o in group), None)
-        if primary is None:
-            primary = next((old for old, new in aliases if old in group), live)
+        primary = next((remembered[o] for o in remembered if o in group), live)
         return cls(live, primary, frozenset(group | {primary}))
 
     # -- questions ------------------------------------------------------------
@@ -262,9 +261,18 @@ class Scope:
 
 
 def stored_aliases(conn: sqlite3.Connection) -> dict[Origin, Origin]:
-    """The ``origins`` table (migration 8): origin → primary origin; empty before migration 8."""
+    """The ``origins`` table (migration 8): origin → primary origin.
+
+    An archive whose table is still empty (crawled before migration 8) knows
+    its first origin from its first crawl's start URL: that one is primary.
+    """
     try:
         rows = conn.execute("SELECT origin, canonical FROM origins ORDER BY rowid").fetchall()
+        if not rows:
+            first = conn.execute("SELECT start_url FROM crawls WHERE start_url IS NOT NULL "
+                                 "AND start_url != '' ORDER BY id LIMIT 1").fetchone()
+            origin = origin_of(first[0]) if first else None
+            return {origin: origin} if origin is not None else {}
     except sqlite3.OperationalError:
         return {}
     out: dict[Origin, Origin] = {}

@@ -85,9 +85,11 @@ def test_default_ports_and_netloc():
         parse_origin("https://a.vn/path")
 
 
-def test_alias_makes_one_site_with_the_old_origin_primary():
+def test_alias_makes_one_site_with_the_archived_origin_primary():
     pairs = parse_aliases("http://127.0.0.1:8000=http://127.0.0.1:9000")
-    scope = Scope.build("http://127.0.0.1:9000/", pairs)
+    assert str(Scope.build("http://127.0.0.1:9000/", pairs).primary) == "http://127.0.0.1:9000"  # new archive
+    archived = {Origin("http", "127.0.0.1", 8000): Origin("http", "127.0.0.1", 8000)}
+    scope = Scope.build("http://127.0.0.1:9000/", pairs, archived)
     assert str(scope.primary) == "http://127.0.0.1:8000"
     assert scope.on_site("http://127.0.0.1:8000/a") and scope.on_site("http://127.0.0.1:9000/a")
     assert scope.why_not("http://127.0.0.1:8001/a") == "other-port"
@@ -98,7 +100,8 @@ def test_alias_makes_one_site_with_the_old_origin_primary():
 
 def test_www_and_https_move():
     pairs = parse_aliases(["http://portal.vn=https://www.portal.vn"])
-    scope = Scope.build("https://www.portal.vn/", pairs)
+    archived = {Origin("http", "portal.vn", 80): Origin("http", "portal.vn", 80)}
+    scope = Scope.build("https://www.portal.vn/", pairs, archived)
     assert str(scope.primary) == "http://portal.vn"
     assert scope.canonical("https://www.portal.vn/tin.html") == "http://portal.vn/tin.html"
     assert scope.on_site("http://www.portal.vn/tin.html")  # the http twin of the new origin
@@ -127,7 +130,8 @@ def test_bad_aliases(bad):
 
 
 def test_rebase_article_moves_on_site_urls_only():
-    scope = Scope.build("http://127.0.0.1:9000/", parse_aliases("http://127.0.0.1:8000=http://127.0.0.1:9000"))
+    scope = Scope.build("http://127.0.0.1:9000/", parse_aliases("http://127.0.0.1:8000=http://127.0.0.1:9000"),
+                        {Origin("http", "127.0.0.1", 8000): Origin("http", "127.0.0.1", 8000)})
     a = Article(url="http://127.0.0.1:9000/bai.html", original_url="https://baohaiphong.vn/x",
                 categories=[Term("c", "C", "http://127.0.0.1:9000/category/c/")],
                 images=[Image("http://127.0.0.1:9000/wp-content/uploads/a.jpg", "cap")],
@@ -145,8 +149,11 @@ def test_rebase_article_moves_on_site_urls_only():
 def test_origins_table_round_trip(tmp_path):
     conn = open_db(tmp_path / "a.sqlite")
     store = Store(conn)
+    store.start_crawl("http://127.0.0.1:8000/", {})  # crawled before the table existed
+    assert {str(k) for k in stored_aliases(conn)} == {"http://127.0.0.1:8000"}
     crawl = store.start_crawl("http://127.0.0.1:9000/", {})
-    scope = Scope.build("http://127.0.0.1:9000/", parse_aliases("http://127.0.0.1:8000=http://127.0.0.1:9000"))
+    scope = Scope.build("http://127.0.0.1:9000/", parse_aliases("http://127.0.0.1:8000=http://127.0.0.1:9000"),
+                        stored_aliases(conn))
     store.remember_origins(scope.remembered(), crawl)
     got = stored_aliases(conn)
     assert {str(k): str(v) for k, v in got.items()} == {
