@@ -40,6 +40,7 @@ from archive.errors import ArchiveError, NotAnArchive
 from archive.integrity.import_log import imports_by_file
 from archive.layout import ArchiveLayout
 from archive.origins import Scope, parse_aliases, stored_aliases
+from archive.outputs import OutputRefused, check_output
 from archive.parser.page_parse import PageParser, default_jobs
 from archive.warc.read import read_record
 from archive.warc.record_io import second, warcinfo_fields
@@ -206,6 +207,10 @@ def reindex_archive(root: str | os.PathLike | ArchiveLayout, db_path: str | os.P
     target = Path(db_path).expanduser().resolve() if db_path else layout.db
     if not target.parent.is_dir():
         raise ArchiveError(f"directory {target.parent} does not exist — create it or choose another --db")
+    if target != layout.db:  # --db: an output like any -o (an existing database is kept as .bak)
+        plan = check_output(db_path, force=True, archive=layout.root)
+        if plan.mode not in ("new", "replace"):
+            raise OutputRefused(f"--db {db_path} is not a regular file — choose a file name")
     with _lock(layout):
         files = sorted(layout.warc_files(), key=time_order)
         if not files:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from archive.errors import ArchiveError
 from archive.layout import ArchiveLayout
+from archive.outputs import archive_part
 from archive.warc.members import Damage, scan_members
 
 
@@ -28,10 +29,10 @@ class Salvaged:
 
 def check_target(layout: ArchiveLayout, out_dir: str | os.PathLike) -> Path:
     out = Path(out_dir).expanduser().resolve()
-    for inside in (layout.warc_dir, layout.state_dir, layout.index_dir):
-        if out == inside or inside in out.parents:
-            raise ArchiveError(f"--salvage {out_dir} is inside the archive's {inside.name}/ — "
-                               "choose a directory outside it (e.g. ~/salvaged)")
+    part = archive_part(out / "x", [layout.root])  # the rule of every output (archive.outputs)
+    if part is not None:
+        raise ArchiveError(f"--salvage {out_dir} is inside {part} — "
+                           "choose a directory outside it (e.g. ~/salvaged)")
     if out.exists() and not out.is_dir():
         raise ArchiveError(f"--salvage {out_dir} exists and is not a directory — choose a directory")
     return out
