@@ -10,6 +10,8 @@ from clirun import run_cli
 from reindex_compare import assert_same
 
 from crawler.replica_process import ReplicaProcess
+from replica.content import Corpus
+from replica.listing import listing_paths
 from replica.truth import iter_document_truth
 
 POSTS, SEED = 40, 3
@@ -85,3 +87,11 @@ def test_reindex_rebuilds_the_document_rows(crawled, tmp_path):
     run_cli("reindex", "--archive", str(archive), "--db", str(rebuilt))
     counts = assert_same(ro(archive / "archive.sqlite"), ro(rebuilt))
     assert counts["documents"] > POSTS
+
+
+@pytest.mark.slow
+def test_first_crawl_captures_every_listing_page(crawled):
+    _, first, base = crawled
+    want = {base + path for path in listing_paths(Corpus(POSTS, SEED))}
+    got = {r[0] for r in ro(first).execute("SELECT url FROM captures WHERE status=200")}
+    assert len(want) > 20 and sorted(want - got) == []

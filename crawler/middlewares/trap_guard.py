@@ -92,7 +92,8 @@ class TrapGuardMiddleware:
         kind = response.meta.get("kind")
         requests = [r for r in result if isinstance(r, Request)]
         is_article = len(requests) < len(result)  # the spider yielded an item
-        links_posts = any(r.meta.get("kind") == POST for r in requests)
+        links_posts = response.meta.get("portal_links_posts") or any(
+            r.meta.get("kind") == POST for r in requests)
         stray = 0
         if not is_article and kind not in _NOT_STRAY:
             stray = response.meta.get(_STRAY, 0) + 1

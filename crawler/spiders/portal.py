@@ -319,16 +319,20 @@ class PortalSpider(scrapy.Spider):
         """Home, category and tag listings: follow posts; page on only while they are new."""
         if not self.follow_links:
             return
-        requests, paged, new_posts = [], [], 0
+        requests, paged, new_posts, posts = [], [], 0, 0
         for link in self.link_extractor.extract_links(response):
             url = link.url.split("#", 1)[0]
-            if (self.incremental and self.policy.classify(url) == POST
-                    and self.scope.canonical(url) not in self.known):
-                new_posts += 1
+            if self.policy.classify(url) == POST:
+                posts += 1
+                if self.incremental and self.scope.canonical(url) not in self.known:
+                    new_posts += 1
             req = self.follow(url, response.url)
             if req is None:
                 continue
             (paged if is_paged(req.url) else requests).append(req)
+        # posts already requested (from the sitemaps) yield no request: tell the trap guard
+        # that this page did list posts, so its pagination is no empty-listing trap
+        response.meta["portal_links_posts"] = posts > 0
         if self.incremental and not new_posts:
             # newest first: a page without a new post means the rest is known
             self.crawler.stats.inc_value("incremental/listing_stops")
