@@ -241,14 +241,14 @@ class Scope:
 
     def rebase_article(self, article):
         """The parser's ``Article`` with every on-site URL on the primary origin
-        (page, original link, terms, images, links): how rows store it."""
+        (page, original link, terms, images, links, documents): how rows store it."""
         if self.primary == self.live and len(self.origins) == 1:
             return article
         c = self.canonical
         changes = {"url": c(article.url)}
         if getattr(article, "original_url", None):
             changes["original_url"] = c(article.original_url)
-        for name in ("categories", "tags", "images", "links"):
+        for name in ("categories", "tags", "images", "links", "documents"):
             items = getattr(article, name, None)
             if items:
                 changes[name] = [replace(i, url=c(i.url)) if getattr(i, "url", None) else i

@@ -1,5 +1,6 @@
-"""Complete capture on the replica: documents (and their text), found on a first crawl,
-rebuilt by ``reindex``, revisited by an unchanged ``--full`` recrawl."""
+"""Complete capture on the replica: documents (and their text), page requisites (CSS, JS,
+web font, background image, icons) and every listing page, found on a first crawl, rebuilt
+by ``reindex``, revisited by an unchanged ``--full`` recrawl."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import pytest
 from clirun import run_cli
 from reindex_compare import assert_same
 
+from archive.parser.requisites import css_requisites, html_requisites, is_stylesheet
+from archive.warc.read import read_record
+from archive.warc.record_io import http_payload
 from crawler.replica_process import ReplicaProcess
 from replica.content import Corpus
 from replica.listing import listing_paths
@@ -23,6 +27,18 @@ def ro(path) -> sqlite3.Connection:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def fetched_twice(conn, urls) -> list[str]:
+    """URLs of ``urls`` that the first crawl fetched more than once (each is taken once per crawl)."""
+    return [r[0] for r in conn.execute("SELECT url FROM captures WHERE crawl_id=1 GROUP BY url "
+                                       "HAVING count(*) > 1") if r[0] in urls]
+
+
+def last_crawl_records(conn) -> tuple[int, dict[str, str]]:
+    """The last crawl's id and the record type of each URL it captured."""
+    crawl = conn.execute("SELECT max(id) FROM crawls").fetchone()[0]
+    return crawl, dict(conn.execute("SELECT url, record_type FROM captures WHERE crawl_id=?", (crawl,)))
 
 
 @pytest.fixture(scope="module")
@@ -57,22 +73,16 @@ def test_first_crawl_archives_every_document_with_its_text(crawled):
             (want["link_text"], want["file_name"], want["mime_type"], want["text"])
         assert len(row["sha1"]) == 40 and row["size"] > 0
     assert conn.execute("SELECT count(*) FROM documents WHERE article_id IS NULL").fetchone()[0] == 0
-    # each document fetched once
-    dup = conn.execute("SELECT url, count(*) FROM captures WHERE url LIKE '%/wp-content/uploads/%' "
-                       "GROUP BY url HAVING count(*) > 1").fetchall()
-    assert dup == []
+    assert fetched_twice(conn, {t["url"] for t in truth}) == []
 
 
 @pytest.mark.slow
 def test_unchanged_full_recrawl_writes_revisits_for_every_document(crawled):
     archive, first, base = crawled
     conn = ro(archive / "archive.sqlite")
-    crawl2 = conn.execute("SELECT max(id) FROM crawls").fetchone()[0]
+    crawl2, got = last_crawl_records(conn)
     urls = [t["url"] for t in iter_document_truth(POSTS, SEED, base)]
-    got = dict(conn.execute(
-        f"SELECT url, record_type FROM captures WHERE crawl_id=? AND url IN ({','.join('?' * len(urls))})",
-        (crawl2, *urls)).fetchall())
-    assert set(got) == set(urls) and set(got.values()) == {"revisit"}
+    assert {got.get(u) for u in urls} == {"revisit"}
     # the rows now name the newest capture and keep their text
     stale = conn.execute("SELECT count(*) FROM documents d JOIN captures c ON c.id = d.capture_id "
                          "WHERE c.crawl_id != ? OR (d.mime_type = 'application/pdf' AND d.text IS NULL)",
@@ -95,3 +105,44 @@ def test_first_crawl_captures_every_listing_page(crawled):
     want = {base + path for path in listing_paths(Corpus(POSTS, SEED))}
     got = {r[0] for r in ro(first).execute("SELECT url FROM captures WHERE status=200")}
     assert len(want) > 20 and sorted(want - got) == []
+
+
+def _payload(archive, row) -> bytes:
+    rec = read_record(archive / "warc" / row["warc_file"], row["warc_offset"])
+    return http_payload(rec)
+
+
+def referenced_requisites(archive, conn) -> set[str]:
+    """Every requisite the archived pages and stylesheets name (read back from the WARCs)."""
+    want: set[str] = set()
+    for row in conn.execute("SELECT url, content_type, warc_file, warc_offset FROM captures "
+                            "WHERE status=200 AND record_type='response'"):
+        ctype = row["content_type"] or ""
+        if ctype.startswith("text/html"):
+            want.update(html_requisites(_payload(archive, row), row["url"]))
+        elif is_stylesheet(row["url"], ctype):
+            want.update(css_requisites(_payload(archive, row), row["url"]))
+    return want
+
+
+@pytest.mark.slow
+def test_first_crawl_archives_every_requisite_of_every_page(crawled):
+    archive, first, base = crawled
+    conn = ro(first)
+    want = referenced_requisites(archive, conn)
+    got = {r[0] for r in conn.execute("SELECT url FROM captures WHERE status=200")}
+    assert {base + p for p in ("/wp-content/themes/haiphong/style.css?ver=1.4.2",
+                               "/wp-content/themes/haiphong/fonts/haiphong-digits.woff",
+                               "/wp-content/themes/haiphong/images/header-bg.png",
+                               "/wp-content/themes/haiphong/js/navigation.js?ver=1.4.2")} <= want
+    assert sorted(want - got) == []
+    assert fetched_twice(conn, want) == []
+
+
+@pytest.mark.slow
+def test_unchanged_full_recrawl_writes_revisits_for_every_requisite(crawled):
+    archive, _, base = crawled
+    _, got = last_crawl_records(ro(archive / "archive.sqlite"))
+    want = referenced_requisites(archive, ro(archive.parent / "first.sqlite"))
+    missing = sorted(u for u in want if got.get(u) != "revisit")
+    assert missing == []

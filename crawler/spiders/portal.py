@@ -24,6 +24,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from archive.crawl.revisit import RevisitPolicy, load_known
 from archive.origins import BadOrigin, Scope, parse_aliases, stored_aliases
 from archive.parser import parse_article
+from archive.parser.requisites import css_requisites, html_requisites, is_stylesheet
 
 from ..middlewares.scope_guard import referrer_of
 from ..middlewares.trap_guard import canonical
@@ -83,6 +84,8 @@ class PortalSpider(scrapy.Spider):
             max_page=s.getint("PORTAL_MAX_DEPTH_LISTING"),
         )
         spider.follow_links = s.getbool("PORTAL_FOLLOW_LINKS")
+        spider.fetch_requisites = s.getbool("PORTAL_FETCH_REQUISITES")
+        spider.offsite_requisites = s.getbool("PORTAL_FETCH_OFFSITE_REQUISITES")
         # no allow_domains: Scrapy compares it with host:port; follow() checks the host
         spider.link_extractor = LinkExtractor(tags=("a", "link"), attrs=("href",))
         spider.full = s.getbool("PORTAL_FULL")
@@ -183,6 +186,44 @@ class PortalSpider(scrapy.Spider):
         if archive is not None:
             archive.skip(url, reason, referrer, detail)
 
+    def requisites(self, response):
+        """What a browser loads to render this captured page (stylesheets, scripts, images,
+        fonts, icons), each once per crawl; off-site ones only with PORTAL_FETCH_OFFSITE_REQUISITES."""
+        if not self.fetch_requisites:
+            return
+        for url in html_requisites(response.body, response.url, encoding=_charset(response)):
+            req = self.follow_requisite(url, response.url)
+            if req is not None:
+                yield from self.window.offer(req)
+
+    def follow_requisite(self, url: str, referrer: str | None = None):
+        """A request for a page requisite, or None (already requested, off-site, known upload)."""
+        if hash(url) in self.requested:
+            return None
+        self.requested.add(hash(url))
+        canon = canonical(url)
+        if canon is None:
+            return None
+        offsite = not self.scope.on_site(canon)
+        if offsite and not self.offsite_requisites:
+            self.skip(canon, self.scope.why_not(canon), referrer,
+                      "page requisite (PORTAL_FETCH_OFFSITE_REQUISITES is off)")
+            return None
+        # key: the URL as rows store it (primary origin); canon: as fetched (live origin)
+        key, canon = (canon, canon) if offsite else (self.scope.canonical(canon), self.scope.live_url(canon))
+        if hash(key) in self.requested and key != url:
+            return None
+        self.requested.add(hash(key))
+        if self.archive.frontier.is_done(canon):
+            return None
+        if self.incremental and not offsite and key in self.known and \
+                self.policy.classify(canon) in (IMAGE, DOCUMENT):
+            return None  # uploads keep their URL when unchanged; theme files are taken each crawl
+        self.crawler.stats.inc_value("requisites/offsite" if offsite else "requisites/requested")
+        # off-site: let through the scope guard and Scrapy's offsite filter, never followed further
+        meta = {"offsite_embed": True, "allow_offsite": True} if offsite else {}
+        return self.request(canon, REQUISITE, **meta)
+
     def _load_state(self) -> None:
         """What the archive already holds decides what this crawl fetches."""
         self.scope = Scope.build(self.start_url, self.aliases, stored_aliases(self.archive.conn))
@@ -229,7 +270,13 @@ class PortalSpider(scrapy.Spider):
                 if req is not None:
                     yield req
         elif kind in FILES:
-            pass
+            if kind == REQUISITE and isinstance(response, TextResponse) and is_stylesheet(
+                    response.url, response.headers.get(b"Content-Type", b"").decode("latin-1")):
+                # fonts, background images and @imports of a captured stylesheet
+                for url in css_requisites(response.body, response.url):
+                    req = self.follow_requisite(url, response.url)
+                    if req is not None:
+                        yield req
         elif kind in (SITEMAP, FEED) or not isinstance(response, TextResponse):
             yield from self.parse_xml(response)
         else:
@@ -281,6 +328,7 @@ class PortalSpider(scrapy.Spider):
                 yield from self.window.offer(req)
 
     def parse_html(self, response):
+        yield from self.requisites(response)
         article = parse_article(response.body, response.url, encoding=_charset(response))
         if article is None:
             yield from self.parse_listing(response)
