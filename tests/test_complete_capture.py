@@ -4,7 +4,9 @@ by ``reindex``, revisited by an unchanged ``--full`` recrawl."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 from clirun import run_cli
@@ -54,7 +56,7 @@ def crawled(tmp_path_factory):
         src.close()
         run_cli("crawl", "--archive", str(archive), "--start-url", replica.url, "--full", *FAST)
         base = replica.url.rstrip("/")
-    return archive, first, base
+        yield archive, first, base
 
 
 @pytest.mark.slow
@@ -146,3 +148,37 @@ def test_unchanged_full_recrawl_writes_revisits_for_every_requisite(crawled):
     want = referenced_requisites(archive, ro(archive.parent / "first.sqlite"))
     missing = sorted(u for u in want if got.get(u) != "revisit")
     assert missing == []
+
+
+@pytest.mark.slow
+def test_qa_in_chromium_finds_no_missing_resource_and_matching_screenshots(crawled):
+    """``portal-archive qa``: 20 article pages live (the replica) and replayed (pywb) in Chromium."""
+    archive, _, base = crawled
+    proc = run_cli("qa", "--archive", str(archive), "--sample", "20", "--json", check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    report = json.loads(proc.stdout)
+    summary = report["summary"]
+    assert summary["pages"] == 20 and summary["failed"] == 0
+    assert summary["missing_resources"] == 0
+    assert summary["median_pixel_diff"] <= 1.0
+    for page in report["pages"]:
+        assert page["live_status"] == 200 and page["replay_status"] == 200
+        assert page["live_resources"] >= 6 and page["replay_served"] == page["live_resources"]
+        assert page["leaks"] == []
+    shots = list(Path(summary["out_dir"]).glob("page-*-replay.png"))
+    assert len(shots) == 20
+
+
+@pytest.mark.slow
+def test_qa_reports_what_replay_cannot_serve(crawled):
+    """Live now runs another theme: its stylesheet was never archived, and the page looks different."""
+    archive, _, base = crawled
+    with ReplicaProcess(posts=POSTS, seed=SEED, extra_args=("--theme", "block")) as changed:
+        proc = run_cli("qa", "--archive", str(archive), "--sample", "2", "--live", changed.url, "--json",
+                       check=False)
+    assert proc.returncode == 3, proc.stdout[-2000:] + proc.stderr[-2000:]
+    report = json.loads(proc.stdout)
+    assert report["summary"]["failed"] == 2
+    for page in report["pages"]:
+        assert base + "/wp-content/themes/twentytwentythree/style.css?ver=1.3" in page["missing"]
+        assert page["pixel_diff"] > 1.0
