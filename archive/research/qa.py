@@ -38,7 +38,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 from archive.errors import ArchiveError, NotAnArchive
 from archive.layout import ArchiveLayout
-from archive.research.replay import COLLECTION, free_port, replay_url, start_replay, stop_replay
+from archive.research.replay import (
+    COLLECTION,
+    free_port,
+    replay_url,
+    start_replay,
+    stop_replay,
+)
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--hide-scrollbars",
