@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 from archive.db.migrations import MIGRATIONS
@@ -14,7 +14,7 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
 def utcnow() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
