@@ -71,8 +71,20 @@ def _kind(st: os.stat_result) -> str:
     return "a regular file" if stat.S_ISREG(mode) else "not a regular file"
 
 
+def archive_part(path: str | os.PathLike, archives=()) -> str | None:
+    """The part of an archive that ``path`` would hit, if any (``archives``: archive roots
+    known to the caller; any enclosing directory that looks like an archive counts too).
+    Checked as given and with symbolic links resolved."""
+    absolute = Path(os.path.abspath(Path(path).expanduser()))
+    roots = [Path(os.path.realpath(a)) for a in archives if a is not None]
+    for candidate in {absolute, Path(os.path.realpath(absolute))}:
+        part = _archive_part(candidate, roots)
+        if part is not None:
+            return part
+    return None
+
+
 def _archive_part(path: Path, archives: list[Path]) -> str | None:
-    """The part of an archive that ``path`` (absolute, links resolved) would hit, if any."""
     roots = list(archives)
     for parent in path.parents:
         if (parent / ARCHIVE_DB).exists() or ((parent / "warc").is_dir() and
@@ -100,16 +112,13 @@ def check_output(target: str | os.PathLike, *, force: bool = False,
         return OutputTarget("stdout", None)
     if not str(target):
         raise OutputRefused("empty output path — give -o FILE, or -o - for standard output")
-    given = Path(target).expanduser()
-    absolute = Path(os.path.abspath(given))
+    absolute = Path(os.path.abspath(Path(target).expanduser()))
     resolved = Path(os.path.realpath(absolute))
     several = archive if isinstance(archive, (list, tuple)) else [archive]  # export --all
-    archives = [Path(os.path.realpath(a)) for a in several if a is not None]
-    for candidate in {absolute, resolved}:
-        part = _archive_part(candidate, archives)
-        if part is not None:
-            raise OutputRefused(f"{target} is inside {part}; an output never goes there — "
-                                "choose a path outside the archive")
+    part = archive_part(absolute, several)
+    if part is not None:
+        raise OutputRefused(f"{target} is inside {part}; an output never goes there — "
+                            "choose a path outside the archive")
     try:
         lst = os.lstat(absolute)
     except FileNotFoundError:

@@ -16,6 +16,7 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
+from archive.crawl import parse_health
 from archive.errors import NotAnArchive
 from archive.layout import ArchiveLayout
 
@@ -33,6 +34,7 @@ class CrawlSummary:
     changed_articles: int
     gone_articles: int
     errors: int
+    parse_drift: str | None = None     # archive.crawl.parse_health's warning for this crawl
 
 
 @dataclass
@@ -43,6 +45,9 @@ class ArchiveStatus:
     counts: dict[str, int] = field(default_factory=dict)
     errors: list[dict] = field(default_factory=list)
     disk: dict[str, int] = field(default_factory=dict)
+    skips: dict[str, int] = field(default_factory=dict)  # reason → URLs the last crawl skipped
+    skips_crawl_id: int | None = None
+    noarchive: int = 0               # captures of pages that said noarchive (archived anyway)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1)
@@ -89,8 +94,10 @@ def _crawls(conn: sqlite3.Connection, limit: int) -> list[CrawlSummary]:
             stats = json.loads(stats_json or "{}")
         except ValueError:
             stats = {}
+        drift = parse_health.drift_of(conn, cid)
         out.append(CrawlSummary(cid, started, ended, _seconds(started, ended), status, exit_code,
-                                fetched, new, changed, int(stats.get("archive/gone", 0) or 0), errors))
+                                fetched, new, changed, int(stats.get("archive/gone", 0) or 0), errors,
+                                parse_health.drift_message(drift) if drift else None))
     return out
 
 
@@ -107,6 +114,20 @@ def _counts(conn: sqlite3.Connection, layout: ArchiveLayout) -> dict[str, int]:
         "warc_files": len(warcs),
         "warc_bytes": sum(p.stat().st_size for p in warcs),
     }
+
+
+def _skips(conn: sqlite3.Connection, status: ArchiveStatus) -> None:
+    """What the newest crawl chose not to fetch (``skips``, migration 8), and noarchive captures."""
+    try:
+        last = conn.execute("SELECT max(crawl_id) FROM skips").fetchone()[0]
+        status.noarchive = conn.execute("SELECT count(*) FROM captures WHERE noarchive=1").fetchone()[0]
+    except sqlite3.OperationalError:  # an archive not yet migrated to version 8
+        return
+    if last is not None:
+        status.skips_crawl_id = last
+        status.skips = dict(conn.execute(
+            "SELECT reason, count(*) FROM skips WHERE crawl_id=? GROUP BY reason ORDER BY 2 DESC",
+            (last,)).fetchall())
 
 
 def _disk(layout: ArchiveLayout) -> dict[str, int]:
@@ -132,6 +153,7 @@ def archive_status(root: str | os.PathLike, *, crawls: int = 10, errors: int = 1
                                _counts(conn, layout))
         status.errors = [dict(zip(("at", "crawl_id", "kind", "url", "message"), r)) for r in conn.execute(
             "SELECT at, crawl_id, kind, url, message FROM errors ORDER BY id DESC LIMIT ?", (errors,))]
+        _skips(conn, status)
     finally:
         conn.close()
     status.disk = _disk(layout)
@@ -162,6 +184,11 @@ def format_status(st: ArchiveStatus) -> str:
                  f"captures {c['captures']}, errors {c['errors']}, crawls {c['crawls']}")
     lines.append(f"WARC files {c['warc_files']} ({_size(c['warc_bytes'])}); disk: archive "
                  f"{_size(st.disk['archive_bytes'])}, free {_size(st.disk['free_bytes'])}")
+    if st.skips or st.noarchive:
+        parts = ", ".join(f"{reason} {n}" for reason, n in st.skips.items()) or "none"
+        where = f" (crawl {st.skips_crawl_id})" if st.skips_crawl_id else ""
+        lines.append(f"skipped URLs{where}: {parts}; noarchive pages archived anyway: "
+                     f"{st.noarchive} (see the skips table, captures.noarchive)")
     lines.append("")
     lines.append("last crawls:")
     lines.append(f"  {'id':>5} {'started (UTC)':20} {'duration':>9} {'status':12} {'exit':>4} "
@@ -171,6 +198,11 @@ def format_status(st: ArchiveStatus) -> str:
         lines.append(f"  {k.id:>5} {k.started_at:20} {_duration(k.duration_s):>9} {k.status:12} "
                      f"{exit_code:>4} {k.fetched:>8} {k.new_articles:>5} {k.changed_articles:>7} "
                      f"{k.gone_articles:>5} {k.errors:>6}")
+    drifted = [k for k in st.crawls if k.parse_drift]
+    if drifted:
+        lines.append("")
+        for k in drifted:
+            lines.append(f"warning: crawl {k.id}: {k.parse_drift}")
     if st.errors:
         lines.append("")
         lines.append("last errors:")

@@ -12,11 +12,14 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
+from archive.crawl.noarchive import exchange_noarchive
 from archive.crawl.remote import RemoteSession
 from archive.crawl.session import ArchiveSession, SessionOptions
 from archive.db.store import crawl_status
+from archive.origins import parse_aliases
 
-from .capture import exchange_from_scrapy
+from .capture import exchange_from_scrapy, header_list
+from .middlewares.scope_guard import referrer_of
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,7 @@ class ArchiveExtension:
         self.stats = stats
         self.crawler = None
         self.watch = LoopingCall(self.check_storage)
+        self.honour_noarchive = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -59,11 +63,13 @@ class ArchiveExtension:
             compress_level=s.getint("PORTAL_WARC_COMPRESS_LEVEL"),
             settings=settings_snapshot(s),
             start_url=s.get("PORTAL_START_URL"),
+            aliases=tuple(f"{old}={new}" for old, new in parse_aliases(s.get("PORTAL_ALIASES"))),
         )
         ext = cls(archive_dir, options, crawler.stats,
                   storage_process=s.getbool("PORTAL_STORAGE_PROCESS"),
                   log_file=s.get("LOG_FILE"))
         ext.crawler = crawler
+        ext.honour_noarchive = s.getbool("PORTAL_HONOUR_NOARCHIVE")
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
@@ -86,6 +92,17 @@ class ArchiveExtension:
 
     def response_downloaded(self, response, request, spider):
         if "cached" in (response.flags or []):
+            return
+        if self.honour_noarchive and exchange_noarchive(header_list(response.headers),
+                                                         response.body):
+            # the page asked not to be archived and the archivist chose to honour that:
+            # no WARC record, no row; the spider drops it and the skip is on record
+            request.meta["noarchive_skipped"] = True
+            self.stats.inc_value("archive/noarchive_skipped")
+            skip = getattr(spider, "skip", None)
+            if skip is not None:
+                skip(response.url, "noarchive", referrer_of(request),
+                     "X-Robots-Tag or robots meta noarchive; PORTAL_HONOUR_NOARCHIVE is on")
             return
         capture_id = self.session.record(exchange_from_scrapy(request, response))
         request.meta["capture_id"] = capture_id

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from archive.warc.exchange import Exchange
 
 
-def _header_list(headers) -> list[tuple[str, bytes]]:
+def header_list(headers) -> list[tuple[str, bytes]]:
     out: list[tuple[str, bytes]] = []
     for name, values in headers.items():
         key = name.decode("latin-1") if isinstance(name, bytes) else str(name)
@@ -24,7 +24,7 @@ def _header_list(headers) -> list[tuple[str, bytes]]:
 
 
 def exchange_from_scrapy(request, response) -> Exchange:
-    request_headers = _header_list(request.headers)
+    request_headers = header_list(request.headers)
     if not any(k.lower() == "host" for k, _ in request_headers):
         netloc = urlsplit(request.url).netloc
         request_headers.insert(0, ("Host", netloc.encode("latin-1")))
@@ -37,7 +37,7 @@ def exchange_from_scrapy(request, response) -> Exchange:
     return Exchange(
         url=request.url,
         status=response.status,
-        response_headers=_header_list(response.headers),
+        response_headers=header_list(response.headers),
         body=response.body,
         method=request.method,
         protocol=getattr(response, "protocol", None) or "HTTP/1.1",

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from archive import __version__
+from archive.crawl import parse_health
 from archive.crawl.session import record_exit_code
 from archive.layout import ArchiveLayout
 from archive.lock import CrawlLock
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_SOME_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 75
+EXIT_PARSE_DRIFT = 4  # finished, but the articles parsed far worse than in recent crawls
 EXIT_SIGNALLED = 130  # stopped by SIGINT/SIGTERM: cleanly closed, resumed by the next run
 
 
@@ -73,6 +75,7 @@ class CrawlResult:
     articles: int
     errors: int
     message: str | None = None  # why a failed crawl failed, with what to do
+    drift: str | None = None    # the parse-drift warning (archive.crawl.parse_health), if any
 
 
 def run_crawl(settings) -> CrawlResult:
@@ -128,6 +131,7 @@ def _result(layout: ArchiveLayout) -> CrawlResult:
             "SELECT count(*) FROM errors WHERE crawl_id=? AND kind != 'broken-link'",
             (crawl_id,)).fetchone()[0]
         articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        drift = parse_health.drift_of(conn, crawl_id)
     finally:
         conn.close()
     code = EXIT_OK
@@ -137,4 +141,7 @@ def _result(layout: ArchiveLayout) -> CrawlResult:
         code = EXIT_SIGNALLED
     elif errors:
         code = EXIT_SOME_FAILED
-    return CrawlResult(crawl_id, status, code, captures, articles, errors)
+    elif drift:
+        code = EXIT_PARSE_DRIFT
+    return CrawlResult(crawl_id, status, code, captures, articles, errors,
+                       drift=parse_health.drift_message(drift) if drift else None)

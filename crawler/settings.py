@@ -53,7 +53,8 @@ DECLARED: tuple[Setting, ...] = (
     Setting("PORTAL_START_URL", str, "https://thanhphohaiphong.gov.vn/"),
     Setting("PORTAL_CONTACT_URL", str, CONTACT, "named in the user agent"),
     Setting("PORTAL_ALIASES", str, "",
-            "OLD=NEW origin pairs, comma-separated: earlier addresses of the same site"),
+            "other origins of the same site, OLD=NEW (scheme://host[:port]), separated by spaces or "
+            "commas; `crawl --alias` adds to it; the archive remembers them (archive/origins.py)"),
     Setting("PORTAL_SITE", str, "", "the site profile (portals.toml) this crawl runs for"),
     Setting("PORTAL_SCRAPYD_JOB", str, "", "the Scrapyd job id, when a Scrapyd node runs the crawl"),
     # the WARC writer's own defaults (archive/warc/writer.py: the library is used without Scrapy too)
@@ -69,10 +70,16 @@ DECLARED: tuple[Setting, ...] = (
     Setting("PORTAL_FETCH_IMAGES", bool, True, "fetch the images of each post (replay shows them)"),
     Setting("PORTAL_FETCH_DOCUMENTS", bool, True,
             "documents posts link to (pdf, doc(x), xls(x)…, document MIME types)"),
+    Setting("PORTAL_FETCH_REQUISITES", bool, True,
+            "what a browser loads to render each captured page (CSS, JS, fonts…)"),
+    Setting("PORTAL_FETCH_OFFSITE_REQUISITES", bool, False,
+            "requisites on other hosts (font CDNs…): opt-in, never crawled further"),
     Setting("PORTAL_FETCH_AMP", bool, False, "AMP copies (<post>/amp) are not fetched by default"),
     Setting("PORTAL_FOLLOW_LINKS", bool, True, "discover through listings, feed and related links"),
     Setting("PORTAL_MAX_DEPTH_LISTING", int, 2000,
             "/page/N/ beyond this is a trap, not an archive", min=0),
+    Setting("PORTAL_HONOUR_NOARCHIVE", bool, False,
+            "True: pages saying noarchive are skipped, not archived and flagged"),
     Setting("PORTAL_PROGRESS", bool, False,
             "a progress line on stderr; the CLI turns it on for a terminal"),
 
@@ -116,6 +123,7 @@ DECLARED: tuple[Setting, ...] = (
     Setting("COMPRESSION_ENABLED", bool, True),
     Setting("COOKIES_ENABLED", bool, False),
     Setting("TELNETCONSOLE_ENABLED", bool, False),
+    Setting("REMOTE_CONTROL_ENABLED", bool, False, "Scrapy 2.19's RemoteControl runs Python sent over HTTP: never"),
     Setting("HTTPCACHE_ENABLED", bool, False, "a cache hit would not be a capture"),
     Setting("SCHEDULER_PRIORITY_QUEUE", str, "scrapy.pqueues.DownloaderAwarePriorityQueue"),
     Setting("LOG_LEVEL", str, "INFO"),
@@ -128,6 +136,7 @@ DECLARED: tuple[Setting, ...] = (
     # (storage process, recovery) before CloseSpider starts the --max-duration clock, so a
     # slow start on a loaded machine does not eat the crawl's time budget
     Setting("EXTENSIONS", dict, {
+        "scrapy.extensions.remote_control.RemoteControl": None,
         "crawler.archive_extension.ArchiveExtension": -1,
         "crawler.progress.Progress": 200,
     }),
@@ -158,6 +167,7 @@ DECLARED: tuple[Setting, ...] = (
     Setting("PORTAL_MIN_FREE_SPACE", int, 128 * MiB,
             "below this many free bytes the crawl stops cleanly; 0 = off", min=0),
     Setting("DOWNLOADER_MIDDLEWARES", dict, {
+        "crawler.middlewares.scope_guard.ScopeGuardMiddleware": 45,
         "crawler.middlewares.disk_guard.DiskGuardMiddleware": 60,
         "crawler.middlewares.crawl_delay.CrawlDelayMiddleware": 110,
         "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,

@@ -21,15 +21,16 @@ _SKIP_PATH = re.compile(
     r"^/(wp-admin|wp-login\.php|wp-json|xmlrpc\.php|wp-includes|wp-cron\.php|cgi-bin)(/|$)"
     r"|/(trackback|embed|comment-page-\d+)/?$"
     r"|/(comments/)?feed/(atom|rss|rdf|rss2)?/?$"
-    r"|^/(author|search)/"
-    r"|^/\d{4}(/\d{1,2}){0,2}/?$"          # date archives: a calendar is an endless trap
+    r"|^/search/|^/author/[^/]+/(?!page/\d+/?$).+"  # author feeds and the like (pages pass)
+    r"|^/\d{4}/\d{1,2}/\d{1,2}(/|$)"       # day archives: the calendar widget's endless links
     , re.I)
 _FEED = re.compile(r"^/feed/?$", re.I)
 _SITEMAP = re.compile(r"\.xml(\.gz)?$", re.I)
 _IMAGE = re.compile(r"^/wp-content/uploads/.+\.(jpe?g|png|gif|webp|avif|svg)$", re.I)
 _AMP = re.compile(r"/amp/?$", re.I)
 _PAGED = re.compile(r"/page/(\d+)/?$", re.I)
-_LISTING = re.compile(r"^/((category|tag)/[^?#]+)?$", re.I)
+# home, term archives, author archives and the year/month archives a site's Archives widget links
+_LISTING = re.compile(r"^/((category|tag)/[^?#]+|author/[^/]+/?|\d{4}/(\d{1,2}/?)?)?$", re.I)
 _ALLOWED_QUERY_KEYS = {"p", "page_id", "cat"}
 
 

@@ -10,6 +10,7 @@ from . import words as W
 from .content import BODY_STREAM, Image, Meta, Post, rng_for
 
 EDITORIAL_STREAM = 5
+CONFUSABLE_STREAM = 6  # its own stream: the other text stays as it was
 
 
 def make_post(corpus, i: int) -> Post:
@@ -70,6 +71,9 @@ def make_post(corpus, i: int) -> Post:
         while img_k < len(img_at) and img_at[img_k] == k:
             post.blocks.append(("img", make_image(m, img_k, rng)))
             img_k += 1
+    cf = rng_for(corpus.seed, i, CONFUSABLE_STREAM, min(m.version, 255))
+    if cf.random() < 0.3:
+        post.blocks.append(("p", " ".join(textgen.confusable(cf, year) for _ in range(cf.randrange(1, 3)))))
     if rng.random() < 0.9:
         post.author = rng.choice(W.AUTHORS)
     if rng.random() < 0.3:

@@ -97,3 +97,26 @@ def feed(corpus: Corpus, base: str) -> str:
 {"".join(items)}</channel>
 </rss>
 """
+
+
+def listing_paths(corpus: Corpus, *, authors: bool = False) -> list[str]:
+    """Every listing page the site links to (home, categories, tags; author archives when the
+    theme links them): what a complete first crawl captures."""
+    out: list[str] = []
+
+    def pages(prefix: str, total: int) -> None:
+        out.append(prefix)
+        out.extend(f"{prefix}page/{k}/" for k in range(2, page_count(total) + 1))
+
+    pages("/", len(corpus.live))
+    for kind, prefix in (("category", "/category/"), ("tag", "/tag/")):
+        for slug, indices in sorted(corpus.terms[kind].items()):
+            pages(f"{prefix}{slug}/", len(indices))
+    if authors:
+        from .accounts import BY_ID
+        groups: dict[int, int] = {}
+        for i in corpus.live:
+            groups[corpus.meta(i).author_id] = groups.get(corpus.meta(i).author_id, 0) + 1
+        for acc_id, total in sorted(groups.items()):
+            pages(f"/author/{BY_ID[acc_id].slug}/", total)
+    return out

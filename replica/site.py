@@ -19,7 +19,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import DEFAULT_BASE_URL, badpages, documents, jpeg, listing, render, sitemap, templates
+from . import DEFAULT_BASE_URL, assets, badpages, documents, jpeg, listing, render, sitemap, templates
 from .accounts import BY_SLUG
 from .content import Corpus
 from .faults import SOCKET_LEVEL, Faults
@@ -155,6 +155,10 @@ class Site:
             if not path.endswith("/"):
                 return self._redirect(base + path + "/")
             return self._term_listing(base, path, 1)
+        asset = assets.serve(path) if path.startswith(("/wp-content/", "/wp-includes/")) else None
+        if asset is not None:
+            ctype, data, modified = asset
+            return 200, [("Content-Type", ctype), ("Last-Modified", http_date(modified))], data
         doc = documents.serve(c, path) if path.startswith("/wp-content/uploads/") else None
         if doc is not None:
             mime, data, published = doc

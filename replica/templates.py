@@ -6,6 +6,7 @@ from html import escape
 
 from . import SITE_NAME
 from . import words as W
+from .assets import icon_links
 
 WP_VERSION = "6.4.3"
 DATA_GIF = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
@@ -35,7 +36,7 @@ def head(base: str, title: str, extra: str = "") -> str:
 <script src="{base}/wp-includes/js/jquery/jquery.min.js?ver=3.7.1" id="jquery-core-js"></script>
 <link rel="https://api.w.org/" href="{base}/wp-json/" />
 <meta name="generator" content="WordPress {WP_VERSION}" />
-{extra}<style id="haiphong-inline-css">.entry-content p{{text-align:justify}} .tin-khac li{{list-style:square}}</style>
+{icon_links(base)}{extra}<style id="haiphong-inline-css">.entry-content p{{text-align:justify}} .tin-khac li{{list-style:square}}</style>
 </head>
 """
 
@@ -54,7 +55,7 @@ def block_head(base: str, title: str, extra: str = "") -> str:
 <link rel='stylesheet' id='twentytwentythree-style-css' href='{base}/wp-content/themes/twentytwentythree/style.css?ver=1.3' media='all' />
 <link rel="https://api.w.org/" href="{base}/wp-json/" />
 <meta name="generator" content="WordPress {WP_VERSION}" />
-{extra}</head>
+{icon_links(base)}{extra}</head>
 """
 
 

@@ -23,6 +23,19 @@ SENTENCES = (
     "Thành phố phấn đấu đến năm {year2} hoàn thành {pct}% mục tiêu đề ra về {topic}.",
 )
 
+# words that differ only by their marks (đã/đa/đà, mã/ma, Đà Nẵng/đã nâng): accent-aware
+# search must tell them apart (tests/test_search_confusables.py)
+CONFUSABLES = (
+    "Đoàn công tác thành phố Đà Nẵng đến thăm và làm việc với {place}.",
+    "Nhiều chỉ tiêu của {place} đã nâng lên so với cùng kỳ.",
+    "Đây là đà tăng trưởng tốt để {place} bứt phá trong năm {year}.",
+    "Các hoạt động của {place} ngày càng đa dạng, phong phú.",
+    "Người dân quét mã số trên hồ sơ để tra cứu kết quả.",
+    "Lực lượng chức năng triệt phá đường dây mua bán ma túy.",
+    "Sản phẩm OCOP đã đa dạng về mẫu mã, bao bì.",
+    "Đà Nẵng và Hải Phòng chia sẻ kinh nghiệm phát triển du lịch biển.",
+)
+
 DASH_ITEMS = (
     "Tiếp tục rà soát, hoàn thiện cơ chế, chính sách;",
     "Đẩy mạnh tuyên truyền, nâng cao nhận thức của người dân;",
@@ -87,6 +100,10 @@ def sentence(rng: random.Random, year: int) -> str:
 
 def paragraph(rng: random.Random, year: int) -> str:
     return quirk(rng, " ".join(sentence(rng, year) for _ in range(rng.randrange(1, 4))))
+
+
+def confusable(rng: random.Random, year: int) -> str:
+    return _fill(rng, rng.choice(CONFUSABLES), year)
 
 
 def dash_items(rng: random.Random, year: int) -> list[str]:

@@ -80,12 +80,14 @@ class ScriptedSite:
     ``requests`` logs ``(monotonic time, path, Host header)`` of every request.
     """
 
-    def __init__(self, routes: dict | None = None, ip: str | None = None):
+    def __init__(self, routes: dict | None = None, ip: str | None = None, port: int = 80):
+        """``port=0``: any free port (with ``ip="127.0.0.1"``: no root needed)."""
         self.routes = dict(routes or {})
         self.ip = ip or free_loopback_ip()
         self.requests: list[tuple[float, str, str]] = []
         self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer((self.ip, 80), _Handler)
+        self.server = ThreadingHTTPServer((self.ip, port), _Handler)
+        self.port = self.server.server_address[1]
         self.server.daemon_threads = True
         self.server.site = self
         self.thread = threading.Thread(target=self.server.serve_forever,
@@ -93,7 +95,7 @@ class ScriptedSite:
 
     @property
     def url(self) -> str:
-        return f"http://{self.ip}/"
+        return f"http://{self.ip}/" if self.port == 80 else f"http://{self.ip}:{self.port}/"
 
     def record(self, handler) -> None:
         with self._lock:

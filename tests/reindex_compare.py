@@ -18,7 +18,8 @@ slugs), never by row ids. Compared:
   links (position, url, kind), article_urls (url, first and last seen),
   article_versions (version, content_digest, seen_at, the record id of its
   capture), payload_digests, documents (every column, the article as its post
-  id and URL, the capture as its record id).
+  id and URL, the capture as its record id), origins (origin, primary origin,
+  first crawl).
 
 ``imported=True`` compares an archive that imported the crawl's WARC files:
 the same rows, except where the import names its own files and crawls
@@ -72,6 +73,8 @@ def snapshot(conn: sqlite3.Connection, imported: bool = False) -> dict[str, list
                   " d.size, d.sha1, d.payload_digest, d.truncated, d.text, d.text_status, c.record_id"
                   " FROM documents d LEFT JOIN articles a ON a.id = d.article_id"
                   " LEFT JOIN captures c ON c.id = d.capture_id")
+    if "origins" in tables:  # migration 8: the site's origins, rebuilt from the warcinfo records
+        out["origins"] = _rows(conn, "SELECT origin, canonical, first_crawl_id FROM origins")
     if "article_urls" in tables:
         out["article_urls"] = _rows(conn, "SELECT a.wp_post_id, u.url, u.first_seen_at, u.last_seen_at FROM article_urls u "
                                           "JOIN articles a ON a.id = u.article_id")

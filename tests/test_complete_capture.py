@@ -1,15 +1,23 @@
-"""Complete capture on the replica: documents (and their text), found on a first crawl,
-rebuilt by ``reindex``, revisited by an unchanged ``--full`` recrawl."""
+"""Complete capture on the replica: documents (and their text), page requisites (CSS, JS,
+web font, background image, icons) and every listing page, found on a first crawl, rebuilt
+by ``reindex``, revisited by an unchanged ``--full`` recrawl."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 from clirun import run_cli
 from reindex_compare import assert_same
 
+from archive.parser.requisites import css_requisites, html_requisites, is_stylesheet
+from archive.warc.read import read_record
+from archive.warc.record_io import http_payload
 from crawler.replica_process import ReplicaProcess
+from replica.content import Corpus
+from replica.listing import listing_paths
 from replica.truth import iter_document_truth
 
 POSTS, SEED = 40, 3
@@ -21,6 +29,18 @@ def ro(path) -> sqlite3.Connection:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def fetched_twice(conn, urls) -> list[str]:
+    """URLs of ``urls`` that the first crawl fetched more than once (each is taken once per crawl)."""
+    return [r[0] for r in conn.execute("SELECT url FROM captures WHERE crawl_id=1 GROUP BY url "
+                                       "HAVING count(*) > 1") if r[0] in urls]
+
+
+def last_crawl_records(conn) -> tuple[int, dict[str, str]]:
+    """The last crawl's id and the record type of each URL it captured."""
+    crawl = conn.execute("SELECT max(id) FROM crawls").fetchone()[0]
+    return crawl, dict(conn.execute("SELECT url, record_type FROM captures WHERE crawl_id=?", (crawl,)))
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +56,7 @@ def crawled(tmp_path_factory):
         src.close()
         run_cli("crawl", "--archive", str(archive), "--start-url", replica.url, "--full", *FAST)
         base = replica.url.rstrip("/")
-    return archive, first, base
+        yield archive, first, base
 
 
 @pytest.mark.slow
@@ -55,22 +75,16 @@ def test_first_crawl_archives_every_document_with_its_text(crawled):
             (want["link_text"], want["file_name"], want["mime_type"], want["text"])
         assert len(row["sha1"]) == 40 and row["size"] > 0
     assert conn.execute("SELECT count(*) FROM documents WHERE article_id IS NULL").fetchone()[0] == 0
-    # each document fetched once
-    dup = conn.execute("SELECT url, count(*) FROM captures WHERE url LIKE '%/wp-content/uploads/%' "
-                       "GROUP BY url HAVING count(*) > 1").fetchall()
-    assert dup == []
+    assert fetched_twice(conn, {t["url"] for t in truth}) == []
 
 
 @pytest.mark.slow
 def test_unchanged_full_recrawl_writes_revisits_for_every_document(crawled):
     archive, first, base = crawled
     conn = ro(archive / "archive.sqlite")
-    crawl2 = conn.execute("SELECT max(id) FROM crawls").fetchone()[0]
+    crawl2, got = last_crawl_records(conn)
     urls = [t["url"] for t in iter_document_truth(POSTS, SEED, base)]
-    got = dict(conn.execute(
-        f"SELECT url, record_type FROM captures WHERE crawl_id=? AND url IN ({','.join('?' * len(urls))})",
-        (crawl2, *urls)).fetchall())
-    assert set(got) == set(urls) and set(got.values()) == {"revisit"}
+    assert {got.get(u) for u in urls} == {"revisit"}
     # the rows now name the newest capture and keep their text
     stale = conn.execute("SELECT count(*) FROM documents d JOIN captures c ON c.id = d.capture_id "
                          "WHERE c.crawl_id != ? OR (d.mime_type = 'application/pdf' AND d.text IS NULL)",
@@ -85,3 +99,86 @@ def test_reindex_rebuilds_the_document_rows(crawled, tmp_path):
     run_cli("reindex", "--archive", str(archive), "--db", str(rebuilt))
     counts = assert_same(ro(archive / "archive.sqlite"), ro(rebuilt))
     assert counts["documents"] > POSTS
+
+
+@pytest.mark.slow
+def test_first_crawl_captures_every_listing_page(crawled):
+    _, first, base = crawled
+    want = {base + path for path in listing_paths(Corpus(POSTS, SEED))}
+    got = {r[0] for r in ro(first).execute("SELECT url FROM captures WHERE status=200")}
+    assert len(want) > 20 and sorted(want - got) == []
+
+
+def _payload(archive, row) -> bytes:
+    rec = read_record(archive / "warc" / row["warc_file"], row["warc_offset"])
+    return http_payload(rec)
+
+
+def referenced_requisites(archive, conn) -> set[str]:
+    """Every requisite the archived pages and stylesheets name (read back from the WARCs)."""
+    want: set[str] = set()
+    for row in conn.execute("SELECT url, content_type, warc_file, warc_offset FROM captures "
+                            "WHERE status=200 AND record_type='response'"):
+        ctype = row["content_type"] or ""
+        if ctype.startswith("text/html"):
+            want.update(html_requisites(_payload(archive, row), row["url"]))
+        elif is_stylesheet(row["url"], ctype):
+            want.update(css_requisites(_payload(archive, row), row["url"]))
+    return want
+
+
+@pytest.mark.slow
+def test_first_crawl_archives_every_requisite_of_every_page(crawled):
+    archive, first, base = crawled
+    conn = ro(first)
+    want = referenced_requisites(archive, conn)
+    got = {r[0] for r in conn.execute("SELECT url FROM captures WHERE status=200")}
+    assert {base + p for p in ("/wp-content/themes/haiphong/style.css?ver=1.4.2",
+                               "/wp-content/themes/haiphong/fonts/haiphong-digits.woff",
+                               "/wp-content/themes/haiphong/images/header-bg.png",
+                               "/wp-content/themes/haiphong/js/navigation.js?ver=1.4.2")} <= want
+    assert sorted(want - got) == []
+    assert fetched_twice(conn, want) == []
+
+
+@pytest.mark.slow
+def test_unchanged_full_recrawl_writes_revisits_for_every_requisite(crawled):
+    archive, _, base = crawled
+    _, got = last_crawl_records(ro(archive / "archive.sqlite"))
+    want = referenced_requisites(archive, ro(archive.parent / "first.sqlite"))
+    missing = sorted(u for u in want if got.get(u) != "revisit")
+    assert missing == []
+
+
+@pytest.mark.slow
+def test_qa_in_chromium_finds_no_missing_resource_and_matching_screenshots(crawled):
+    """``portal-archive qa``: 20 article pages live (the replica) and replayed (pywb) in Chromium."""
+    archive, _, base = crawled
+    proc = run_cli("qa", "--archive", str(archive), "--sample", "20", "--json", check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    report = json.loads(proc.stdout)
+    summary = report["summary"]
+    assert summary["pages"] == 20 and summary["failed"] == 0
+    assert summary["missing_resources"] == 0
+    assert summary["median_pixel_diff"] <= 1.0
+    for page in report["pages"]:
+        assert page["live_status"] == 200 and page["replay_status"] == 200
+        assert page["live_resources"] >= 6 and page["replay_served"] == page["live_resources"]
+        assert page["leaks"] == []
+    shots = list(Path(summary["out_dir"]).glob("page-*-replay.png"))
+    assert len(shots) == 20
+
+
+@pytest.mark.slow
+def test_qa_reports_what_replay_cannot_serve(crawled):
+    """Live now runs another theme: its stylesheet was never archived, and the page looks different."""
+    archive, _, base = crawled
+    with ReplicaProcess(posts=POSTS, seed=SEED, extra_args=("--theme", "block")) as changed:
+        proc = run_cli("qa", "--archive", str(archive), "--sample", "2", "--live", changed.url, "--json",
+                       check=False)
+    assert proc.returncode == 3, proc.stdout[-2000:] + proc.stderr[-2000:]
+    report = json.loads(proc.stdout)
+    assert report["summary"]["failed"] == 2
+    for page in report["pages"]:
+        assert base + "/wp-content/themes/twentytwentythree/style.css?ver=1.3" in page["missing"]
+        assert page["pixel_diff"] > 1.0

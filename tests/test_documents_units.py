@@ -119,3 +119,12 @@ def test_a_broken_pdf_is_an_error_message_and_a_row(tmp_path):
     assert problem
     row = conn.execute("SELECT text, text_status, size FROM documents WHERE url=?", (url,)).fetchone()
     assert tuple(row) == (None, "failed", 19)
+
+
+def test_listing_policy_takes_author_and_date_archives_not_day_calendars():
+    from crawler.urlpolicy import LISTING, UrlPolicy
+    policy = UrlPolicy()
+    for path in ("/2024/", "/2024/05/", "/2024/05/page/3/", "/author/admin/", "/author/admin/page/2/"):
+        assert policy.classify(BASE + path) == LISTING, path
+    for path in ("/2024/05/12/", "/2024/05/12/page/2/", "/author/admin/feed/", "/search/x/"):
+        assert policy.classify(BASE + path) is None, path

@@ -277,7 +277,7 @@ def test_import_into_a_crawled_archive_then_reindex(sources, tmp_path):
 def test_an_older_snapshot_does_not_overwrite_newer_articles(tmp_path):
     from datetime import datetime, timezone
 
-    from test_reindex import BASE, T0, crawl, post_html
+    from session_crawl import BASE, T0, crawl, post_html
 
     root = tmp_path / "archive"
     crawl(root, [(1, 2)], T0)  # the archive saw version 2 on T0
@@ -301,7 +301,7 @@ def warcio_file(path: Path) -> Path:
     names its original only by target URI and date (no WARC-Refers-To)."""
     from io import BytesIO
 
-    from test_reindex import BASE, post_html
+    from session_crawl import BASE, post_html
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 

@@ -276,3 +276,22 @@ def test_wacz_refuses_the_archive_and_existing_files(tmp_path):
     r = run("wacz", "-o", out, "--force", "--archive", layout.root)
     assert r.exit_code == 0, r.output
     assert out.read_bytes()[:2] == b"PK"
+
+
+def test_reindex_db_and_salvage_follow_the_same_rule(tmp_path):
+    """reindex --db and verify --salvage: never into an archive, never onto a device."""
+    layout, conn, _writer, _items = build_warc_archive(tmp_path / "w", posts=2, max_size=10_000)
+    conn.close()
+    warc = layout.warc_files()[0]
+    before = digest(warc)
+    link = tmp_path / "innocent.sqlite"
+    link.symlink_to(warc)
+    for target in (warc, link, layout.root / "state" / "x.sqlite", "/dev/null"):
+        r = run("reindex", "--archive", layout.root, "--db", target, "-q")
+        assert r.exit_code == 2, (target, r.output)
+        one_error_line(r)
+    assert digest(warc) == before
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    r = run("verify", "--archive", layout.root, "--salvage", layout.root / "logs" / "salvaged")
+    assert r.exit_code != 0
+    one_error_line(r, "inside")

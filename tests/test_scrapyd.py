@@ -217,3 +217,17 @@ def test_export_all_is_one_table_with_a_portal_column(fleet, scheduled, tmp_path
     proc = run_cli("export", "--all", "--config", fleet["config"], "--format", "csv", "-o", str(inside),
                    check=False, timeout=120)
     assert proc.returncode != 0 and not inside.exists() and "Traceback" not in proc.stderr
+
+
+def test_search_all_merges_every_portal(fleet, scheduled):
+    out = run_cli("search", "--all", "--config", fleet["config"], "--format", "json", "--limit", "60",
+                  "--", "Hải Phòng", timeout=120).stdout
+    hits = json.loads(out)
+    assert {h["portal"] for h in hits} == set(SITES), [h["portal"] for h in hits]
+    one = json.loads(run_cli("search", "--site", "beta", "--config", fleet["config"], "--format", "json",
+                             "--limit", "60", "--", "Hải Phòng", timeout=120).stdout)
+    beta = [h["url"] for h in hits if h["portal"] == "beta"]
+    assert beta and set(beta) <= {h["url"] for h in one}
+    # the merged order is the single-archive order: letters as typed first, then bm25
+    keys = [(not h["exact_letters"], h["score"]) for h in hits]
+    assert keys == sorted(keys)

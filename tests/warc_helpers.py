@@ -7,8 +7,10 @@ import gzip
 import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 
 from archive.db import open_db
+from archive.db.store import content_digest
 from archive.integrity import fixity
 from archive.layout import ArchiveLayout
 from archive.warc import Exchange, WarcWriter, cdxj
@@ -62,12 +64,21 @@ def add_capture(conn, ex: Exchange, ref, record_type="response") -> int:
 
 
 def add_article(conn, i: int, capture_id: int, when: datetime) -> int:
+    """An article row as the store writes it: with its content digest and first version
+    (the image row the caller adds is part of the digest)."""
     seen = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    title, published = f"Bài viết số {i}", f"2019-01-{(i % 28) + 1:02d}T10:00:00+07:00"
+    digest = content_digest(SimpleNamespace(
+        title=title, lead=None, body_text=None, published_at=published, author=None, source=None,
+        original_url=None, categories=[], tags=[],
+        images=[SimpleNamespace(url=f"{BASE}/wp-content/uploads/2019/01/anh-{i}.jpg")]))
     aid = conn.execute(
         "INSERT INTO articles(wp_post_id, url, slug, title, published_at, first_seen_at, last_seen_at,"
-        " capture_id) VALUES (?,?,?,?,?,?,?,?)",
-        (1000 + i, f"{BASE}/bai-viet-so-{i}.html", f"bai-viet-so-{i}", f"Bài viết số {i}",
-         f"2019-01-{(i % 28) + 1:02d}T10:00:00+07:00", seen, seen, capture_id)).lastrowid
+        " capture_id, content_digest) VALUES (?,?,?,?,?,?,?,?,?)",
+        (1000 + i, f"{BASE}/bai-viet-so-{i}.html", f"bai-viet-so-{i}", title, published, seen, seen,
+         capture_id, digest)).lastrowid
+    conn.execute("INSERT INTO article_versions(article_id, version, title, content_digest, capture_id, seen_at)"
+                 " VALUES (?,1,?,?,?,?)", (aid, title, digest, capture_id, seen))
     return aid
 
 

@@ -33,7 +33,7 @@ class Outcome:
         """From ``crawler.runner.CrawlResult`` (any object with those attributes)."""
         return cls(exit_code=result.exit_code, status=result.status, crawl_id=result.crawl_id,
                    captures=result.captures, articles=result.articles, errors=result.errors,
-                   message=getattr(result, "message", None), **extra)
+                   message=getattr(result, "message", None) or getattr(result, "drift", None), **extra)
 
     def line(self) -> str:
         return PREFIX + json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)

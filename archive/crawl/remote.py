@@ -144,6 +144,8 @@ def _handle(session, msg, keys: OrderedDict, done_urls: list[str]) -> None:
         done_urls.append(msg[1])
     elif kind == "error":
         session.error(*msg[1:])
+    elif kind == "skip":
+        session.skip(*msg[1:])
 
 
 # -- the crawler's side ------------------------------------------------------------
@@ -247,6 +249,10 @@ class RemoteSession:
 
     def error(self, url, kind: str, message: str) -> None:
         self._send(("error", url, kind, message))
+
+    def skip(self, url: str, reason: str, referrer: str | None = None,
+             detail: str | None = None) -> None:
+        self._send(("skip", url, reason, referrer, detail))
 
     def close(self, status: str, stats: dict | None = None, exit_code: int | None = None) -> None:
         if self._proc is None:

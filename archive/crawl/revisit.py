@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
@@ -33,13 +34,24 @@ class KnownPage:
     gone: bool = False           # the article answered 404/410
 
 
-def load_known(conn: sqlite3.Connection) -> dict[str, KnownPage]:
-    """Every URL fetched with a 2xx/304 answer, with its newest validators."""
+def load_known(conn: sqlite3.Connection,
+               canonical: Callable[[str], str] | None = None) -> dict[str, KnownPage]:
+    """Every URL fetched with a 2xx/304 answer, with its newest validators.
+
+    ``canonical`` (``archive.origins.Scope.canonical``) maps each fetched URL to
+    the form rows store, so captures made under an alias origin count as the
+    same page; of several captures of one page the newest wins.
+    """
     known: dict[str, KnownPage] = {}
     rows = conn.execute(
         "SELECT url, max(fetched_at), etag, last_modified FROM captures "
         "WHERE status BETWEEN 200 AND 299 OR status = 304 GROUP BY url")
     for url, fetched_at, etag, last_modified in rows:
+        if canonical is not None:
+            url = canonical(url)
+            old = known.get(url)
+            if old is not None and (old.fetched_at or "") >= (fetched_at or ""):
+                continue
         known[url] = KnownPage(fetched_at, etag, last_modified, None, False)
     for url, published_at, article_id, current, gone in conn.execute(
             "SELECT u.url, a.published_at, a.id, a.url = u.url, a.gone_at IS NOT NULL "

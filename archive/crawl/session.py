@@ -13,17 +13,19 @@ import os
 import socket
 import sqlite3
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from archive import __version__
 from archive.crawl.frontier import Frontier
+from archive.crawl.noarchive import exchange_noarchive
 from archive.db import open_db, utcnow
 from archive.db.store import Store
 from archive.errors import ArchiveError, ArchiveLocked
 from archive.integrity import fixity
 from archive.integrity.recover import recover_archive
 from archive.layout import ArchiveLayout
+from archive.origins import BadOrigin, Scope, parse_aliases, stored_aliases
 from archive.parser.model import Article
 from archive.warc import capture_rows, cdxj
 from archive.warc.capture_rows import CaptureFacts, Parsed
@@ -42,6 +44,7 @@ class SessionOptions:
     compress_level: int = DEFAULT_COMPRESS_LEVEL
     settings: dict = field(default_factory=dict)  # recorded in warcinfo and the crawls row
     start_url: str | None = None
+    aliases: tuple[str, ...] = ()  # OLD=NEW origins of the same site (archive.origins)
 
 
 class ArchiveSession:
@@ -53,7 +56,9 @@ class ArchiveSession:
         self.writer = None
         self.frontier: Frontier | None = None
         self.crawl_id: int | None = None
-        self.counts = {"captures": 0, "articles": 0, "errors": 0, "revisits": 0}
+        self.scope: Scope | None = None
+        self.counts = {"captures": 0, "articles": 0, "errors": 0, "revisits": 0,
+                       "skips": 0, "noarchive": 0}
 
     # -- life cycle -----------------------------------------------------------
     def open(self) -> "ArchiveSession":
@@ -71,6 +76,7 @@ class ArchiveSession:
         # we hold the crawl lock: a crawl still marked running was killed
         self.conn.execute("UPDATE crawls SET status='killed' WHERE status='running'")
         self.crawl_id = self.store.start_crawl(self.options.start_url, self.options.settings)
+        self._remember_origins()
         warcinfo = {
             "software": f"portal-archive/{__version__}",
             "hostname": socket.gethostname(),
@@ -88,6 +94,19 @@ class ArchiveSession:
             on_close=self._on_warc_closed,
         )
         return self
+
+    def _remember_origins(self) -> None:
+        """The site's origins and aliases, remembered for later crawls (table ``origins``)."""
+        if not self.options.start_url:
+            return
+        try:
+            scope = Scope.build(self.options.start_url, parse_aliases(self.options.aliases),
+                                stored_aliases(self.conn))
+        except BadOrigin as exc:
+            raise ArchiveError(f"cannot use the start URL or an alias: {exc} — "
+                               "check --start-url and --alias") from exc
+        self.store.remember_origins(scope.remembered(), self.crawl_id)
+        self.scope = scope  # rows store the site's URLs on its primary origin
 
     def _wait_for_killed_writers(self, timeout: float = 30.0) -> None:
         """A crawl killed with SIGKILL releases the lock at once, but its storage
@@ -179,6 +198,7 @@ class ArchiveSession:
         headers = {name.lower(): (value.decode("latin-1") if isinstance(value, bytes) else value)
                    for name, value in exchange.response_headers}
         digest = payload_digest(exchange.body)
+        noarchive = exchange_noarchive(exchange.response_headers, exchange.body)
         hit = None
         if exchange.status == 200 and not exchange.truncated and exchange.body:
             hit = self.digests.lookup(digest)
@@ -195,8 +215,10 @@ class ArchiveSession:
             record_type="revisit" if hit is not None else "response",
             refers_to_capture_id=hit.capture_id if hit is not None else None,
             truncated=exchange.truncated, etag=headers.get("etag"),
-            last_modified=headers.get("last-modified"),
+            last_modified=headers.get("last-modified"), noarchive=noarchive,
         )
+        if noarchive:
+            self.counts["noarchive"] += 1
         if hit is None and exchange.status == 200 and not exchange.truncated and exchange.body:
             self.digests.remember(digest, ref, capture_id)
         self.counts["captures"] += 1
@@ -207,7 +229,8 @@ class ArchiveSession:
             getattr(ref, "payload_digest", None) or digest, exchange.truncated)
         if problem:
             self.error(exchange.url, "document-text", problem)
-        done = capture_rows.apply_status(self.store, facts)
+        key = self.scope.canonical(exchange.url) if self.scope is not None else exchange.url
+        done = capture_rows.apply_status(self.store, replace(facts, url=key))
         if done:  # 304 → touched, 404/410 of a post → gone
             self.counts[done] = self.counts.get(done, 0) + 1
         return capture_id
@@ -236,6 +259,12 @@ class ArchiveSession:
     def error(self, url: str | None, kind: str, message: str) -> None:
         self.store.add_error(self.crawl_id, url, kind, message)
         self.counts["errors"] += 1
+
+    def skip(self, url: str, reason: str, referrer: str | None = None,
+             detail: str | None = None) -> None:
+        """A URL this crawl decided not to fetch (robots.txt, too long, off-site …)."""
+        self.store.add_skip(self.crawl_id, url, reason, referrer, detail)
+        self.counts["skips"] += 1
 
 
 def _alive(pid: int) -> bool:

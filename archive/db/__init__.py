@@ -35,6 +35,10 @@ def open_db(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         register_functions(conn)
+        if _outdated(conn):  # made by an older portal-archive: upgrade it once, then read
+            conn.close()
+            _upgrade(path)
+            return open_db(path, readonly=True)
         return conn
     try:
         conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
@@ -59,6 +63,25 @@ def open_db(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
             "`portal-archive reindex`"
         ) from exc
     return conn
+
+
+def _outdated(conn: sqlite3.Connection) -> bool:
+    """True when the database lacks migrations this tool has (read-only check)."""
+    try:
+        done = {r[0] for r in conn.execute("SELECT version FROM migrations")}
+    except sqlite3.DatabaseError:
+        return False  # not an archive, or damaged: the caller's first query says so
+    return bool(done) and max(done) < SCHEMA_VERSION
+
+
+def _upgrade(path: Path) -> None:
+    """Apply the missing migrations for a read-only command (search, export, serve…)."""
+    try:
+        open_db(path).close()
+    except ArchiveError as exc:
+        raise ArchiveError(
+            f"{path} was made by an older portal-archive and cannot be upgraded here ({exc}) — "
+            "run `portal-archive status` where the archive is writable, once, to upgrade it") from exc
 
 
 def applied_versions(conn: sqlite3.Connection) -> set[int]:

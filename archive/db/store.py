@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from archive import __version__
+from archive.crawl import parse_health
 from archive.db import documents as documents_db
 from archive.db import utcnow
 from archive.parser.model import Article, Term
@@ -77,6 +78,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         self._depth = 0
+        self._health: dict[int, parse_health.Tally] = {}   # crawl id → articles it parsed
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -110,30 +112,49 @@ class Store:
         if status not in CRAWL_STATUSES:
             raise ValueError(f"crawl status {status!r} is not one of {sorted(CRAWL_STATUSES)}")
         with self.transaction():
+            tally = self._health.pop(crawl_id, None)
+            if tally is not None:
+                parse_health.save(self.conn, crawl_id, tally)
             self.conn.execute(
                 "UPDATE crawls SET ended_at=?, status=?, stats_json=?, exit_code=? WHERE id=?",
                 (utcnow(), status, json.dumps(stats, ensure_ascii=False, sort_keys=True, default=str),
                  exit_code, crawl_id),
             )
 
+    def flush_parse_health(self) -> None:
+        """Store the parse health of every crawl whose articles were saved (after a rebuild)."""
+        with self.transaction():
+            for crawl_id, tally in self._health.items():
+                parse_health.save(self.conn, crawl_id, tally)
+        self._health.clear()
+
+    def _tally(self, article: Article, capture_id: int | None) -> None:
+        if capture_id is None:
+            return
+        row = self.conn.execute("SELECT crawl_id FROM captures WHERE id=?", (capture_id,)).fetchone()
+        if row is not None and row[0] is not None:
+            self._health.setdefault(row[0], parse_health.Tally()).add(article)
+
     # -- captures and errors --------------------------------------------------
     def add_capture(self, crawl_id: int | None, *, url: str, status: int | None,
                     content_type: str | None, fetched_at: str, ref=None, method: str = "GET",
                     payload_length: int | None = None, record_type: str = "response",
                     refers_to_capture_id: int | None = None, truncated: str | None = None,
-                    etag: str | None = None, last_modified: str | None = None) -> int:
+                    etag: str | None = None, last_modified: str | None = None,
+                    noarchive: bool = False) -> int:
         """Record one fetch. ``ref`` is the WARC ``RecordRef`` (or None)."""
         with self.transaction():
             cur = self.conn.execute(
                 "INSERT INTO captures(crawl_id, url, method, status, content_type, fetched_at,"
                 " payload_digest, payload_length, warc_file, warc_offset, warc_length, record_id,"
-                " record_type, refers_to_capture_id, truncated, etag, last_modified)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " record_type, refers_to_capture_id, truncated, etag, last_modified, noarchive)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (crawl_id, url, method, status, content_type, fetched_at,
                  getattr(ref, "payload_digest", None), payload_length,
                  getattr(ref, "warc_file", None), getattr(ref, "offset", None),
                  getattr(ref, "length", None), getattr(ref, "record_id", None),
-                 record_type, refers_to_capture_id, truncated, etag, last_modified),
+                 record_type, refers_to_capture_id, truncated, etag, last_modified,
+                 int(bool(noarchive))),
             )
             capture_id = cur.lastrowid
             if status == 200 and record_type in ("response", "revisit"):
@@ -150,6 +171,24 @@ class Store:
                 "INSERT INTO errors(crawl_id, url, kind, message, at) VALUES (?,?,?,?,?)",
                 (crawl_id, url, kind, message[:2000], at or utcnow()),
             )
+
+    def add_skip(self, crawl_id: int | None, url: str, reason: str, referrer: str | None = None,
+                 detail: str | None = None) -> None:
+        """A URL this crawl decided not to fetch (one row per crawl, URL and reason)."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR IGNORE INTO skips(crawl_id, url, reason, referrer, detail, at)"
+                " VALUES (?,?,?,?,?,?)",
+                (crawl_id, url[:8000], reason, referrer, (detail or "")[:2000] or None, utcnow()))
+
+    def remember_origins(self, mapping: dict, crawl_id: int | None) -> None:
+        """``origin → primary origin`` of the portal (``archive.origins``); an origin
+        already remembered keeps its row."""
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO origins(origin, canonical, first_crawl_id, added_at)"
+                " VALUES (?,?,?,?)",
+                [(str(o), str(p), crawl_id, utcnow()) for o, p in sorted(mapping.items())])
 
     # -- articles -------------------------------------------------------------
     def find_article(self, wp_post_id: int | None, url: str) -> sqlite3.Row | None:
@@ -178,6 +217,7 @@ class Store:
         row["capture_id"] = capture_id
         row["last_seen_at"] = seen_at
         with self.transaction():
+            self._tally(article, capture_id)
             existing = self.find_article(article.wp_post_id, article.url)
             if existing is None:
                 row["first_seen_at"] = seen_at

@@ -34,10 +34,10 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from archive.errors import ArchiveError
 from archive.layout import ArchiveLayout
+from archive.origins import BadOrigin, split_origin
 
 CONFIG_ENV = "PORTAL_ARCHIVE_CONFIG"
 DEFAULT_CONFIG_PATHS = ("portals.toml", "/etc/portal-archive/portals.toml")
@@ -64,19 +64,15 @@ class ProfileError(ArchiveError):
 
 
 def origin(url: str) -> str:
-    """``scheme://host:port`` of a URL, with the default port written out."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ProfileError(f"{url!r} is not an http(s) URL with a host — write it like "
-                           "https://portal.example.gov.vn/")
+    """``scheme://host:port`` of a URL, with the default port written out
+    (``archive.origins`` normalises the host: case, trailing dot, IDNA)."""
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError as exc:
-        raise ProfileError(f"{url!r} has an invalid port — fix the URL") from exc
-    host = parts.hostname.rstrip(".").lower()
-    if ":" in host:
-        host = f"[{host}]"
-    return f"{parts.scheme}://{host}:{port}"
+        o = split_origin(url)
+    except BadOrigin as exc:
+        raise ProfileError(f"{url!r} is not an http(s) URL with a host ({exc}) — write it like "
+                           "https://portal.example.gov.vn/") from exc
+    host = f"[{o.host}]" if ":" in o.host else o.host
+    return f"{o.scheme}://{host}:{o.port}"
 
 
 @dataclass(frozen=True)
@@ -98,7 +94,8 @@ class SiteProfile:
 
     def alias_pairs(self) -> list[str]:
         """Aliases as ``OLD=NEW`` origin pairs, the form ``--alias`` takes."""
-        return [f"{a.rstrip('/')}={self.start_url.rstrip('/')}" for a in self.aliases]
+        new = split_origin(self.start_url)  # the origin only: a start URL may have a path
+        return [f"{split_origin(a)}={new}" for a in self.aliases]
 
     def to_settings(self) -> dict[str, str]:
         """The ``-s`` settings this profile stands for (strings, as on a command line)."""

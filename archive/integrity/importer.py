@@ -180,8 +180,11 @@ def _import_one(layout: ArchiveLayout, ins: Inspected, report: ImportReport,
         for path in created:
             path.unlink(missing_ok=True)
         raise
-    for hook in (lambda: fixity.add_to_manifest(layout, dest, stored_sha),
-                 lambda: cdxj.index_warc(layout, dest)):
+    hooks = [lambda: fixity.add_to_manifest(layout, dest, stored_sha)]
+    if original is not None:  # the given file is evidence too: in the manifest beside its copy
+        hooks.append(lambda: fixity.add_to_manifest(layout, original, ins.sha256))
+    hooks.append(lambda: cdxj.index_warc(layout, dest))
+    for hook in hooks:
         try:
             hook()
         except (ArchiveError, OSError) as exc:

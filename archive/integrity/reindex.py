@@ -25,6 +25,7 @@ crawl lock is held throughout, so no crawl or import writes meanwhile.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import time
@@ -38,11 +39,14 @@ from archive.db.store import Store
 from archive.errors import ArchiveError, NotAnArchive
 from archive.integrity.import_log import imports_by_file
 from archive.layout import ArchiveLayout
+from archive.origins import Scope, parse_aliases, stored_aliases
+from archive.outputs import OutputRefused, check_output
 from archive.parser.page_parse import PageParser, default_jobs
 from archive.warc.read import read_record
 from archive.warc.record_io import second, warcinfo_fields
 from archive.warc.rows import IndexCounts, RowBuilder
 
+log = logging.getLogger(__name__)
 STAMP = re.compile(r"-(\d{17})-")
 
 
@@ -90,6 +94,7 @@ class CrawlRows:
         self.imports = imports
         self.ids: dict[tuple, int] = {}
         self.spans: dict[int, dict] = {}
+        self.scopes: dict[int, Scope | None] = {}  # crawl id → the site's origins in that crawl
 
     def for_file(self, path: Path) -> int:
         fields, date = {}, None
@@ -127,7 +132,24 @@ class CrawlRows:
             self.ids[key] = self._insert(want, row)
             self.spans[self.ids[key]] = {"files": [], "ended_at": row["ended_at"],
                                          "counts": IndexCounts()}
+            self.scopes[self.ids[key]] = self._scope(row, self.ids[key])
         return self.ids[key]
+
+    def _scope(self, row: dict, crawl_id: int) -> Scope | None:
+        """The site's origins as that crawl saw them (start URL, PORTAL_ALIASES of its
+        warcinfo, origins remembered from earlier crawls); remembered again, as the crawl did."""
+        if row["status"] != "reindexed" or not row["start_url"]:
+            return None
+        settings = row["settings"]
+        try:
+            settings = json.loads(settings) if isinstance(settings, str) else (settings or {})
+            scope = Scope.build(row["start_url"], parse_aliases(settings.get("PORTAL_ALIASES")),
+                                stored_aliases(self.conn))
+        except (ValueError, AttributeError, TypeError) as exc:  # BadOrigin is a ValueError
+            log.warning("crawl %s: origins not rebuilt (%s)", crawl_id, exc)
+            return None
+        self.store.remember_origins(scope.remembered(), crawl_id)
+        return scope
 
     def _insert(self, want: int | None, row: dict) -> int:
         if want is not None and self.conn.execute(
@@ -185,6 +207,10 @@ def reindex_archive(root: str | os.PathLike | ArchiveLayout, db_path: str | os.P
     target = Path(db_path).expanduser().resolve() if db_path else layout.db
     if not target.parent.is_dir():
         raise ArchiveError(f"directory {target.parent} does not exist — create it or choose another --db")
+    if target != layout.db:  # --db: an output like any -o (an existing database is kept as .bak)
+        plan = check_output(db_path, force=True, archive=layout.root)
+        if plan.mode not in ("new", "replace"):
+            raise OutputRefused(f"--db {db_path} is not a regular file — choose a file name")
     with _lock(layout):
         files = sorted(layout.warc_files(), key=time_order)
         if not files:
@@ -214,6 +240,7 @@ def _build(layout: ArchiveLayout, files: list[Path], target: Path, parser: PageP
         for path in files:
             with store.transaction():
                 crawl_id = crawls.for_file(path)
+                builder.scope = crawls.scopes.get(crawl_id)
                 counts = builder.index_file(path, crawl_id)
                 crawls.add(crawl_id, path.name, counts)
                 for problem in counts.problems:
@@ -222,6 +249,7 @@ def _build(layout: ArchiveLayout, files: list[Path], target: Path, parser: PageP
             if on_file is not None:
                 on_file(path, counts)
         crawls.finish()
+        store.flush_parse_health()
         report.crawls = len(crawls.spans)
         report.articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
         conn.execute("PRAGMA synchronous=FULL")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.db import open_db
-from archive.errors import NotAnArchive
+from archive.errors import ArchiveError, NotAnArchive
 from archive.integrity.fixity import manifest_name, read_manifest, sha256_file
 from archive.layout import ArchiveLayout
 from archive.warc.members import Damage, Member, scan_members
@@ -46,6 +46,7 @@ class VerifyReport:
     # warc file name → [(offset, length, index of its defect line)]: rows pointing into
     # a damaged span are named on that line instead of a line of their own
     damage_spans: dict = field(default_factory=dict)
+    fixed: list[str] = field(default_factory=list)  # what --fix-index rebuilt
 
     @property
     def sound(self) -> bool:
@@ -251,7 +252,94 @@ def check_manifest(layout: ArchiveLayout, hashes: dict[str, str], report: Verify
                             "(whole; the next crawl records its fixity)")
 
 
-def verify_archive(layout: ArchiveLayout) -> VerifyReport:
+def check_originals(layout: ArchiveLayout, hashes: dict[str, str], report: VerifyReport) -> None:
+    """Import originals (``warc/originals/*.source``) are evidence too: hash each for
+    the manifest, and compare it with the SHA-256 the import log recorded."""
+    from archive.integrity.import_log import read_imports
+
+    odir = layout.warc_dir / "originals"
+    if odir.is_dir():
+        for path in sorted(odir.glob("*.source")):
+            try:
+                hashes[manifest_name(layout, path)] = sha256_file(path)
+            except OSError as exc:
+                report.defects.append(f"warc/originals/{path.name}: unreadable ({exc.strerror})")
+    for entry in read_imports(layout):
+        kept = entry.get("original_kept_as")
+        if not kept:
+            continue
+        got = hashes.get(kept)
+        if got is None:
+            report.defects.append(f"{kept}: the original of import {entry.get('source')!r} is missing "
+                                  "(logs/imports.jsonl names it) — restore it from a backup")
+        elif entry.get("source_sha256") and got != entry["source_sha256"]:
+            report.defects.append(f"{kept}: SHA-256 {got} differs from the imported file's "
+                                  f"{entry['source_sha256']} (logs/imports.jsonl) — it was altered")
+
+
+def check_database(layout: ArchiveLayout, records: dict, report: VerifyReport, *,
+                   deep: bool, sample: int | None) -> None:
+    """Rows proven against the WARC walk: digests of article rows, deleted rows, missing captures."""
+    from archive.integrity import rowcheck
+    from archive.warc.rows import capture_guard
+
+    d = report.defects
+    conn = open_db(layout.db, readonly=True)
+    try:
+        lines, unchecked = rowcheck.edited_articles(conn)
+        d.extend(lines)
+        if unchecked:
+            report.notes.append(f"{unchecked} article rows have no content_digest (written by an old "
+                                "version): their fields cannot be proven; `reindex` gives them one")
+        d.extend(rowcheck.orphans(conn))
+        guard = capture_guard(conn)
+        d.extend(rowcheck.unparsed_posts(conn, layout.warc_dir, guard))
+        captured = {(r[0], r[1]) for r in conn.execute(
+            "SELECT warc_file, warc_offset FROM captures WHERE warc_file IS NOT NULL")}
+        lines, notes = rowcheck.missing_captures(conn, layout, records, captured)
+        d.extend(lines)
+        report.notes.extend(notes)
+        if deep:
+            d.extend(rowcheck.deep_check(conn, layout.warc_dir, sample, guard))
+    finally:
+        conn.close()
+
+
+def check_indexes(layout: ArchiveLayout, records: dict, damaged: set[str], report: VerifyReport,
+                  fix: bool) -> None:
+    from archive.warc import cdxj
+
+    unindexed = []
+    for warc in layout.warc_files():
+        idx = cdxj.index_path(layout, warc)
+        problem = None
+        if idx.exists():
+            problem = cdxj.check_index(layout, warc, records)
+        elif warc.name not in damaged:
+            unindexed.append(warc.name)
+        if fix and warc.name not in damaged and (problem or not idx.exists()):
+            try:
+                cdxj.index_warc(layout, warc)
+            except ArchiveError as exc:
+                report.defects.append(str(exc))
+                continue
+            report.fixed.append(f"indexes/{idx.name}: rebuilt")
+            if not idx.exists() or problem is None:
+                continue
+            problem = None
+            unindexed = [n for n in unindexed if n != warc.name]
+        if problem:
+            report.defects.append(problem)
+    unindexed = [n for n in unindexed if not (fix and (layout.index_dir / (n + ".cdxj")).exists())]
+    if unindexed:
+        report.notes.append(f"{len(unindexed)} closed WARC files have no CDXJ index yet "
+                            "(`portal-archive replay` or `verify --fix-index` builds them)")
+
+
+def verify_archive(layout: ArchiveLayout, *, deep: bool = False, sample: int | None = None,
+                   fix_index: bool = False) -> VerifyReport:
+    """Check everything; ``deep`` also parses articles again (``sample`` of them, or all);
+    ``fix_index`` rebuilds CDXJ indexes that are missing or disagree with their file."""
     started = time.perf_counter()
     if not layout.root.is_dir():
         raise NotAnArchive(f"no archive at {layout.root} — pass the right --archive")
@@ -283,10 +371,12 @@ def verify_archive(layout: ArchiveLayout) -> VerifyReport:
             report.defects.append(f"{where}: refers to {target}, which is in no WARC file of the archive")
     if rows is not None:
         check_rows(rows, records, report)
-    unindexed = [p.name for p in layout.warc_files() if not (layout.index_dir / (p.name + ".cdxj")).exists()]
-    if unindexed:
-        report.notes.append(f"{len(unindexed)} closed WARC files have no CDXJ index yet "
-                            "(`portal-archive replay` builds them)")
+        check_database(layout, records, report, deep=deep, sample=sample)
+    elif hashes:
+        report.defects.append(f"{layout.db.name}: missing — {len(hashes)} WARC files hold captures no "
+                              "database lists; rebuild it with `portal-archive reindex`")
+    check_indexes(layout, records, set(report.damage_spans), report, fix_index)
+    check_originals(layout, hashes, report)
     check_manifest(layout, hashes, report)
     report.seconds = time.perf_counter() - started
     return report

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from archive.parser.dom import absolute, classes, srcset_candidates
 from archive.parser.theme import (
+    CAPTION_CLASS,
     boilerplate_attrs,
-    is_caption_class,
     is_figure,
 )
 from archive.text import normalize
@@ -217,7 +217,7 @@ class _Walker:
                 c = child.get("class")
                 i = child.get("id")
                 if not ((c or i) and boilerplate_attrs(c, i) or id(child) in skip_ids):
-                    leaf(child, tag)
+                    leaf(child, tag, c)
             else:
                 walk(child)
             s = child.tail
@@ -225,7 +225,7 @@ class _Walker:
                 raw.append(s)
                 html.append(htmlmod.escape(s, False) if ("&" in s or "<" in s or ">" in s) else s)
 
-    def _leaf(self, el, tag: str) -> None:
+    def _leaf(self, el, tag: str, c: str | None) -> None:
         """A block element without children: one Block of its plain text."""
         if self.raw or self.images:
             self.flush()
@@ -233,7 +233,7 @@ class _Walker:
         if t and not t.isspace():
             text = normalize(t)
             if text:
-                kind, out = self._kind(el, tag)
+                kind, out = self._kind(tag, c)
                 self.blocks.append(Block(
                     kind, out, el, t, text,
                     _esc(text) if ("&" in text or "<" in text or ">" in text) else text, [], [],
@@ -241,12 +241,13 @@ class _Walker:
                     self.lists[-1] if self.lists else None))
 
     def _block(self, el, tag: str) -> None:
+        c = el.get("class")
         if tag in _LEAF_FAST and len(el) == 0:
-            self._leaf(el, tag)
+            self._leaf(el, tag, c)
             return
         if self.raw or self.images:
             self.flush()
-        kind, out = self._kind(el, tag)
+        kind, out = self._kind(tag, c)
         self.stack.append((kind, out, el))
         fig = is_figure(el)
         if fig:
@@ -263,12 +264,13 @@ class _Walker:
             self.figures.pop()
         self.stack.pop()
 
-    def _kind(self, el, tag: str) -> tuple[str, str]:
+    def _kind(self, tag: str, c: str | None) -> tuple[str, str]:
+        """(kind, output tag) of a block element with this tag and class attribute."""
         if tag in _HEAD:
             return "h", tag
         if tag in ("li", "dt", "dd"):
             return "li", "li"
-        if tag == "figcaption" or is_caption_class(el):
+        if tag == "figcaption" or c and CAPTION_CLASS.search(c):
             return "caption", "figcaption"
         if tag == "pre":
             return "pre", "pre"

@@ -108,12 +108,14 @@ def dates_in_text(text: str) -> list[tuple[int, int, int | None]]:
 # "Sáng 29/12", "ngày 2-7", "chiều nay (7/6)", "thứ Sáu 3/6", "Ngày 5 tháng 8": a day without a year,
 # always after a word that introduces it (a bare "12/5" is as often a number as a date)
 _DAY_WORD = rf"(?:{V.alternation(V.EVENT_DAY_WORDS + V.WEEKDAYS)})"
-_PARTIAL = re.compile(
-    rf"(?<![\w])({_DAY_WORD})\s*,?\s*(?:nay\s*)?\(?\s*(\d{{1,2}})(?:\s*[-–]\s*\d{{1,2}})?\s*([/\-.])\s*(\d{{1,2}})"
-    r"(?!\s*[/\-.]\s*\d)(?!\d)", re.IGNORECASE)
-_PARTIAL_WORDS = re.compile(
-    rf"(?<![\w])({_DAY_WORD})\s+(\d{{1,2}})\s+tháng\s+(\d{{1,2}})(?!\s*(?:năm|/|-)\s*\d)(?!\d)",
-    re.IGNORECASE)
+# the day and month, found by their digits; the word before them is checked after (faster
+# than trying the word alternation at every position)
+_PARTIAL = re.compile(r"(?<!\d)(\d{1,2})(?:\s*[-–]\s*\d{1,2})?\s*[/\-.]\s*(\d{1,2})(?!\s*[/\-.]\s*\d)(?!\d)")
+_PARTIAL_WORDS = re.compile(r"(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})(?!\s*(?:năm|/|-)\s*\d)(?!\d)",
+                            re.IGNORECASE)
+_WORD_BEFORE = re.compile(rf"(?<!\w)(?:{_DAY_WORD})\s*,?\s*(?:nay\s*)?\(?\s*$", re.IGNORECASE)
+_WORD_WINDOW = 24             # characters before the day looked at for its introducing word
+_ANY_DATE = re.compile(r"\d\s*[/\-.–]\s*\d|tháng|\d\s+th", re.IGNORECASE)
 _SPAN = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}\s*[-–—]\s*"
                    r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}")
 _RECURRING = re.compile(rf"\W{{0,3}}(?:{V.alternation(V.RECURRING_WORDS)})", re.IGNORECASE)
@@ -135,6 +137,8 @@ def event_dates(text: str, shown: date) -> list[tuple[int, str]]:
     """(position, ``YYYY-MM-DD`` or ``YYYY-MM``) of every candidate event date in ``text``:
     days and months not after ``shown``, a year inferred where the text gives none;
     anniversary spans and recurring (``hằng năm``) dates left out."""
+    if not _ANY_DATE.search(text):
+        return []
     spans = [(m.start(), m.end()) for m in _SPAN.finditer(text)]
 
     def skipped(start: int, end: int) -> bool:
@@ -156,13 +160,15 @@ def event_dates(text: str, shown: date) -> list[tuple[int, str]]:
         taken.append((m.start(), m.end()))
         if _valid(y, mo, d) and not skipped(m.start(), m.end()) and date(y, mo, d) <= shown:
             out.append((m.start(), f"{y:04d}-{mo:02d}-{d:02d}"))
-    for rx, groups in ((_PARTIAL, (2, 4)), (_PARTIAL_WORDS, (2, 3))):
+    for rx in (_PARTIAL, _PARTIAL_WORDS):
         for m in rx.finditer(text):
-            if any(s <= m.start(groups[0]) < e for s, e in taken):
+            if any(s <= m.start() < e for s, e in taken):
                 continue
-            d, mo = int(m.group(groups[0])), int(m.group(groups[1]))
-            if not (1 <= d <= 31 and 1 <= mo <= 12) or skipped(m.start(groups[0]), m.end()):
+            d, mo = int(m.group(1)), int(m.group(2))
+            if not (1 <= d <= 31 and 1 <= mo <= 12) or skipped(m.start(), m.end()):
                 continue
+            if not _WORD_BEFORE.search(text, max(0, m.start() - _WORD_WINDOW), m.start()):
+                continue        # a bare "12/5" is as often a number as a date
             when = infer_year(d, mo, shown)
             if when is not None:
                 out.append((m.start(), when.isoformat()))

@@ -11,6 +11,7 @@ those in scope; their rows keep ``capture_id`` NULL).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from archive.parser.dom import absolute, text_of
@@ -53,8 +54,12 @@ def extension(url: str) -> str:
     return seg.rsplit(".", 1)[-1].lower() if "." in seg else ""
 
 
+@lru_cache(maxsize=8192)
 def is_document_url(url: str) -> bool:
-    """A URL that names a document (by extension or a plugin's download link)."""
+    """A URL that names a document (by extension or a plugin's download link).
+
+    Memoised (a pure function of the string): pages of one site repeat the same menu,
+    category and share links."""
     if extension(url) in DOCUMENT_EXTENSIONS:
         return True
     try:

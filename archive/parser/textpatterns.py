@@ -68,10 +68,15 @@ _UPDATED_LINE = re.compile(
     r"(?:\s*\(?GMT\s*\+\s*7\)?)?\s*$", re.IGNORECASE)
 
 
+_UPDATED_STARTS = tuple(sorted({w.split()[0] for w in V.UPDATED_LABELS}))
+
+
 def updated_line(line: str) -> bool:
     """``Cập nhật lần cuối: 05/03/2024 09:10``: a "last updated" line (shown text, never
     the publication date, never ``modified_at``)."""
-    return len(line) <= V.DATE_LINE_MAX_CHARS + 20 and _UPDATED_LINE.match(line) is not None
+    if len(line) > V.DATE_LINE_MAX_CHARS + 20 or not line[:20].lower().startswith(_UPDATED_STARTS):
+        return False
+    return _UPDATED_LINE.match(line) is not None
 
 
 def place_date_line(line: str) -> DateLine | None:

@@ -105,11 +105,6 @@ def is_layout_boilerplate(el) -> bool:
     return r
 
 
-def is_caption_class(el) -> bool:
-    c = el.get("class")
-    return bool(c) and bool(CAPTION_CLASS.search(c))
-
-
 def within(el, ancestor) -> bool:
     while el is not None:
         if el is ancestor:
@@ -191,23 +186,32 @@ def find_account(idx, region) -> str | None:
     """The display name of the posting account as the theme prints it: a ``rel="author"``
     or ``/author/<slug>/`` link, or the block theme's post-author name, in the post region
     first, never in a sidebar or a comment."""
-    cands = []
+    fallback = None
+    for el in _account_candidates(idx):
+        if _in_layout_boilerplate(el) or _in_comment(el):
+            continue
+        t = text_of(el)
+        if not t or len(t) > 80:
+            continue
+        if within(el, region):
+            return t
+        if fallback is None:
+            fallback = t
+    return fallback
+
+
+def _account_candidates(idx):
     for a in idx.rel_links:
         if "author" in rel_tokens(a):
-            cands.append(a)
+            yield a
     for el in idx.cls(*_ACCOUNT_CLASSES):
-        if el.tag == "a" and _author_link(el) or el.tag != "a" and (
-                "wp-block-post-author-name" in classes(el) or "wp-block-post-author__name" in classes(el)):
-            cands.append(el)
-        elif el.tag != "a":
-            cands.extend(a for a in el.iter("a") if _author_link(a))
-    cands = [el for el in cands if not _in_layout_boilerplate(el) and not _in_comment(el)]
-    cands.sort(key=lambda el: not within(el, region))      # stable: page order within each group
-    for el in cands:
-        t = text_of(el)
-        if t and len(t) <= 80:
-            return t
-    return None
+        if el.tag == "a":
+            if _author_link(el):
+                yield el
+        elif "wp-block-post-author-name" in classes(el) or "wp-block-post-author__name" in classes(el):
+            yield el
+        else:
+            yield from (a for a in el.iter("a") if _author_link(a))
 
 
 def _in_comment(el) -> bool:

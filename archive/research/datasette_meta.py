@@ -41,7 +41,9 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "refers_to_capture_id": "for a revisit: the capture holding the payload",
         "truncated": "WARC-Truncated reason when the body was cut (length, disconnect), else NULL",
         "etag": "ETag response header, for a conditional GET on the next crawl",
-        "last_modified": "Last-Modified response header, for a conditional GET on the next crawl"}),
+        "last_modified": "Last-Modified response header, for a conditional GET on the next crawl",
+        "noarchive": "1 when the page said noarchive (X-Robots-Tag or robots meta); archived "
+                     "anyway, as an archive of record does, unless PORTAL_HONOUR_NOARCHIVE"}),
     "articles": ("One row per WordPress post (by post id; by canonical URL when there is no id). "
                  "Full-text search: the canned query `search`.", {
         "id": "article number",
@@ -135,6 +137,19 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "id": "error number", "crawl_id": "the crawl", "url": "the URL that failed",
         "kind": "http-<status>, timeout, dns, connection, bad-sitemap, …",
         "message": "the reason", "at": "when (UTC)"}),
+    "skips": ("Every URL a crawl chose not to fetch, and why (one row per crawl, URL and reason); "
+              "the canned query `skipped_urls` sums them.", {
+        "id": "skip number", "crawl_id": "the crawl", "url": "the URL not fetched",
+        "reason": "robots (robots.txt disallows it), too-long (URLLENGTH_LIMIT), off-site "
+                  "(another host), other-port (the portal's host on another scheme or port), "
+                  "bad-url (user info, malformed host), noarchive (honoured by setting)",
+        "referrer": "the page (or sitemap) that led to it", "detail": "more about the reason",
+        "at": "when (UTC)"}),
+    "origins": ("The portal's own origins (scheme://host[:port]): the start URL's and its "
+                "aliases. Stored URLs use the primary one (canonical), so a moved site is not "
+                "archived as new.", {
+        "origin": "an origin of the portal", "canonical": "the primary origin its URLs are stored under",
+        "first_crawl_id": "the crawl that first used it", "added_at": "when (UTC)"}),
     "payload_digests": ("Payload digests already archived: the first response record holding "
                         "each payload, which later revisit records name.", {
         "digest": "sha1:<base32> payload digest", "record_id": "WARC-Record-ID of that record",
@@ -188,12 +203,22 @@ DOCUMENTS_SQL = """SELECT a.id AS article_id, a.title, d.link_text, d.file_name,
 FROM documents d LEFT JOIN articles a ON a.id = d.article_id
 ORDER BY a.published_at DESC, d.position"""
 
+SKIPS_SQL = """SELECT crawl_id, reason, count(*) AS urls, min(url) AS example
+FROM skips
+GROUP BY crawl_id, reason
+ORDER BY crawl_id DESC, urls DESC"""
+
 QUERIES = {
     "documents_of_articles": {
         "title": "Documents attached to articles",
         "description": "Every document an article links to, newest articles first; the text of "
                        "each PDF is in the documents table.",
         "sql": DOCUMENTS_SQL},
+    "skipped_urls": {
+        "title": "URLs not fetched, by crawl and reason",
+        "description": "robots.txt, too long, off-site, another port, bad URL, noarchive (when "
+                       "honoured). Pages that said noarchive but were archived: captures.noarchive.",
+        "sql": SKIPS_SQL},
     "articles_per_month": {
         "title": "Articles per month",
         "description": "By month of published_at. Posts with a bulk-import date (26/01/2019) "

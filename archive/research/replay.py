@@ -64,12 +64,15 @@ def ensure_pywb(venv: str | Path | None = None, *, log=None) -> Path:
     return venv
 
 
-def prepare_collection(layout: ArchiveLayout) -> Path:
-    """Index any closed WARC lacking a CDXJ and write pywb's config; return its directory."""
+def prepare_collection(layout: ArchiveLayout, *, framed: bool = True) -> Path:
+    """Index any closed WARC lacking a CDXJ and write pywb's config; return its directory.
+
+    ``framed=False`` (``portal-archive qa``): pages replay at top level without pywb's
+    banner frame, in their own config directory."""
     if not layout.warc_dir.is_dir() or not layout.warc_files():
         raise NotAnArchive(f"no closed WARC files in {layout.warc_dir} — crawl first or pass the right --archive")
     ensure_indexes(layout)
-    home = layout.state_dir / "pywb"
+    home = layout.state_dir / ("pywb" if framed else "pywb-frameless")
     home.mkdir(parents=True, exist_ok=True)
     config = (
         "# written by portal-archive replay; regenerated on every run\n"
@@ -77,7 +80,7 @@ def prepare_collection(layout: ArchiveLayout) -> Path:
         f"  {COLLECTION}:\n"
         f"    index_paths: {layout.index_dir}/\n"
         f"    archive_paths: {layout.warc_dir}/\n"
-        "framed_replay: true\n"
+        f"framed_replay: {'true' if framed else 'false'}\n"
         "enable_memento: true\n"
     )
     (home / "config.yaml").write_text(config, encoding="utf-8")
@@ -91,10 +94,11 @@ def free_port() -> int:
 
 
 def start_replay(layout: ArchiveLayout, port: int, *, host: str = "127.0.0.1",
-                 venv: str | Path | None = None, wait: float = 60.0) -> subprocess.Popen:
+                 venv: str | Path | None = None, wait: float = 60.0,
+                 framed: bool = True) -> subprocess.Popen:
     """Start pywb's ``wayback`` on ``host:port`` serving the archive; return once it answers."""
     venv = ensure_pywb(venv)
-    home = prepare_collection(layout)
+    home = prepare_collection(layout, framed=framed)
     logf = open(layout.logs_dir / "pywb.log", "ab") if layout.logs_dir.is_dir() else subprocess.DEVNULL
     proc = subprocess.Popen(
         [str(venv / "bin" / "wayback"), "-b", host, "-p", str(port)],

@@ -44,6 +44,7 @@ class Hit:
     snippet: str = ""
     title_highlighted: str = ""
     exact_letters: bool = True  # the query's letters appear as typed (not only once folded)
+    portal: str | None = None   # the site's name, when several archives are searched (search --all)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -184,6 +185,20 @@ def search(conn: sqlite3.Connection, query: str, *, mode: str = "auto",
             exact_letters=bool(r["tier"]) or p.literal is None,
         ))
     return hits
+
+
+def search_portals(sources: list[tuple[str, sqlite3.Connection]], query: str, *, limit: int = 20,
+                   offset: int = 0, **options) -> list[Hit]:
+    """``search`` over several archives (``search --all``): each archive's best
+    ``offset + limit`` hits, merged in the same order (letters as typed first, then bm25),
+    each hit naming its portal."""
+    merged: list[Hit] = []
+    for portal, conn in sources:
+        for hit in search(conn, query, limit=offset + limit, offset=0, **options):
+            hit.portal = portal
+            merged.append(hit)
+    merged.sort(key=lambda h: (not h.exact_letters, h.score))
+    return merged[offset:offset + limit]
 
 
 def _ensure_functions(conn: sqlite3.Connection) -> None:

@@ -13,9 +13,9 @@ through ``Store``, what a crawl would have written for it:
 - what the capture→rows rules (``archive.warc.capture_rows``, the same the crawl
   applies) make of the record: an article (a 200 HTML revisit's payload is read
   from the record it refers to), an ``errors`` row for a page the parser failed
-  on, a 304 moving the post's ``last_seen_at``, a 404/410 marking it gone — all
-  stamped with the capture's date; the newest capture of a post wins, whatever
-  the order of files.
+  on, a document's row, a 304 moving the post's ``last_seen_at``, a 404/410
+  marking it gone — all stamped with the capture's date; the newest capture of
+  a post wins, whatever the order of files.
 
 Records of other tools are read too: ``<…>`` around WARC/1.0 target URIs,
 chunked transfer coding kept in the payload (``archive.warc.record_io`` undoes it).
@@ -26,12 +26,15 @@ from __future__ import annotations
 import logging
 import os
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
 
+from archive.crawl.noarchive import exchange_noarchive
 from archive.db.store import Store
 from archive.errors import ArchiveError
+from archive.origins import Scope, origin_of
+from archive.parser.dom import slug_of
 from archive.parser.page_parse import PageParser, parse_page
 from archive.warc import capture_rows
 from archive.warc.capture_rows import CaptureFacts, Parsed
@@ -47,7 +50,27 @@ WINDOW = 64  # records applied at a time while the next window's pages are parse
 WINDOW_BYTES = 32 * 1024 * 1024  # …or fewer, when their payloads hold this much
 
 
-def _task(rec: StoredRecord, url: str | None = None):
+def _origin(url: str | None):
+    return origin_of(url or "")  # scheme, host, port as archive.origins normalises them
+
+
+def guard_canonical(article, fetched_url: str):
+    """A canonical link (or ``og:url``) never moves a record to another origin
+    (scheme, host, port) than the one it was fetched from: such an article keeps
+    the fetched URL (and its slug). Within the origin the canonical URL stands
+    (``/?p=123`` → the post's pretty URL). Crawl, import and reindex all apply it."""
+    if article is None or _origin(article.url) == _origin(fetched_url):
+        return article
+    return replace(article, url=fetched_url, slug=slug_of(fetched_url))
+
+
+def capture_guard(conn=None):
+    """The capture→rows rules ``verify`` applies when it parses a record again."""
+    return guard_canonical
+
+
+def page_task(rec: StoredRecord, url: str | None = None):
+    """What ``parse_page`` takes for a record's page (fetched URL unless ``url``)."""
     return (transfer_payload(rec), rec.http_header("Content-Encoding"),
             url or clean_uri(rec.target_uri) or "", rec.content_type)
 
@@ -64,7 +87,7 @@ class IndexCounts:
     last_date: str | None = None
     problems: list[str] = field(default_factory=list)
 
-    def add(self, other: "IndexCounts") -> None:
+    def add(self, other: IndexCounts) -> None:
         for name in ("records", "captures", "revisits", "articles", "pages_parsed", "skipped"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.problems.extend(other.problems)
@@ -78,6 +101,9 @@ class RowBuilder:
         self.warc_dir = Path(warc_dir)
         self.digests = DigestIndex(self.conn)
         self._captures: dict[str, tuple[int, str, int]] = {}  # record id → (capture id, file, offset)
+        # the site's origins for the file being read (archive.origins): rows store the site's
+        # URLs on its primary origin, as the crawl did; None: URLs as recorded
+        self.scope: Scope | None = None
 
     # -- one file -------------------------------------------------------------
     def index_file(self, path: str | os.PathLike, crawl_id: int | None) -> IndexCounts:
@@ -122,7 +148,7 @@ class RowBuilder:
         pages = [i for i, (rec, _) in enumerate(window)
                  if rec.rec_type == "response" and rec.payload_kept and capture_rows.wants_parse(
                      rec.http_status, rec.content_type, rec.warc_header("WARC-Truncated"))]
-        tasks = [_task(window[i][0]) for i in pages]
+        tasks = [page_task(window[i][0]) for i in pages]
         return window, pages, self.parser.submit(tasks)
 
     def _apply(self, window, pages, handle, name: str, crawl_id: int | None, counts: IndexCounts,
@@ -175,12 +201,17 @@ class RowBuilder:
         ref = SimpleNamespace(payload_digest=rec.payload_digest, warc_file=name, offset=rec.offset,
                               length=length, record_id=rec.record_id)
         method = methods.get(rec.warc_header("WARC-Concurrent-To") or "", "GET")
+        noarchive = exchange_noarchive(rec.http_headers or [], body or b"")
+        if revisit and refers_to is not None and not noarchive:  # the crawl read the page itself
+            row = self.conn.execute("SELECT noarchive FROM captures WHERE id=?",
+                                    (refers_to[0],)).fetchone()
+            noarchive = bool(row and row[0])
         capture_id = self.store.add_capture(
             crawl_id, url=url, status=status, content_type=rec.content_type, fetched_at=fetched_at,
             ref=ref, method=method, payload_length=None if revisit else size,
             record_type=rec.rec_type, refers_to_capture_id=refers_to[0] if refers_to else None,
             truncated=rec.warc_header("WARC-Truncated"), etag=rec.http_header("ETag"),
-            last_modified=rec.http_header("Last-Modified"))
+            last_modified=rec.http_header("Last-Modified"), noarchive=noarchive)
         counts.captures += 1
         if rec.record_id:
             self._captures[rec.record_id] = (capture_id, name, rec.offset)
@@ -196,7 +227,8 @@ class RowBuilder:
                                     rec.http_header("Content-Disposition"),
                                     lambda: self._payload_of(body, refers_to), rec.payload_digest,
                                     rec.warc_header("WARC-Truncated"))
-        capture_rows.apply_status(self.store, facts)
+        stored_url = self.scope.canonical(url) if self.scope is not None else url
+        capture_rows.apply_status(self.store, replace(facts, url=stored_url))
         if capture_rows.wants_parse(status, rec.content_type, rec.warc_header("WARC-Truncated")):
             self._article(rec, facts, refers_to, counts, parsed)
 
@@ -236,17 +268,21 @@ class RowBuilder:
     # -- articles -------------------------------------------------------------
     def _article(self, rec: StoredRecord, facts: CaptureFacts, refers_to: tuple[int, str, int] | None,
                  counts: IndexCounts, parsed: Parsed | None = None) -> None:
+        url = facts.url
         if parsed is None:  # a revisit: parse the payload of the record it refers to
             if refers_to is None:
                 return
             try:
                 source = read_record(self.warc_dir / refers_to[1], refers_to[2])
             except ArchiveError as exc:
-                counts.problems.append(f"revisit {rec.record_id} of {facts.url}: {exc}")
+                counts.problems.append(f"revisit {rec.record_id} of {url}: {exc}")
                 return
-            parsed = parse_page(_task(source, facts.url))
+            parsed = parse_page(page_task(source, url))
         counts.pages_parsed += 1
         if parsed.problem is not None:
-            counts.problems.append(f"{facts.url} ({rec.record_id}): {parsed.problem}")
-        if capture_rows.apply_parsed(self.store, facts, parsed) == "article":
+            counts.problems.append(f"{url} ({rec.record_id}): {parsed.problem}")
+        article = guard_canonical(parsed.article, url)
+        if article is not None and self.scope is not None:
+            article = self.scope.rebase_article(article)  # after the guard: on the primary origin
+        if capture_rows.apply_parsed(self.store, facts, replace(parsed, article=article)) == "article":
             counts.articles += 1

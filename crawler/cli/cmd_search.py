@@ -10,11 +10,11 @@ import click
 
 from archive.db import open_db
 from archive.layout import ArchiveLayout
-from archive.research.search import MARK_END, MARK_START, search
+from archive.research.search import MARK_END, MARK_START, search, search_portals
 
 from .options import archive_option, since_option, until_option
 
-FIELDS = ("score", "published_at", "title", "url", "categories", "author",
+FIELDS = ("portal", "score", "published_at", "title", "url", "categories", "author",
           "date_is_bulk_import", "event_date", "snippet", "title_highlighted", "article_id")
 
 
@@ -38,6 +38,8 @@ def _table(hits) -> None:
         table.add_column(col, overflow="fold")
     for h in hits:
         date = (h.published_at or "")[:10] or "?"
+        if h.portal:
+            date = f"{h.portal}\n{date}"
         if h.date_is_bulk_import:
             date += f"\n(bulk import; event {h.event_date or '?'})"
         title = _rich_text(h.title_highlighted or h.title or "")
@@ -62,7 +64,13 @@ def _table(hits) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 @archive_option
-def search_cmd(query, since, until, category, author, mode, limit, offset, fmt, archive_dir):
+@click.option("--site", "sites", multiple=True, metavar="NAME",
+              help="Search this site of the profiles file (repeatable).")
+@click.option("--all", "all_sites", is_flag=True, help="Search every site of the profiles file.")
+@click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False),
+              help="Site profiles file (with --site/--all).")
+def search_cmd(query, since, until, category, author, mode, limit, offset, fmt, archive_dir,
+               sites, all_sites, config_path):
     """Search titles, leads, bodies, authors and sources.
 
     A word typed with marks matches those letters (Đà finds Đà, not đã or đa); one
@@ -73,10 +81,19 @@ def search_cmd(query, since, until, category, author, mode, limit, offset, fmt, 
     title:, lead:, body:, author:, source: before a word, "a phrase" or (a group):
     title:(cong an). Put -- before a query that starts with a dash.
     """
-    conn = open_db(ArchiveLayout(archive_dir).db, readonly=True)
     marks = (MARK_START, MARK_END) if fmt == "table" else ("[", "]")
-    hits = search(conn, " ".join(query), mode=mode or "auto", since=since, until=until,
-                  category=category, author=author, limit=limit, offset=offset, marks=marks)
+    options = dict(mode=mode or "auto", since=since, until=until, category=category, author=author,
+                   limit=limit, offset=offset, marks=marks)
+    if sites or all_sites:
+        from archive.fleet.profiles import load_config
+
+        cfg = load_config(config_path)
+        chosen = list(cfg.sites.values()) if all_sites else [cfg.site(n) for n in sites]
+        sources = [(p.name, open_db(ArchiveLayout(p.archive).db, readonly=True)) for p in chosen]
+        hits = search_portals(sources, " ".join(query), **options)
+    else:
+        conn = open_db(ArchiveLayout(archive_dir).db, readonly=True)
+        hits = search(conn, " ".join(query), **options)
     if fmt == "table":
         _table(hits)
     elif fmt == "json":

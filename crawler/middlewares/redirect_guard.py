@@ -5,7 +5,8 @@ the 3xx response that has already been archived. The redirect is refused —
 an ``errors`` row and ``IgnoreRequest``, so the target is never requested —
 when its target
 
-- is on a host the spider does not allow (``allowed_domains``, ports ignored),
+- is outside the site's origins — scheme, host and port (``spider.scope``,
+  ``archive.origins``): another host, or the portal's host on another port —
   or uses a scheme other than http/https (``offsite-redirect``);
 - was already visited in this redirect chain (``redirect-loop``);
 - would be hop number ``REDIRECT_MAX_TIMES + 1`` (``redirect-limit``).
@@ -66,9 +67,16 @@ class RedirectGuardMiddleware:
     def _problem(self, request, target: str) -> tuple[str, str] | None:
         parts = urlsplit(target)
         domains = getattr(self.crawler.spider, "allowed_domains", None)
+        scope = getattr(self.crawler.spider, "scope", None)
         if parts.scheme not in ("http", "https"):
             return "offsite-redirect", f"scheme {parts.scheme or 'none'!r} is never fetched"
-        if domains and not host_allowed(parts.hostname, domains):
+        if scope is not None:
+            reason = scope.why_not(target)
+            if reason is not None:
+                return "offsite-redirect", (f"{reason}: outside the site's origins "
+                                            f"({', '.join(sorted(map(str, scope.origins)))}); "
+                                            "not followed")
+        elif domains and not host_allowed(parts.hostname, domains):
             return "offsite-redirect", (f"host {parts.hostname} is outside "
                                         f"{', '.join(domains)}; not followed")
         chain = [*request.meta.get("redirect_urls", ()), request.url]

@@ -35,13 +35,14 @@ from scrapy import Request
 from scrapy.exceptions import NotConfigured
 from w3lib.url import canonicalize_url
 
-from ..urlpolicy import FEED, IMAGE, LISTING, POST, SITEMAP
+from ..urlpolicy import DOCUMENT, FEED, IMAGE, LISTING, POST, REQUISITE, SITEMAP
 
 log = logging.getLogger(__name__)
 
 _DIGITS = re.compile(r"\d+")
 _STRAY = "portal_stray_depth"
-_NOT_STRAY = (LISTING, FEED, SITEMAP, IMAGE)
+_NOT_STRAY = (LISTING, FEED, SITEMAP, IMAGE, DOCUMENT, REQUISITE)
+_LEAVES = (IMAGE, DOCUMENT, REQUISITE)  # files of a page: they link no pages
 
 
 def url_pattern(url: str) -> str:
@@ -92,7 +93,8 @@ class TrapGuardMiddleware:
         kind = response.meta.get("kind")
         requests = [r for r in result if isinstance(r, Request)]
         is_article = len(requests) < len(result)  # the spider yielded an item
-        links_posts = any(r.meta.get("kind") == POST for r in requests)
+        links_posts = response.meta.get("portal_links_posts") or any(
+            r.meta.get("kind") == POST for r in requests)
         stray = 0
         if not is_article and kind not in _NOT_STRAY:
             stray = response.meta.get(_STRAY, 0) + 1
@@ -121,7 +123,7 @@ class TrapGuardMiddleware:
                 return self._drop("stray_depth", url, pattern)
             request.meta[_STRAY] = stray
         parts = urlsplit(url)
-        if kind == IMAGE or request.meta.get("listed") or not _DIGITS.search(parts.path + parts.query):
+        if kind in _LEAVES or request.meta.get("listed") or not _DIGITS.search(parts.path + parts.query):
             # uploads are leaves (they link nothing), the site's own sitemaps and feed are
             # trusted, and a pattern without a digit run stands for one URL only: no cap,
             # and no per-pattern set (one per post would grow with the site)

@@ -10,7 +10,7 @@ decides what to fetch and hands parsed posts to the pipeline.
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy import signals
@@ -23,8 +23,11 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from archive.crawl.planner import CrawlPlanner
 from archive.crawl.revisit import RevisitPolicy, load_known
+from archive.origins import BadOrigin, Scope, parse_aliases, stored_aliases
+from archive.parser.requisites import css_requisites, html_requisites, is_stylesheet
 from archive.warc import capture_rows
 
+from ..middlewares.scope_guard import referrer_of
 from ..middlewares.trap_guard import canonical
 from ..urlpolicy import (
     AMP,
@@ -48,6 +51,10 @@ SITEMAP_PROBES = ("/wp-sitemap.xml", "/sitemap_index.xml")
 REDIRECTS = (301, 302, 303, 307, 308)
 
 
+def _content_type(response) -> str | None:
+    return response.headers.get(b"Content-Type", b"").decode("latin-1") or None
+
+
 class PortalSpider(scrapy.Spider):
     name = "portal"
 
@@ -60,10 +67,15 @@ class PortalSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         s = crawler.settings
         spider.start_url = spider._start_url_arg or s.get("PORTAL_START_URL")
-        host = urlsplit(spider.start_url).hostname
-        if not host:
-            raise ValueError(f"start URL {spider.start_url!r} has no host")
-        spider.allowed_domains = [host]
+        try:  # the site's origins: start URL + aliases (+ those the archive remembers, at start)
+            spider.aliases = parse_aliases(s.get("PORTAL_ALIASES"))
+            spider.scope = Scope.build(spider.start_url, spider.aliases)
+        except BadOrigin as exc:
+            raise ValueError(f"start URL {spider.start_url!r} or PORTAL_ALIASES: {exc}") from exc
+        # a backstop for Scrapy's own OffsiteMiddleware; ScopeGuardMiddleware checks the port too
+        spider.allowed_domains = spider.scope.hosts()
+        spider.url_limit = s.getint("URLLENGTH_LIMIT") or 0
+        spider.skipped = set()      # hashes of (url, reason) already recorded in this crawl
         spider.policy = UrlPolicy(
             fetch_amp=s.getbool("PORTAL_FETCH_AMP"),
             fetch_images=s.getbool("PORTAL_FETCH_IMAGES"),
@@ -71,6 +83,8 @@ class PortalSpider(scrapy.Spider):
             max_page=s.getint("PORTAL_MAX_DEPTH_LISTING"),
         )
         spider.follow_links = s.getbool("PORTAL_FOLLOW_LINKS")
+        spider.fetch_requisites = s.getbool("PORTAL_FETCH_REQUISITES")
+        spider.offsite_requisites = s.getbool("PORTAL_FETCH_OFFSITE_REQUISITES")
         # no allow_domains: Scrapy compares it with host:port; follow() checks the host
         spider.link_extractor = LinkExtractor(tags=("a", "link"), attrs=("href",))
         spider.full = s.getbool("PORTAL_FULL")
@@ -108,48 +122,108 @@ class PortalSpider(scrapy.Spider):
                listed: bool = False, sitemap_post: bool = False):
         """A request for ``url`` if it is in scope, of a kind we fetch, not yet
         requested in this crawl, and the planner (``archive.crawl.planner``) says
-        fetch.
+        fetch; the spider decides nothing about revisits itself.
 
         ``listed``: the site itself lists the URL (sitemap, feed), so a 404 is a
         failure; a 404 of a URL merely linked from a page is a broken link.
         ``sitemap_post``: a sitemap lists it (the planner's vanished-post rule).
+        Posts and files already requested in this crawl are dropped at once:
+        every post links several others that the sitemaps gave already, and
+        canonicalising, the frontier lookup and Scrapy's own duplicate filter
+        would cost more than this set of hashes.
         """
         raw = urljoin(base or self.start_url, url)
-        # every post links several others the sitemaps gave already: the raw link is
-        # looked up before canonicalising, which costs more
         if hash(raw) in self.requested and not sitemap_post:
             return None
-        found = self._scope(raw)
-        if found is None:
+        url = canonical(raw)
+        if url is None:
             return None
-        url, kind = found
+        reason = self.scope.why_not(url)
+        if reason is not None:
+            self.skip(url, reason, base)
+            return None
+        # key: the URL as rows store it (primary origin); url: as fetched (live origin)
+        key, url = self.scope.canonical(url), self.scope.live_url(url)
+        if self.url_limit and len(url) > self.url_limit:
+            self.skip(url, "too-long", base, f"longer than URLLENGTH_LIMIT ({self.url_limit})")
+            return None
+        kind = self.policy.classify(url)
+        if not kind:
+            return None
         if sitemap_post and kind == POST:
-            self.planner.note_sitemap_post(url)
-        if kind in (POST, *FILES) and (hash(url) in self.requested or hash(raw) in self.requested):
+            self.planner.note_sitemap_post(key)
+        if kind in (POST, *FILES) and (hash(key) in self.requested or hash(raw) in self.requested):
             return None
         if self.archive.frontier.is_done(url):
             return None  # fetched by the interrupted crawl this one resumes
-        decision = self.planner.plan(url, kind, lastmod)
+        decision = self.planner.plan(key, kind, lastmod)
         if not decision.fetch:
             if decision.action == "skip":
                 self.crawler.stats.inc_value("incremental/skipped")
             return None
         if kind in (POST, *FILES):
-            self.requested.update((hash(raw), hash(url)))
+            self.requested.update((hash(raw), hash(key)))
         return self.request(url, kind, decision.headers, **({"listed": True} if listed else {}))
 
-    def _scope(self, raw: str) -> tuple[str, str] | None:
-        """``(canonical URL, kind)`` of an absolute link, or None: out of scope or
-        of no kind we fetch."""
-        url = canonical(raw)
-        if url is None or urlsplit(url).hostname != self.allowed_domains[0]:
+    def skip(self, url: str, reason: str, referrer: str | None = None,
+             detail: str | None = None) -> None:
+        """Record a URL this crawl will not fetch (a ``skips`` row, once per URL and reason)."""
+        self.crawler.stats.inc_value(f"skips/{reason}")
+        key = hash((url, reason))
+        if key in self.skipped:
+            return
+        self.skipped.add(key)
+        archive = getattr(self, "archive", None)
+        if archive is not None:
+            archive.skip(url, reason, referrer, detail)
+
+    def requisites(self, response):
+        """What a browser loads to render this captured page (stylesheets, scripts, images,
+        fonts, icons), each once per crawl; off-site ones only with PORTAL_FETCH_OFFSITE_REQUISITES."""
+        if not self.fetch_requisites:
+            return
+        for url in html_requisites(response.body, response.url,
+                                   encoding=capture_rows.charset(_content_type(response))):
+            req = self.follow_requisite(url, response.url)
+            if req is not None:
+                yield from self.window.offer(req)
+
+    def follow_requisite(self, url: str, referrer: str | None = None):
+        """A request for a page requisite, or None (already requested, off-site, known upload)."""
+        if hash(url) in self.requested:
             return None
-        kind = self.policy.classify(url)
-        return (url, kind) if kind else None
+        self.requested.add(hash(url))
+        canon = canonical(url)
+        if canon is None:
+            return None
+        offsite = not self.scope.on_site(canon)
+        if offsite and not self.offsite_requisites:
+            self.skip(canon, self.scope.why_not(canon), referrer,
+                      "page requisite (PORTAL_FETCH_OFFSITE_REQUISITES is off)")
+            return None
+        # key: the URL as rows store it (primary origin); canon: as fetched (live origin)
+        key, canon = (canon, canon) if offsite else (self.scope.canonical(canon), self.scope.live_url(canon))
+        if hash(key) in self.requested and key != url:
+            return None
+        self.requested.add(hash(key))
+        if self.archive.frontier.is_done(canon):
+            return None
+        upload = self.policy.classify(canon)
+        if not offsite and upload in (IMAGE, DOCUMENT) and not self.planner.plan(key, upload).fetch:
+            return None  # known uploads keep their URL; theme files are taken each crawl
+        self.crawler.stats.inc_value("requisites/offsite" if offsite else "requisites/requested")
+        # off-site: let through the scope guard and Scrapy's offsite filter, never followed further
+        meta = {"offsite_embed": True, "allow_offsite": True} if offsite else {}
+        return self.request(canon, REQUISITE, **meta)
 
     def _load_state(self) -> None:
         """What the archive already holds decides what this crawl fetches."""
-        known = load_known(self.archive.conn)
+        self.scope = Scope.build(self.start_url, self.aliases, stored_aliases(self.archive.conn))
+        self.allowed_domains = self.scope.hosts()
+        if len(self.scope.origins) > 1:
+            self.logger.info("the site's origins: %s; rows use %s", ", ".join(
+                sorted(map(str, self.scope.origins))), self.scope.primary)
+        known = load_known(self.archive.conn, self.scope.canonical)
         self.planner = CrawlPlanner(known, self.revisit, full=self.full)
         self.crawler.stats.set_value("incremental/enabled", self.planner.incremental)
         self.crawler.stats.set_value("incremental/known_urls", len(known))
@@ -177,16 +251,20 @@ class PortalSpider(scrapy.Spider):
         """Every response ends here; the URL counts as done once its outcome is stored.
 
         What the response puts in the database is decided by
-        ``archive.warc.capture_rows`` (the rules a rebuild applies too); this
-        method only decides what to follow."""
+        ``archive.warc.capture_rows`` (the rules a rebuild applies too: the
+        storage process touches a post on a 304 and marks it gone on a 404/410);
+        this method only decides what to follow."""
         self.window.refill()
         kind = response.meta.get("kind")
-        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
+        ctype = _content_type(response)
         parsed = capture_rows.NOTHING
-        if capture_rows.wants_parse(response.status, ctype, response.meta.get("portal_truncated")):
+        if not response.meta.get("noarchive_skipped") and capture_rows.wants_parse(
+                response.status, ctype, response.meta.get("portal_truncated")):
             parsed = capture_rows.parse_capture(response.body, response.url, ctype)
-        if response.status == 304:
-            self.crawler.stats.inc_value("incremental/not_modified")  # the storage touches the post
+        if response.meta.get("noarchive_skipped"):
+            pass  # PORTAL_HONOUR_NOARCHIVE: not archived, not parsed (a skips row says so)
+        elif response.status == 304:
+            self.crawler.stats.inc_value("incremental/not_modified")
         elif response.status in REDIRECTS:  # of a re-check (see request)
             location = response.headers.get(b"Location", b"").decode("latin-1").strip()
             req = self.follow(location, response.url, listed=bool(response.meta.get("listed"))) \
@@ -195,23 +273,35 @@ class PortalSpider(scrapy.Spider):
                 yield req
         elif response.meta.get("robots"):
             for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-                req = self.follow(url)
+                req = self.follow(url, response.url)
                 if req is not None:
                     yield req
         elif kind in FILES:
-            pass
+            if kind == REQUISITE and isinstance(response, TextResponse) and is_stylesheet(
+                    response.url, ctype or ""):
+                # fonts, background images and @imports of a captured stylesheet
+                for url in css_requisites(response.body, response.url):
+                    req = self.follow_requisite(url, response.url)
+                    if req is not None:
+                        yield req
         elif kind in (SITEMAP, FEED) or not isinstance(response, TextResponse):
             yield from self.parse_xml(response)
-        elif parsed.article is not None:
-            yield from self.follow_article(response, parsed.article)
         else:
-            yield from self.parse_listing(response)
+            yield from self.requisites(response)
+            if parsed.article is not None:
+                yield from self.follow_article(response, parsed.article)
+            else:
+                yield from self.parse_listing(response)
         if parsed is capture_rows.NOTHING:
             self.done(response)
-        else:  # last: the pipeline marks the page done once its rows are stored
-            yield {"parsed": parsed, "capture_id": response.meta.get("capture_id"),
-                   "url": response.url,
-                   "urls": sorted({response.url, *response.meta.get("redirect_urls", ())})}
+            return
+        # last: the pipeline marks the page done once its rows are stored, after the
+        # requests above are in the frontier; rows store the site's URLs on its primary
+        # origin (the same post across a host move)
+        if parsed.article is not None:
+            parsed = capture_rows.Parsed(self.scope.rebase_article(parsed.article))
+        yield {"parsed": parsed, "capture_id": response.meta.get("capture_id"), "url": response.url,
+               "urls": sorted({response.url, *response.meta.get("redirect_urls", ())})}
 
     def done(self, response) -> None:
         for url in {response.url, *response.meta.get("redirect_urls", ())}:
@@ -242,7 +332,7 @@ class PortalSpider(scrapy.Spider):
             loc = loc.strip()
             if sitemap.type == "sitemapindex" and "-users-" in loc:
                 continue  # author archives: not posts
-            req = self.follow(loc, lastmod=entry.get("lastmod"), listed=True,
+            req = self.follow(loc, response.url, lastmod=entry.get("lastmod"), listed=True,
                               sitemap_post=sitemap.type == "urlset")
             if req is not None:
                 yield from self.window.offer(req)
@@ -251,12 +341,12 @@ class PortalSpider(scrapy.Spider):
         sel = scrapy.Selector(response, type="xml")
         sel.remove_namespaces()
         for link in sel.xpath("//item/link/text() | //entry/link/@href").getall():
-            req = self.follow(link.strip(), listed=True)
+            req = self.follow(link.strip(), response.url, listed=True)
             if req is not None:
                 yield from self.window.offer(req)
 
     def follow_article(self, response, article):
-        """The requests a post leads to: its images, AMP copy, terms and links."""
+        """The requests a post leads to: its images, documents, AMP copy, terms and links."""
         for image in article.images:
             req = self.follow(image.url, response.url)
             if req is not None:
@@ -282,20 +372,23 @@ class PortalSpider(scrapy.Spider):
                         yield req
 
     def parse_listing(self, response):
-        """Home, category and tag listings: follow posts; page on only while the
-        planner says so (a page without a post new to the archive ends it)."""
+        """Home, category and tag listings: follow posts; page on only while they are new."""
         if not self.follow_links:
             return
         requests, paged, posts = [], [], []
         for link in self.link_extractor.extract_links(response):
             url = link.url.split("#", 1)[0]
             if self.policy.classify(url) == POST:
-                posts.append(url)  # as linked: a form the archive does not know counts as new
-            req = self.follow(url)
+                posts.append(self.scope.canonical(url))
+            req = self.follow(url, response.url)
             if req is None:
                 continue
             (paged if is_paged(req.url) else requests).append(req)
+        # posts already requested (from the sitemaps) yield no request: tell the trap guard
+        # that this page did list posts, so its pagination is no empty-listing trap
+        response.meta["portal_links_posts"] = bool(posts)
         if paged and not self.planner.listing_goes_on(posts):
+            # newest first: a page without a new post means the rest is known
             self.crawler.stats.inc_value("incremental/listing_stops")
             for req in paged:
                 self.archive.frontier.done(req.url)
@@ -316,8 +409,9 @@ class PortalSpider(scrapy.Spider):
 
     def _schedule(self, decisions, stat: str, **meta) -> int:
         scheduled = 0
-        for url, decision in decisions:
-            if not decision.fetch or self.archive.frontier.is_done(url):
+        for key, decision in decisions:
+            url = self.scope.live_url(key)
+            if not decision.fetch or self.archive.frontier.is_done(url) or not self.scope.on_site(url):
                 self.crawler.stats.inc_value("incremental/skipped")
                 continue
             self.crawler.engine.crawl(self.request(url, POST, decision.headers, **meta))
@@ -330,11 +424,14 @@ class PortalSpider(scrapy.Spider):
     def failed(self, failure):
         request = failure.request
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            return  # robots.txt or offsite: a decision, not a failure
+            if str(failure.value).startswith("Forbidden by robots.txt"):  # Scrapy's RobotsTxtMiddleware
+                self.skip(request.url, "robots", referrer_of(request), "robots.txt disallows it")
+                self.archive.frontier.done(request.url)
+            return  # a decision, not a failure: the middleware that decided recorded it
         if failure.check(HttpError):
             status = failure.value.response.status
             if status in (404, 410) and (request.meta.get("probe") or
-                                         self.planner.is_known_post(request.url)):
+                                         self.planner.is_known_post(self.scope.canonical(request.url))):
                 if not request.meta.get("probe"):  # marked gone by the capture→rows rules
                     self.crawler.stats.inc_value("incremental/gone")
                 self.archive.frontier.done(request.url)

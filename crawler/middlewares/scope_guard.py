@@ -1,0 +1,47 @@
+"""Every request, whatever made it (link, sitemap, redirect, resumed frontier), stays on the portal's origins.
+
+Runs first among the downloader middlewares (priority 45, before Scrapy's
+own ``OffsiteMiddleware`` at 50, which compares host names only and lets
+any port through). A request whose origin — scheme, host and port — is not
+one of the site's (``spider.scope``, ``archive.origins.Scope``) is never
+sent: a ``skips`` row (reason ``off-site``, ``other-port`` or ``bad-url``,
+with the page that led to it) and ``IgnoreRequest``. Requests marked
+``meta["offsite_embed"]`` (off-site page requisites, when opted into) pass;
+they are never followed further.
+"""
+
+from __future__ import annotations
+
+from scrapy.exceptions import IgnoreRequest
+
+
+def referrer_of(request) -> str | None:
+    redirects = request.meta.get("redirect_urls")
+    if redirects:
+        return redirects[-1]
+    ref = request.meta.get("referrer") or request.headers.get(b"Referer")
+    if isinstance(ref, bytes):
+        ref = ref.decode("latin-1")
+    return ref
+
+
+class ScopeGuardMiddleware:
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request, spider=None):
+        spider = spider or self.crawler.spider
+        scope = getattr(spider, "scope", None)
+        if scope is None or request.meta.get("offsite_embed"):
+            return None
+        reason = scope.why_not(request.url)
+        if reason is None:
+            return None
+        skip = getattr(spider, "skip", None)
+        if skip is not None:
+            skip(request.url, reason, referrer_of(request), "request refused before sending")
+        raise IgnoreRequest(f"{reason}: {request.url}")

@@ -1,0 +1,82 @@
+"""An archive made by an older portal-archive: read-only commands upgrade it once, then read it."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+
+from clirun import run_cli
+
+from archive.db import SCHEMA_VERSION, register_functions, utcnow
+from archive.db.migrations import MIGRATIONS
+
+
+def old_archive(root, upto: int = 5):
+    """The database as portal-archive wrote it with migrations 1..upto, with one article."""
+    root.mkdir()
+    conn = sqlite3.connect(root / "archive.sqlite", isolation_level=None)
+    register_functions(conn)
+    conn.execute("CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                 "applied_at TEXT NOT NULL)")
+    for version, name, fn in MIGRATIONS:
+        if version > upto:
+            break
+        conn.execute("BEGIN")
+        fn(conn)
+        conn.execute("INSERT INTO migrations VALUES (?, ?, ?)", (version, name, utcnow()))
+        conn.execute("COMMIT")
+    conn.execute("INSERT INTO articles(url, slug, title, lead, body_text, published_at, "
+                 "first_seen_at, last_seen_at) VALUES ('http://p.vn/a.html', 'a', 'Đà Nẵng hợp tác', "
+                 "'Sáng 2/7, lãnh đạo hai thành phố gặp nhau.', 'Nội dung.', '2024-07-02T01:00:00Z', "
+                 "'2024-07-02T01:00:00Z', '2024-07-02T01:00:00Z')")
+    conn.close()
+    return root
+
+
+def versions(root) -> set[int]:
+    conn = sqlite3.connect(root / "archive.sqlite")
+    try:
+        return {r[0] for r in conn.execute("SELECT version FROM migrations")}
+    finally:
+        conn.close()
+
+
+def test_export_and_search_upgrade_an_old_archive(tmp_path):
+    root = old_archive(tmp_path / "old")
+    assert max(versions(root)) == 5 < SCHEMA_VERSION
+    out = tmp_path / "a.jsonl"
+    proc = run_cli("export", "--archive", str(root), "--format", "jsonl", "-o", str(out), timeout=120)
+    assert "Traceback" not in proc.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["title"] == "Đà Nẵng hợp tác"
+    assert max(versions(root)) == SCHEMA_VERSION
+    hits = json.loads(run_cli("search", "--archive", str(root), "--format", "json", "--", "Đà Nẵng",
+                              timeout=120).stdout)
+    assert [h["title"] for h in hits] == ["Đà Nẵng hợp tác"]
+
+
+def run_on_read_only(root, *args):
+    """The CLI with ``root`` read-only: chmod for a normal user; for root (whom modes do not
+    stop) a read-only bind mount in a private mount namespace."""
+    import subprocess
+    import sys
+
+    if os.geteuid() != 0:
+        os.chmod(root / "archive.sqlite", 0o444)
+        os.chmod(root, 0o555)
+        try:
+            return run_cli(*args, check=False, timeout=120)
+        finally:
+            os.chmod(root, 0o755)
+    script = f'mount --bind -o ro "{root}" "{root}" && exec "$0" -m crawler "$@"'
+    return subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script,
+                           sys.executable, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_unwritable_old_archive_is_one_line(tmp_path):
+    root = old_archive(tmp_path / "old")
+    proc = run_on_read_only(root, "search", "--archive", str(root), "--", "Đà")
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "made by an older portal-archive" in proc.stderr
+    assert max(versions(root)) == 5  # untouched
