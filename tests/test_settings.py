@@ -21,7 +21,8 @@ from crawler.settings_check import SettingError, validate_overrides
 REPO = Path(__file__).resolve().parent.parent
 CODE = [p for d in ("archive", "crawler", "replica") for p in (REPO / d).rglob("*.py")]
 # environment variables, not Scrapy settings
-ENVIRONMENT = {"PORTAL_ARCHIVE_PYWB_VENV", "PORTAL_ARCHIVE_CONFIG", "PORTAL_EGG_PATH"}
+ENVIRONMENT = {"PORTAL_ARCHIVE_PYWB_VENV", "PORTAL_ARCHIVE_CONFIG", "PORTAL_EGG_PATH",
+               "PORTAL_ARCHIVE_CHROMIUM"}
 
 
 def _sources():

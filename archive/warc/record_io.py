@@ -13,7 +13,7 @@ import re
 
 from archive.errors import TruncatedWarc
 from archive.warc.members import walk_members
-from archive.warc.read import StoredRecord
+from archive.warc.read import StoredRecord, decode_content
 
 
 def clean_uri(uri: str | None) -> str | None:
@@ -70,6 +70,11 @@ def transfer_payload(rec: StoredRecord) -> bytes:
         if plain is not None:
             return plain
     return rec.raw_payload
+
+
+def http_payload(rec: StoredRecord) -> bytes:
+    """The body as a browser would see it: de-chunked, Content-Encoding undone."""
+    return decode_content(transfer_payload(rec), rec.http_header("Content-Encoding"))
 
 
 def warcinfo_fields(rec: StoredRecord) -> dict[str, str]:

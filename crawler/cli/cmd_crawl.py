@@ -44,7 +44,7 @@ def crawl(archive_dir, start_url, full, max_duration, max_pages, aliases, verbos
     if aliases:
         from archive.origins import BadOrigin, parse_aliases
 
-        given = " ".join([parsed.get("PORTAL_ALIASES", ""), *aliases]).strip()
+        given = " ".join([parsed.get("PORTAL_ALIASES") or "", *aliases]).strip()
         try:
             parse_aliases(given)
         except BadOrigin as exc:
