@@ -59,3 +59,22 @@ class CrawlLock:
 
     def __exit__(self, *exc):
         self.release()
+
+
+def lock_holder(layout: ArchiveLayout) -> int | None:
+    """The pid of the crawl holding the archive's lock, or None (probed, never taken);
+    -1 when it is held but the holder has not written its pid yet."""
+    path = layout.state_dir / "crawl.lock"
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            text = path.read_text().strip()
+            return int(text) if text.isdigit() else -1
+        return None
+    finally:
+        os.close(fd)  # also releases the shared lock we may have taken

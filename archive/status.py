@@ -8,7 +8,6 @@ and whether a crawl is running now (the lock holder's pid).
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
@@ -19,6 +18,7 @@ from datetime import datetime
 from archive.crawl import parse_health
 from archive.errors import NotAnArchive
 from archive.layout import ArchiveLayout
+from archive.lock import lock_holder
 
 
 @dataclass
@@ -51,24 +51,6 @@ class ArchiveStatus:
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1)
-
-
-def lock_holder(layout: ArchiveLayout) -> int | None:
-    """The pid of the crawl holding the archive's lock, or None (probed, never taken)."""
-    path = layout.state_dir / "crawl.lock"
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            text = path.read_text().strip()
-            return int(text) if text.isdigit() else -1   # held, pid not written yet
-        return None
-    finally:
-        os.close(fd)  # also releases the shared lock we may have taken
 
 
 def _seconds(start: str | None, end: str | None) -> float | None:

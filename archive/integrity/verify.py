@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import fcntl
 import hashlib
-import os
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -20,6 +18,7 @@ from archive.db import open_db
 from archive.errors import ArchiveError, NotAnArchive
 from archive.integrity.fixity import manifest_name, read_manifest, sha256_file
 from archive.layout import ArchiveLayout
+from archive.lock import lock_holder
 from archive.warc.members import Damage, Member, scan_members
 from archive.warc.writer import OPEN_SUFFIX
 
@@ -217,18 +216,7 @@ def check_rows(rows: Rows, records: dict, report: VerifyReport) -> None:
 
 def crawl_running(layout: ArchiveLayout) -> bool:
     """Whether a crawl holds the archive's lock (probed without taking it over)."""
-    path = layout.state_dir / "crawl.lock"
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)  # closing releases a shared lock we may have taken
-    return False
+    return lock_holder(layout) is not None
 
 
 def check_manifest(layout: ArchiveLayout, hashes: dict[str, str], report: VerifyReport) -> None:
