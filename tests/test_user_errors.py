@@ -110,12 +110,14 @@ def read_only(path: Path):
 
 
 def fill(fs: Path) -> None:
-    with open(fs / "filler", "wb") as f:
-        try:
-            while True:
-                f.write(b"\0" * 65536)
-        except OSError:
-            pass
+    """Write until the file system is full (unbuffered: no flush can fail at close)."""
+    with open(fs / "filler", "wb", buffering=0) as f:
+        for size in (65536, 4096, 1):
+            try:
+                while True:
+                    f.write(b"\0" * size)
+            except OSError:
+                pass
 
 
 # -- crawl: the archive cannot be opened -------------------------------------------------
