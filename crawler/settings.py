@@ -107,5 +107,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.body_limit.BodyLimitMiddleware": 620,
 }
 SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,   # replaced by: (a skips row)
+    "crawler.middlewares.scope_guard.UrlLengthSkipMiddleware": 800,
     "crawler.middlewares.trap_guard.TrapGuardMiddleware": 950,
 }

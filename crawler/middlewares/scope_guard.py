@@ -8,11 +8,15 @@ sent: a ``skips`` row (reason ``off-site``, ``other-port`` or ``bad-url``,
 with the page that led to it) and ``IgnoreRequest``. Requests marked
 ``meta["offsite_embed"]`` (off-site page requisites, when opted into) pass;
 they are never followed further.
+
+``UrlLengthSkipMiddleware`` replaces Scrapy's ``UrlLengthMiddleware``: the same
+``URLLENGTH_LIMIT``, but a dropped request becomes a ``skips`` row ``too-long``.
 """
 
 from __future__ import annotations
 
 from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.urllength import UrlLengthMiddleware
 
 
 def referrer_of(request) -> str | None:
@@ -45,3 +49,17 @@ class ScopeGuardMiddleware:
         if skip is not None:
             skip(request.url, reason, referrer_of(request), "request refused before sending")
         raise IgnoreRequest(f"{reason}: {request.url}")
+
+
+class UrlLengthSkipMiddleware(UrlLengthMiddleware):
+    """Scrapy's ``UrlLengthMiddleware`` (``URLLENGTH_LIMIT``), with every drop on record:
+    a ``skips`` row ``too-long`` with the page that linked it (Scrapy only logs it)."""
+
+    def get_processed_request(self, request, response):
+        kept = super().get_processed_request(request, response)
+        if kept is None:
+            skip = getattr(self.crawler.spider, "skip", None)
+            if skip is not None:
+                skip(request.url, "too-long", getattr(response, "url", None),
+                     f"longer than URLLENGTH_LIMIT ({self.maxlength})")
+        return kept
