@@ -229,3 +229,19 @@ def test_url_length_drops_are_recorded():
     assert mw.get_processed_request(Request(short), page) is not None
     assert mw.get_processed_request(Request(long), page) is None
     assert crawler.spider.skipped == [(long, "too-long", page.url, "longer than URLLENGTH_LIMIT (60)")]
+
+
+@pytest.mark.parametrize("start, url, reason", [
+    ("https://thanhphohaiphong.gov.vn/", "https://fonts.example.com/a.woff2", None),
+    ("https://thanhphohaiphong.gov.vn/", "https://thanhphohaiphong.gov.vn:8443/a.css", "other-port"),
+    ("https://thanhphohaiphong.gov.vn/", "http://127.0.0.1:6800/a.js", "internal-address"),
+    ("https://thanhphohaiphong.gov.vn/", "http://localhost/a.js", "internal-address"),
+    ("https://thanhphohaiphong.gov.vn/", "http://[::1]:9000/a.js", "internal-address"),
+    ("https://thanhphohaiphong.gov.vn/", "http://10.0.0.5/a.js", "internal-address"),
+    ("https://thanhphohaiphong.gov.vn/", "http://169.254.169.254/latest/meta-data/", "internal-address"),
+    ("https://thanhphohaiphong.gov.vn/", "http://cdn@evil.example/a.js", "bad-url"),
+    ("http://127.0.0.1:8000/", "http://127.0.0.2/a.css", None),   # a loopback replica's own "CDN"
+    ("http://127.0.0.1:8000/", "http://127.0.0.1:8001/a.css", "other-port"),
+])
+def test_offsite_embeds(start, url, reason):
+    assert Scope.build(start).why_not_embed(url) == reason
