@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from archive.db.migrations import MIGRATIONS
-from archive.errors import NotAnArchive, ReadOnlyArchive, SchemaTooNew, from_sqlite_error
+from archive.errors import ArchiveError, NotAnArchive, ReadOnlyArchive, SchemaTooNew, from_sqlite_error
 from archive.text import exact_key, fold
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
