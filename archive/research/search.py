@@ -98,8 +98,8 @@ def _ranked_sql(conn, p: Plan, *, since, until, category, author, limit, offset)
     join = f"JOIN articles a ON a.id = {p.rowid()}" if row else ""
     tier = "0"
     if p.literal:
-        tier = (f"(+{p.rowid()} IN (SELECT rowid FROM {EXACT_INDEX}"
-                f" WHERE {EXACT_INDEX} MATCH :literal))")
+        tier = (f"(+{p.rowid()} IN (SELECT rowid FROM {p.exact_index}"
+                f" WHERE {p.exact_index} MATCH :literal))")
         params["literal"] = p.literal
     params.update(p.params)
     params.update(match=p.match, limit=-1 if limit is None else max(1, int(limit)),

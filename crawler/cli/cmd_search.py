@@ -58,6 +58,8 @@ def _table(hits) -> None:
               help="Every word matches its letters exactly (ha noi finds only unaccented text).")
 @click.option("--fold", "mode", flag_value="fold",
               help="Ignore every diacritic (Đà Nẵng also finds đã nâng).")
+@click.option("--versions", is_flag=True,
+              help="Search every archived version (article_versions) and show what changed.")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10000))
 @click.option("--offset", default=0, show_default=True, type=click.IntRange(0),
               help="Skip this many hits (the next page).")
@@ -69,8 +71,8 @@ def _table(hits) -> None:
 @click.option("--all", "all_sites", is_flag=True, help="Search every site of the profiles file.")
 @click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False),
               help="Site profiles file (with --site/--all).")
-def search_cmd(query, since, until, category, author, mode, limit, offset, fmt, archive_dir,
-               sites, all_sites, config_path):
+def search_cmd(query, since, until, category, author, mode, versions, limit, offset, fmt,
+               archive_dir, sites, all_sites, config_path):
     """Search titles, leads, bodies, authors and sources.
 
     A word typed with marks matches those letters (Đà finds Đà, not đã or đa); one
@@ -91,6 +93,10 @@ def search_cmd(query, since, until, category, author, mode, limit, offset, fmt, 
         chosen = list(cfg.sites.values()) if all_sites else [cfg.site(n) for n in sites]
         sources = [(p.name, open_db(ArchiveLayout(p.archive).db, readonly=True)) for p in chosen]
         hits = search_portals(sources, " ".join(query), **options)
+    elif versions:
+        conn = open_db(ArchiveLayout(archive_dir).db, readonly=True)
+        _versions(conn, " ".join(query), fmt=fmt, **{**options, "limit": limit + offset})
+        return
     else:
         conn = open_db(ArchiveLayout(archive_dir).db, readonly=True)
         hits = search(conn, " ".join(query), **options)
@@ -106,6 +112,42 @@ def search_cmd(query, since, until, category, author, mode, limit, offset, fmt, 
             row = h.to_dict()
             row["categories"] = "|".join(row["categories"])
             w.writerow(row)
+
+
+VERSION_FIELDS = ("score", "article_id", "version", "versions", "seen_at", "title", "url",
+                  "snippet", "changes")
+
+
+def _versions(conn, query, *, offset, marks, fmt, **kw) -> None:
+    """``--versions``: one row per matching version, with its word diff."""
+    from archive.research.search_versions import search_versions
+    hits = search_versions(conn, query, marks=marks, **kw)[offset:]
+    if fmt == "json":
+        click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        w = csv.DictWriter(sys.stdout, fieldnames=VERSION_FIELDS, extrasaction="ignore",
+                           lineterminator="\n")
+        w.writeheader()
+        for h in hits:
+            w.writerow(h.to_dict())
+    else:
+        from rich.console import Console
+        from rich.table import Table
+        console = Console(width=None if sys.stdout.isatty() else 160)
+        if not hits:
+            console.print("no matches")
+            return
+        table = Table(show_lines=True)
+        for col in ("version", "title / url", "snippet / changes"):
+            table.add_column(col, overflow="fold")
+        for h in hits:
+            title = _rich_text(h.title_highlighted or h.title or "")
+            title.append(f"\n{h.url}", style="dim")
+            text = _rich_text(h.snippet)
+            if h.changes:
+                text.append("\nchanged: " + h.changes, style="cyan")
+            table.add_row(f"{h.version} of {h.versions}\n{h.seen_at[:10]}", title, text)
+        console.print(table)
 
 
 COMMANDS = [search_cmd]
