@@ -26,16 +26,24 @@ def _rich_text(s: str):
     return out
 
 
-def _table(hits) -> None:
+def _new_table(hits, columns):
+    """A console and a table with ``columns``, or (console, None) after saying there are no hits."""
     from rich.console import Console
     from rich.table import Table
     console = Console(width=None if sys.stdout.isatty() else 160)
     if not hits:
         console.print("no matches")
-        return
+        return console, None
     table = Table(show_lines=True)
-    for col in ("date", "title / url", "snippet"):
+    for col in columns:
         table.add_column(col, overflow="fold")
+    return console, table
+
+
+def _table(hits) -> None:
+    console, table = _new_table(hits, ("date", "title / url", "snippet"))
+    if table is None:
+        return
     for h in hits:
         date = (h.published_at or "")[:10] or "?"
         if h.portal:
@@ -131,15 +139,9 @@ def _versions(conn, query, *, offset, marks, fmt, **kw) -> None:
         for h in hits:
             w.writerow(h.to_dict())
     else:
-        from rich.console import Console
-        from rich.table import Table
-        console = Console(width=None if sys.stdout.isatty() else 160)
-        if not hits:
-            console.print("no matches")
+        console, table = _new_table(hits, ("version", "title / url", "snippet / changes"))
+        if table is None:
             return
-        table = Table(show_lines=True)
-        for col in ("version", "title / url", "snippet / changes"):
-            table.add_column(col, overflow="fold")
         for h in hits:
             title = _rich_text(h.title_highlighted or h.title or "")
             title.append(f"\n{h.url}", style="dim")
