@@ -39,7 +39,9 @@ EXACT_INDEX = "articles_fts_exact"
 COLUMNS = {
     "title": ("title",), "lead": ("lead",), "body": ("lead", "body_text"),
     "author": ("author",), "source": ("source",),
+    "document": ("document",),  # the text of documents the articles link to (search_documents)
 }
+DOCUMENT = ("document",)
 MAX_READINGS = 256  # phrases a mixed phrase may expand into
 
 
@@ -210,13 +212,30 @@ class Plan:
         return f"{self.index}.rowid"
 
 
+def is_document_query(query: str) -> bool:
+    """Whether ``query`` searches documents (its terms carry ``document:``)."""
+    q = parse(query)
+    terms = [t for c in q.clauses for t in c] + q.negated
+    docs = [t.columns == DOCUMENT for t in terms]
+    if any(docs) and not all(docs):
+        raise BadSearchQuery(f"{query!r} mixes document: with other terms — put document: before "
+                             "every term, e.g. document:(kế hoạch) or document:\"kế hoạch\"")
+    return bool(docs) and all(docs)
+
+
 def plan(conn: sqlite3.Connection | None, query: str, mode: str = "auto",
          indexes: tuple[str, str] = (FOLD_INDEX, EXACT_INDEX)) -> Plan | None:
     """The plan of ``query`` (None when it has no words to look for) on a pair of indexes
-    (folded, exact) with the same columns: the articles' by default."""
+    (folded, exact) with the same columns: the articles' by default. ``document:`` terms
+    are planned on the documents' indexes (``search_documents``) without a column."""
     if mode not in MODES:
         raise BadSearchQuery(f"unknown search mode {mode!r} — use one of {', '.join(MODES)}")
     q = parse(query)
+    for t in [t for c in q.clauses for t in c] + q.negated:
+        if t.columns == DOCUMENT:
+            if indexes == (FOLD_INDEX, EXACT_INDEX):
+                raise BadSearchQuery("document: terms search the documents — use search_documents")
+            t.columns = None
     if not q.clauses:
         if q.negated:
             raise BadSearchQuery(f"{query!r} only says what to leave out — add a word to look for")

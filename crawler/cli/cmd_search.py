@@ -15,7 +15,8 @@ from archive.research.search import MARK_END, MARK_START, search, search_portals
 from .options import archive_option, since_option, until_option
 
 FIELDS = ("portal", "score", "published_at", "title", "url", "categories", "author",
-          "date_is_bulk_import", "event_date", "snippet", "title_highlighted", "article_id")
+          "date_is_bulk_import", "event_date", "snippet", "title_highlighted", "article_id",
+          "in_document")
 
 
 def _rich_text(s: str):
@@ -52,6 +53,8 @@ def _table(hits) -> None:
             date += f"\n(bulk import; event {h.event_date or '?'})"
         title = _rich_text(h.title_highlighted or h.title or "")
         title.append(f"\n{h.url}", style="dim")
+        if h.in_document:
+            title.append(f"\nin a document of article {h.article_id}: {h.in_document}")
         table.add_row(date, title, _rich_text(h.snippet))
     console.print(table)
 
