@@ -12,7 +12,13 @@ from archive.db import open_db
 from archive.layout import ArchiveLayout
 from archive.research.search import MARK_END, MARK_START, search, search_portals
 
-from .options import archive_option, since_option, until_option
+from .options import (
+    archive_option,
+    chosen_sites,
+    since_option,
+    sites_options,
+    until_option,
+)
 
 FIELDS = ("portal", "score", "published_at", "title", "url", "categories", "author",
           "date_is_bulk_import", "event_date", "snippet", "title_highlighted", "article_id",
@@ -77,11 +83,7 @@ def _table(hits) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 @archive_option
-@click.option("--site", "sites", multiple=True, metavar="NAME",
-              help="Search this site of the profiles file (repeatable).")
-@click.option("--all", "all_sites", is_flag=True, help="Search every site of the profiles file.")
-@click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False),
-              help="Site profiles file (with --site/--all).")
+@sites_options("Search")
 def search_cmd(query, since, until, category, author, mode, versions, limit, offset, fmt,
                archive_dir, sites, all_sites, config_path):
     """Search titles, leads, bodies, authors and sources.
@@ -97,11 +99,8 @@ def search_cmd(query, since, until, category, author, mode, versions, limit, off
     marks = (MARK_START, MARK_END) if fmt == "table" else ("[", "]")
     options = dict(mode=mode or "auto", since=since, until=until, category=category, author=author,
                    limit=limit, offset=offset, marks=marks)
-    if sites or all_sites:
-        from archive.fleet.profiles import load_config
-
-        cfg = load_config(config_path)
-        chosen = list(cfg.sites.values()) if all_sites else [cfg.site(n) for n in sites]
+    chosen = chosen_sites(sites, all_sites, config_path)
+    if chosen:
         sources = [(p.name, open_db(ArchiveLayout(p.archive).db, readonly=True)) for p in chosen]
         hits = search_portals(sources, " ".join(query), **options)
     elif versions:

@@ -8,7 +8,7 @@ from archive.layout import ArchiveLayout
 from archive.ports import is_loopback
 from archive.research.datasette_serve import MAX_RETURNED_ROWS, SQL_TIME_LIMIT_MS, serve
 
-from .options import archive_option
+from .options import archive_option, chosen_sites, sites_options
 
 
 @click.command("serve")
@@ -19,7 +19,8 @@ from .options import archive_option
 @click.option("--public", is_flag=True,
               help="Allow a --host that is not loopback: the whole database becomes readable, "
                    "with read-only SQL, by anyone who can reach that address.")
-def serve_cmd(archive_dir, port, host, public):
+@sites_options("Serve (one database per portal, queries across them)")
+def serve_cmd(archive_dir, port, host, public, sites, all_sites, config_path):
     """Open the archive read-only in Datasette, with table docs and canned queries.
 
     Safe while a crawl writes the archive: the database is opened read-only
@@ -27,16 +28,19 @@ def serve_cmd(archive_dir, port, host, public):
     the crawl has committed.
     """
     layout = ArchiveLayout(archive_dir)
+    chosen = chosen_sites(sites, all_sites, config_path)
+    target = {p.name: ArchiveLayout(p.archive) for p in chosen} if chosen else layout
+    what = layout.db if target is layout else "the archives of " + ", ".join(target)
     if not is_loopback(host):
         if not public:
             raise click.BadParameter(
                 f"{host} is not a loopback address: the archive would be readable from the "
                 "network — add --public if that is what you want", param_hint="--host")
         click.echo(f"PUBLIC: anyone who can reach http://{host}:{port}/ can read every table of "
-                   f"{layout.db} (articles, every captured URL, crawl settings and errors) and run "
+                   f"{what} (articles, every captured URL, crawl settings and errors) and run "
                    f"read-only SQL on it ({SQL_TIME_LIMIT_MS} ms and {MAX_RETURNED_ROWS} rows "
                    "per query at most)", err=True)
-    raise SystemExit(serve(layout, port=port, host=host, announce=lambda: click.echo(
+    raise SystemExit(serve(target, port=port, host=host, announce=lambda: click.echo(
         f"Datasette on http://{host}:{port}/ — Ctrl-C to stop", err=True)))
 
 
