@@ -11,7 +11,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from archive.errors import ArchiveLocked
+from archive.errors import ArchiveError, ArchiveLocked, from_os_error
 from archive.layout import ArchiveLayout
 
 
@@ -28,6 +28,16 @@ class CrawlLock:
         return int(text) if text.isdigit() else None
 
     def acquire(self) -> "CrawlLock":
+        """Take the lock; ``ArchiveLocked`` if held, one-line ``ArchiveError`` if
+        the lock file cannot be written (a full or read-only file system)."""
+        try:
+            return self._acquire()
+        except OSError as exc:
+            raise from_os_error(exc, str(self.path)) or ArchiveError(
+                f"cannot take the crawl lock {self.path} ({exc}) — check the archive directory"
+            ) from exc
+
+    def _acquire(self) -> "CrawlLock":
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -38,9 +48,13 @@ class CrawlLock:
             raise ArchiveLocked(
                 f"archive {self.path.parent.parent} is being crawled by pid {pid} — "
                 "wait for it to finish (or stop it) and run again", pid=pid) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
-        os.fsync(fd)
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())
+            os.fsync(fd)
+        except OSError:
+            os.close(fd)  # the kernel drops the flock with the descriptor
+            raise
         self._fd = fd
         return self
 

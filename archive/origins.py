@@ -25,7 +25,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from ipaddress import IPv6Address
+from ipaddress import IPv6Address, ip_address
 from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -35,6 +35,7 @@ _HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*$")
 
 # reasons a URL is not on-site (the ``skips.reason`` values, docs/schema.md)
 OFF_SITE, OTHER_PORT, BAD_URL = "off-site", "other-port", "bad-url"
+INTERNAL = "internal-address"  # an off-site embed on a loopback/private address: never
 
 
 @dataclass(frozen=True, order=True)
@@ -79,6 +80,16 @@ def _host(raw: str) -> str:
     if not _HOSTNAME.match(host):
         raise BadOrigin(f"host {raw!r} is not a DNS name or IP address")
     return host
+
+
+def _internal(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        ip = ip_address(host)
+    except ValueError:
+        return False
+    return ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_unspecified
 
 
 def split_origin(url: str) -> Origin:
@@ -214,6 +225,18 @@ class Scope:
 
     def on_site(self, url: str) -> bool:
         return self.why_not(url) is None
+
+    def why_not_embed(self, url: str) -> str | None:
+        """For an off-site page requisite (fetched only when opted into): None when it may be
+        fetched. Never the portal's host on another port or a bad URL, and never a loopback,
+        private or link-local address (or ``localhost``) unless the portal itself lives on
+        one — a public page must not make the crawler probe its own network."""
+        reason = self.why_not(url)
+        if reason != OFF_SITE:
+            return reason
+        if _internal(split_origin(url).host) and not _internal(self.live.host):
+            return INTERNAL
+        return None
 
     def hosts(self) -> list[str]:
         return sorted({o.host for o in self.origins})

@@ -70,13 +70,24 @@ class ArchiveExtension:
                   log_file=s.get("LOG_FILE"))
         ext.crawler = crawler
         ext.honour_noarchive = s.getbool("PORTAL_HONOUR_NOARCHIVE")
+        # open now, before the engine exists: a failure (locked or damaged database,
+        # full disk) ends the run at once with one line instead of a crawl that cannot store
+        ext.session.open()
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
         return ext
 
+    @classmethod
+    def of(cls, crawler) -> "ArchiveExtension | None":
+        """The crawler's archive extension, if it has one."""
+        extensions = getattr(crawler, "extensions", None)
+        for ext in getattr(extensions, "middlewares", ()):
+            if isinstance(ext, cls):
+                return ext
+        return None
+
     def spider_opened(self, spider):
-        self.session.open()
         spider.archive = self.session
         if isinstance(self.session, RemoteSession):
             self.watch.start(0.5, now=False)

@@ -16,9 +16,9 @@ class ArticlePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        for ext in crawler.extensions.middlewares:
-            if isinstance(ext, ArchiveExtension):
-                return cls(ext)
+        ext = ArchiveExtension.of(crawler)
+        if ext is not None:
+            return cls(ext)
         raise NotConfigured("ArticlePipeline needs crawler.archive_extension.ArchiveExtension")
 
     def process_item(self, item):

@@ -8,20 +8,41 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sqlite3
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 from archive import __version__
 from archive.crawl import parse_health
+from archive.crawl.preflight import check_archive
 from archive.crawl.session import record_exit_code
+from archive.errors import ArchiveError, from_sqlite_error
 from archive.layout import ArchiveLayout
 from archive.lock import CrawlLock
 
-EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_SOME_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 75
+# The README's exit-code table documents each of these.
+EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_SOME_FAILED = 0, 1, 2, 3
 EXIT_PARSE_DRIFT = 4  # finished, but the articles parsed far worse than in recent crawls
-EXIT_SIGNALLED = 130  # stopped by SIGINT/SIGTERM: cleanly closed, resumed by the next run
+EXIT_UNREACHABLE = 69  # EX_UNAVAILABLE: not one successful answer from the portal
+EXIT_LOCKED = 75       # EX_TEMPFAIL: another crawl holds the archive
+EXIT_SIGNALLED = 130   # stopped by SIGINT (a person): cleanly closed, resumed by the next run
+# SIGTERM (systemd stopping the unit, a shutdown) is a clean stop too, and exits EXIT_OK
+
+
+def validate_start_url(url: str) -> str:
+    """An absolute http(s) URL with a host, or ``ValueError`` saying what is wrong."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{url!r} is not an http:// or https:// URL with a host "
+                         "(e.g. https://thanhphohaiphong.gov.vn/)")
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        raise ValueError(f"{url!r} has a bad port ({exc})") from None
+    return url.strip()
 
 
 def parse_overrides(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
@@ -49,9 +70,10 @@ def build_settings(archive_dir: str | None = None, start_url: str | None = None,
     if archive_dir:
         settings.set("PORTAL_ARCHIVE_DIR", archive_dir, priority="cmdline")
     if start_url:
-        settings.set("PORTAL_START_URL", start_url, priority="cmdline")
+        settings.set("PORTAL_START_URL", validate_start_url(start_url), priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
+    validate_start_url(settings.get("PORTAL_START_URL"))
     if "USER_AGENT" not in (overrides or {}):
         contact = settings.get("PORTAL_CONTACT_URL")
         settings.set("USER_AGENT", f"portal-archive/{__version__} (+{contact}; archival crawler)",
@@ -76,26 +98,57 @@ class CrawlResult:
     errors: int
     message: str | None = None  # why a failed crawl failed, with what to do
     drift: str | None = None    # the parse-drift warning (archive.crawl.parse_health), if any
+    stopped_by: int | None = None  # the signal that stopped it (SIGTERM, SIGINT)
+
+
+def _crawler_process(settings):
+    """Scrapy's ``CrawlerProcess``, remembering which signal stopped it (SIGTERM from
+    systemd is a normal stop; SIGINT is a person's Ctrl-C)."""
+    from scrapy.crawler import CrawlerProcess
+
+    class _Process(CrawlerProcess):
+        stop_signal: int | None = None
+
+        def _signal_shutdown(self, signum, frame):
+            if self.stop_signal is None:
+                self.stop_signal = signum
+            super()._signal_shutdown(signum, frame)
+
+    return _Process(settings)
 
 
 def run_crawl(settings) -> CrawlResult:
     """Run the ``portal`` spider with these settings; block until it ends.
 
     Holds the archive's crawl lock for the whole run: a second crawl of the
-    same archive raises ``ArchiveLocked`` (exit code 75).
+    same archive raises ``ArchiveLocked`` (exit code 75). Before the engine
+    starts, the archive is opened and checked (``check_archive``); the storage
+    session opens when the crawler is built: any failure there raises one
+    ``ArchiveError`` within seconds, and nothing is crawled.
     """
-    from scrapy.crawler import CrawlerProcess
+    from .archive_extension import ArchiveExtension
 
     # a full disk must not turn every log line into a traceback on stderr
     logging.raiseExceptions = False
     layout = ArchiveLayout(settings.get("PORTAL_ARCHIVE_DIR")).create()
     with CrawlLock(layout):
-        process = CrawlerProcess(settings)
+        check_archive(layout, min_free=settings.getint("PORTAL_MIN_FREE_SPACE"))
+        process = _crawler_process(settings)
         crawler = process.create_crawler("portal")
-        process.crawl(crawler)
+        started = process.crawl(crawler)
+        failure = []
+        started.addErrback(failure.append)
+        if failure:  # the crawler could not be built: the archive did not open
+            exc = failure[0].value
+            if isinstance(exc, ArchiveError):
+                raise exc
+            raise ArchiveError(f"the crawl could not start ({type(exc).__name__}: {exc}) — see "
+                               f"the crawl log in {layout.logs_dir}") from exc
         process.start()
-        result = _result(layout)
-        result.message = _failure_message(crawler)
+        ext = ArchiveExtension.of(crawler)
+        crawl_id = ext.session.crawl_id if ext is not None else None
+        result = _result(layout, crawl_id, process.stop_signal)
+        result.message = _failure_message(ext)
         if result.crawl_id is not None:
             try:
                 record_exit_code(layout, result.crawl_id, result.exit_code)
@@ -104,44 +157,49 @@ def run_crawl(settings) -> CrawlResult:
         return result
 
 
-def _failure_message(crawler) -> str | None:
-    from .archive_extension import ArchiveExtension
-
-    for ext in getattr(crawler.extensions, "middlewares", ()):
-        if isinstance(ext, ArchiveExtension):
-            fatal = getattr(ext.session, "fatal", None)
-            if fatal:
-                return (f"{fatal} — free space or fix the archive directory, then run again: "
-                        "the next crawl resumes where this one stopped")
+def _failure_message(ext) -> str | None:
+    fatal = getattr(getattr(ext, "session", None), "fatal", None)
+    if fatal:
+        return (f"{fatal} — free space or fix the archive directory, then run again: "
+                "the next crawl resumes where this one stopped")
     return None
 
 
-def _result(layout: ArchiveLayout) -> CrawlResult:
-    conn = sqlite3.connect(layout.db)
+def _result(layout: ArchiveLayout, crawl_id: int | None, stop_signal: int | None = None) -> CrawlResult:
+    """The result of crawl ``crawl_id`` — the one this run created, never an older one."""
+    if crawl_id is None:
+        return CrawlResult(None, "failed", EXIT_FATAL, 0, 0, 0)
+    conn = sqlite3.connect(f"file:{layout.db}?mode=ro", uri=True, timeout=30)
     try:
-        row = conn.execute("SELECT id, status FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
+        row = conn.execute("SELECT status, stats_json FROM crawls WHERE id=?", (crawl_id,)).fetchone()
         if row is None:
-            return CrawlResult(None, "failed", EXIT_FATAL, 0, 0, 0)
-        crawl_id, status = row
-        reason = (json.loads(conn.execute("SELECT stats_json FROM crawls WHERE id=?",
-                                          (crawl_id,)).fetchone()[0] or "{}")
-                  .get("finish_reason"))
+            return CrawlResult(crawl_id, "failed", EXIT_FATAL, 0, 0, 0)
+        status, stats_json = row
+        reason = json.loads(stats_json or "{}").get("finish_reason")
         captures = conn.execute("SELECT count(*) FROM captures WHERE crawl_id=?", (crawl_id,)).fetchone()[0]
+        answered = conn.execute(  # any answer of the portal but a 5xx, robots.txt aside
+            "SELECT count(*) FROM captures WHERE crawl_id=? AND status BETWEEN 200 AND 499"
+            " AND url NOT LIKE '%/robots.txt'", (crawl_id,)).fetchone()[0]
         errors = conn.execute(  # broken links of the site are recorded, but are not our failures
             "SELECT count(*) FROM errors WHERE crawl_id=? AND kind != 'broken-link'",
             (crawl_id,)).fetchone()[0]
         articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
         drift = parse_health.drift_of(conn, crawl_id)
+    except sqlite3.Error as exc:
+        raise from_sqlite_error(exc, layout.db) from exc
     finally:
         conn.close()
     code = EXIT_OK
     if status not in ("finished", "interrupted"):
         code = EXIT_FATAL
     elif reason == "shutdown":
-        code = EXIT_SIGNALLED
+        code = EXIT_OK if stop_signal == signal.SIGTERM else EXIT_SIGNALLED
+    elif not answered and (errors or not captures):
+        code = EXIT_UNREACHABLE
     elif errors:
         code = EXIT_SOME_FAILED
     elif drift:
         code = EXIT_PARSE_DRIFT
     return CrawlResult(crawl_id, status, code, captures, articles, errors,
-                       drift=parse_health.drift_message(drift) if drift else None)
+                       drift=parse_health.drift_message(drift) if drift else None,
+                       stopped_by=stop_signal if reason == "shutdown" else None)

@@ -132,12 +132,9 @@ DECLARED: tuple[Setting, ...] = (
     Setting("CLOSESPIDER_TIMEOUT", float, 0, "--max-duration; 0 = no limit", min=0),
     Setting("CLOSESPIDER_PAGECOUNT", int, 0, "--max-pages; 0 = no limit", min=0),
 
-    # the archive extension first (below Scrapy's 0s): its spider_opened opens the archive
-    # (storage process, recovery) before CloseSpider starts the --max-duration clock, so a
-    # slow start on a loaded machine does not eat the crawl's time budget
     Setting("EXTENSIONS", dict, {
         "scrapy.extensions.remote_control.RemoteControl": None,
-        "crawler.archive_extension.ArchiveExtension": -1,
+        "crawler.archive_extension.ArchiveExtension": 100,
         "crawler.progress.Progress": 200,
     }),
     Setting("ITEM_PIPELINES", dict, {"crawler.pipelines.ArticlePipeline": 300}),
@@ -176,7 +173,11 @@ DECLARED: tuple[Setting, ...] = (
         "crawler.middlewares.redirect_guard.RedirectGuardMiddleware": 605,
         "crawler.middlewares.body_limit.BodyLimitMiddleware": 620,
     }),
-    Setting("SPIDER_MIDDLEWARES", dict, {"crawler.middlewares.trap_guard.TrapGuardMiddleware": 950}),
+    Setting("SPIDER_MIDDLEWARES", dict, {
+        "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,   # replaced by: (a skips row)
+        "crawler.middlewares.scope_guard.UrlLengthSkipMiddleware": 800,
+        "crawler.middlewares.trap_guard.TrapGuardMiddleware": 950,
+    }),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in DECLARED}

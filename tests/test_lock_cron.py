@@ -85,8 +85,9 @@ def _stop_then_resume(root: Path, site, *limit: str) -> None:
     assert frontier.exists()
     with sqlite3.connect(frontier) as fconn:
         queued = fconn.execute("SELECT count(*) FROM frontier WHERE state='queued'").fetchone()[0]
-    # the start URLs at least: the time budget counts from when the archive is open
-    # (crawler/settings.py EXTENSIONS), so even a loaded machine queues before it stops
+    # the start URLs at least: the archive opens before the engine starts (ArchiveExtension.
+    # from_crawler), so the --max-duration clock no longer runs while a loaded machine starts
+    # the storage process, and even a loaded machine queues before it stops
     assert queued > 0
 
     proc = crawl(root, site.url)

@@ -204,3 +204,44 @@ def test_noarchive_in_a_gzip_body():
     headers = [(b"Content-Type", b"text/html"), (b"Content-Encoding", b"gzip")]
     assert exchange_noarchive(headers, body) is True
     assert exchange_noarchive(headers, b"\x1f\x8bbroken") is False  # undecodable: headers only
+
+
+def test_url_length_drops_are_recorded():
+    """Scrapy's URLLENGTH_LIMIT, applied by the project's replacement middleware: a skips row."""
+    from scrapy import Request, Spider
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from crawler.middlewares.scope_guard import UrlLengthSkipMiddleware
+
+    class Recording(Spider):
+        name = "recording"
+
+        def skip(self, *args):
+            self.skipped.append(args)
+
+    crawler = get_crawler(Recording, {"URLLENGTH_LIMIT": 60})
+    crawler.spider = Recording.from_crawler(crawler)
+    crawler.spider.skipped = []
+    mw = UrlLengthSkipMiddleware.from_crawler(crawler)
+    page = HtmlResponse("http://127.0.0.1:8000/trang.html", body=b"<html></html>")
+    short, long = "http://127.0.0.1:8000/a.html", "http://127.0.0.1:8000/" + "b" * 80
+    assert mw.get_processed_request(Request(short), page) is not None
+    assert mw.get_processed_request(Request(long), page) is None
+    assert crawler.spider.skipped == [(long, "too-long", page.url, "longer than URLLENGTH_LIMIT (60)")]
+
+
+@pytest.mark.parametrize("start, url, reason", [
+    ("https://thanhphohaiphong.gov.vn/", "https://fonts.example.com/a.woff2", None),
+    ("https://thanhphohaiphong.gov.vn/", "https://thanhphohaiphong.gov.vn:8443/a.css", "other-port"),
+    ("https://thanhphohaiphong.gov.vn/", "http://127.0.0.1:6800/a.js", "internal-address"),
+    ("https://thanhphohaiphong.gov.vn/", "http://localhost/a.js", "internal-address"),
+    ("https://thanhphohaiphong.gov.vn/", "http://[::1]:9000/a.js", "internal-address"),
+    ("https://thanhphohaiphong.gov.vn/", "http://10.0.0.5/a.js", "internal-address"),
+    ("https://thanhphohaiphong.gov.vn/", "http://169.254.169.254/latest/meta-data/", "internal-address"),
+    ("https://thanhphohaiphong.gov.vn/", "http://cdn@evil.example/a.js", "bad-url"),
+    ("http://127.0.0.1:8000/", "http://127.0.0.2/a.css", None),   # a loopback replica's own "CDN"
+    ("http://127.0.0.1:8000/", "http://127.0.0.1:8001/a.css", "other-port"),
+])
+def test_offsite_embeds(start, url, reason):
+    assert Scope.build(start).why_not_embed(url) == reason

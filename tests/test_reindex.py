@@ -50,6 +50,10 @@ def test_reindex_of_demo_crawl_equals_the_crawl_built_database(demo_archive, tmp
         assert first == fetched and last >= first
     crawl = new.execute("SELECT * FROM crawls").fetchone()
     assert crawl["status"] == "reindexed" and crawl["started_at"] <= crawl["ended_at"]
+    # the rebuild measures the same parse health as the crawl did (the drift alarm's history)
+    health = lambda c: sorted(tuple(r) for r in c.execute(  # noqa: E731
+        "SELECT crawl_id, metric, value, articles FROM parse_health"))
+    assert health(new) == health(built) and len(health(new)) == 6
     # the live archive was not touched
     assert not list(demo_archive.glob("archive.sqlite.bak-*"))
 

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -231,3 +232,43 @@ def test_search_all_merges_every_portal(fleet, scheduled):
     # the merged order is the single-archive order: letters as typed first, then bm25
     keys = [(not h["exact_letters"], h["score"]) for h in hits]
     assert keys == sorted(keys)
+
+
+def test_serve_all_answers_a_cross_portal_query(fleet, scheduled):
+    import sqlite3
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "crawler", "serve", "--all", "--config", fleet["config"],
+                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_memory/articles_per_portal.json?_shape=array",
+                                            timeout=5) as r:
+                    rows = json.load(r)
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
+                assert time.monotonic() < deadline, "serve --all did not answer within 60 s"
+                time.sleep(0.3)
+        want = {}
+        for name in SITES:
+            conn = sqlite3.connect(fleet["tmp"] / f"archive-{name}" / "archive.sqlite")
+            want[name] = conn.execute("SELECT count(*), min(published_at), max(published_at) "
+                                      "FROM articles").fetchone()
+            conn.close()
+        assert {r["portal"]: (r["articles"], r["first"], r["last"]) for r in rows} == want
+        # each portal is its own database too, named after its site
+        with urllib.request.urlopen(f"{base}/gamma/articles.json?_shape=array&_size=1", timeout=10) as r:
+            assert len(json.load(r)) == 1
+        title = rows and json.load(urllib.request.urlopen(
+            f"{base}/beta/articles.json?_shape=array&_size=1", timeout=10))[0]["title"]
+        q = urllib.parse.urlencode({"text": title, "_shape": "array"})
+        with urllib.request.urlopen(f"{base}/_memory/titles_across_portals.json?{q}", timeout=10) as r:
+            found = json.load(r)
+        assert any(f["portal"] == "beta" and f["title"] == title for f in found)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -200,3 +200,34 @@ def test_cli_modes_and_double_dash(archive_dir):
     assert got("--", "-ma") == got("ma")
     r = run_cli("search", "-ma", "--archive", str(archive_dir), catch=True)
     assert r.exit_code == 2
+
+
+@pytest.fixture(scope="module")
+def docs_conn(conn):
+    rows = [(1, BASE + "files/ke-hoach.pdf", "Kế hoạch", "Kế hoạch phát triển du lịch Đà Nẵng và Hải Phòng."),
+            (2, BASE + "files/bao-cao.pdf", "Báo cáo", "Báo cáo: thành phố đã nâng cao chất lượng dịch vụ."),
+            (3, BASE + "files/anh.docx", "Ảnh", None)]
+    conn.executemany("INSERT INTO documents(article_id, url, link_text, text) SELECT id, ?, ?, ?"
+                     " FROM articles WHERE wp_post_id = ?", [(u, lt, t, pid) for pid, u, lt, t in rows])
+    yield conn
+    conn.execute("DELETE FROM documents")
+
+
+def test_document_filter_searches_document_text(docs_conn):
+    conn = docs_conn
+    hits = search(conn, "document:(Đà Nẵng)")
+    assert [(pids(conn, [h]), h.in_document) for h in hits] == [({1}, BASE + "files/ke-hoach.pdf")]
+    assert "[Đà] [Nẵng]" in hits[0].snippet
+    assert q(conn, 'document:"da nang"') == {1, 2}
+    assert q(conn, "document:(đã nâng)") == {2}
+    assert q(conn, "document:(da nang)") == {1, 2}
+    assert q(conn, "document:(da nang)", mode="exact") == set()
+    assert q(conn, "document:(Hải Phòng) NOT document:(Đà)") == set()
+    assert pids(conn, search_ids(conn, "document:(da nang)")) == {1, 2}
+    assert all(h.in_document is None for h in search(conn, "Đà Nẵng"))
+
+
+def test_document_filter_cannot_mix_with_article_terms(docs_conn):
+    from archive.errors import ArchiveError
+    with pytest.raises(ArchiveError, match="mixes document:"):
+        search(docs_conn, "title:(cong an) document:(ke hoach)")

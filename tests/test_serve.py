@@ -45,7 +45,7 @@ def server(layout, tmp_path_factory):
     port = free_port()
     work = tmp_path_factory.mktemp("ds")
     cmd = datasette_command(layout, work, port=port)
-    assert "-i" in cmd  # the finished archive is served immutable
+    assert "-i" not in cmd  # never immutable: a crawl may write the archive at any time
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
@@ -205,20 +205,21 @@ def test_cli_serve_stops_datasette_on_sigterm(layout):
         pytest.fail("Datasette still answers after serve was stopped")
 
 
-def test_live_archive_is_served_mutable_read_only(tmp_path):
-    """While a crawl holds un-checkpointed WAL content, immutable mode would miss it: serve
-    falls back to Datasette's ordinary read-only mode."""
+def test_live_archive_is_served_read_only_never_immutable(tmp_path):
+    """A crawl's un-checkpointed WAL stays as it is: serve neither opens the file immutable
+    nor checkpoints it, whether a crawl writes at that moment or not."""
     from archive.research.datasette_serve import prepare
     arch = build_archive(tmp_path / "live")
     writer = open_db(arch.db)
-    reader = open_db(arch.db)
-    reader.execute("BEGIN")
-    reader.execute("SELECT count(*) FROM articles").fetchone()  # pins the WAL
+    writer.execute("PRAGMA wal_autocheckpoint=0")
     writer.execute("UPDATE crawls SET status = 'running' WHERE id = 1")
-    args, immutable = prepare(arch, tmp_path)
-    assert not immutable and "-i" not in args
-    reader.execute("COMMIT")
-    reader.close()
+    wal = arch.db.with_name(arch.db.name + "-wal")
+    before = wal.read_bytes()
+    assert before
+    for _ in range(2):
+        args = prepare(arch, tmp_path)
+        assert "-i" not in args and "--immutable" not in args and str(arch.db) in args
+        assert args[args.index("sql_time_limit_ms") + 1] == "5000"
+        assert args[args.index("max_returned_rows") + 1] == "1000"
+        assert wal.read_bytes() == before
     writer.close()
-    args, immutable = prepare(arch, tmp_path)
-    assert immutable and "-i" in args

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from archive.db.migrations import MIGRATIONS
-from archive.errors import ArchiveError, NotAnArchive, ReadOnlyArchive, SchemaTooNew
+from archive.errors import ArchiveError, NotAnArchive, ReadOnlyArchive, SchemaTooNew, from_sqlite_error
 from archive.text import exact_key, fold
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -24,8 +24,13 @@ def register_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("pa_exact", 1, exact_key, deterministic=True)
 
 
-def open_db(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
-    """Open the database, creating and migrating it unless ``readonly``."""
+def open_db(path: str | Path, *, readonly: bool = False,
+            busy_timeout_ms: int = 30000) -> sqlite3.Connection:
+    """Open the database, creating and migrating it unless ``readonly``.
+
+    ``busy_timeout_ms``: how long to wait for another writer's lock (a crawl's
+    start-up check waits briefly, so a database held by another program fails
+    within seconds)."""
     path = Path(path)
     if readonly:
         if not path.exists():
@@ -47,7 +52,7 @@ def open_db(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         # INSERT OR REPLACE must fire the DELETE triggers that keep articles_fts in sync
         conn.execute("PRAGMA recursive_triggers=ON")
         migrate(conn)
@@ -56,12 +61,9 @@ def open_db(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
             raise ReadOnlyArchive(
                 f"cannot open {path} for writing ({exc}) — check the archive directory's permissions"
             ) from exc
-        raise ArchiveError(f"cannot open database {path}: {exc}") from exc
+        raise from_sqlite_error(exc, path) from exc
     except sqlite3.DatabaseError as exc:
-        raise ArchiveError(
-            f"{path} is not a readable SQLite database ({exc}) — rebuild it with "
-            "`portal-archive reindex`"
-        ) from exc
+        raise from_sqlite_error(exc, path) from exc
     return conn
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from archive.errors import ArchiveError, NotAnArchive
 from archive.layout import ArchiveLayout
+from archive.ports import check_free, free_port  # noqa: F401 - free_port: replay's API
 from archive.warc.cdxj import ensure_indexes
 
 PYWB_REQUIREMENT = "pywb>=2.8,<3"
@@ -87,16 +87,11 @@ def prepare_collection(layout: ArchiveLayout, *, framed: bool = True) -> Path:
     return home
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_replay(layout: ArchiveLayout, port: int, *, host: str = "127.0.0.1",
                  venv: str | Path | None = None, wait: float = 60.0,
                  framed: bool = True) -> subprocess.Popen:
     """Start pywb's ``wayback`` on ``host:port`` serving the archive; return once it answers."""
+    check_free(host, port, "replay")
     venv = ensure_pywb(venv)
     home = prepare_collection(layout, framed=framed)
     logf = open(layout.logs_dir / "pywb.log", "ab") if layout.logs_dir.is_dir() else subprocess.DEVNULL

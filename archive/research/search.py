@@ -21,7 +21,15 @@ from archive.research.search_filters import (
     filter_sql,
     plan_filters,
 )
-from archive.research.search_query import EXACT_INDEX, MODES, Plan, highlight_terms, plan
+from archive.research.search_documents import document_matches
+from archive.research.search_query import (
+    EXACT_INDEX,
+    MODES,
+    Plan,
+    highlight_terms,
+    is_document_query,
+    plan,
+)
 from archive.research.snippet import Terms, best_snippet, highlight
 
 # marks that cannot occur in stored text, for callers that style matches themselves (the CLI table)
@@ -44,6 +52,7 @@ class Hit:
     snippet: str = ""
     title_highlighted: str = ""
     exact_letters: bool = True  # the query's letters appear as typed (not only once folded)
+    in_document: str | None = None  # document: queries — the URL of the matching document
     portal: str | None = None   # the site's name, when several archives are searched (search --all)
 
     def to_dict(self) -> dict:
@@ -98,8 +107,8 @@ def _ranked_sql(conn, p: Plan, *, since, until, category, author, limit, offset)
     join = f"JOIN articles a ON a.id = {p.rowid()}" if row else ""
     tier = "0"
     if p.literal:
-        tier = (f"(+{p.rowid()} IN (SELECT rowid FROM {EXACT_INDEX}"
-                f" WHERE {EXACT_INDEX} MATCH :literal))")
+        tier = (f"(+{p.rowid()} IN (SELECT rowid FROM {p.exact_index}"
+                f" WHERE {p.exact_index} MATCH :literal))")
         params["literal"] = p.literal
     params.update(p.params)
     params.update(match=p.match, limit=-1 if limit is None else max(1, int(limit)),
@@ -139,6 +148,10 @@ def search_ids(conn: sqlite3.Connection, query: str, *, mode: str = "auto",
                limit: int | None = None, offset: int = 0) -> list[int]:
     """Ids of the articles matching ``query``, best first, exactly as ``search`` ranks them
     (``limit=None``: all of them). Datasette's search runs this (``pa_search_ids``)."""
+    if is_document_query(query):
+        return [r["article_id"] for r in document_matches(
+            conn, query, mode=mode, since=since, until=until, category=category, author=author,
+            limit=limit, offset=offset)]
     p = _plan(conn, query, mode, since, until)
     if p is None:
         return []
@@ -162,8 +175,14 @@ def search(conn: sqlite3.Connection, query: str, *, mode: str = "auto",
     then the others; each group by bm25 (title weighs most).
 
     ``snippet`` is a passage of the lead or body (whichever holds a match) in
-    the original, diacritic text, with the matched words between ``marks``.
+    the original, diacritic text, with the matched words between ``marks``. A ``document:``
+    query finds the articles whose linked documents match (``in_document``: the document's
+    URL; the snippet from its text).
     """
+    if is_document_query(query):
+        return _document_hits(conn, query, mode=mode, since=since, until=until,
+                              category=category, author=author, limit=limit, offset=offset,
+                              marks=marks, snippet_tokens=snippet_tokens)
     p = _plan(conn, query, mode, since, until)
     if p is None:
         return []
@@ -199,6 +218,24 @@ def search_portals(sources: list[tuple[str, sqlite3.Connection]], query: str, *,
             merged.append(hit)
     merged.sort(key=lambda h: (not h.exact_letters, h.score))
     return merged[offset:offset + limit]
+
+
+def _document_hits(conn, query, *, marks, snippet_tokens, **kw) -> list[Hit]:
+    terms = Terms.of(highlight_terms(query, kw["mode"]))
+    hits = []
+    for d in document_matches(conn, query, **kw):
+        r = conn.execute("SELECT * FROM articles WHERE id = ?", (d["article_id"],)).fetchone()
+        cats = [c[0] for c in conn.execute(
+            "SELECT c.slug FROM article_categories ac JOIN categories c ON c.id = ac.category_id"
+            " WHERE ac.article_id = ? ORDER BY ac.position", (r["id"],))]
+        hits.append(Hit(
+            article_id=r["id"], url=r["url"], title=r["title"], published_at=r["published_at"],
+            published_raw=r["published_raw"], date_is_bulk_import=r["date_is_bulk_import"],
+            event_date=r["event_date"], author=r["author"], categories=cats,
+            score=float(f"{d['score']:.6g}"),
+            snippet=best_snippet(terms, d["text"], None, marks, max(4, min(64, snippet_tokens)))[0],
+            title_highlighted=r["title"] or "", in_document=d["url"]))
+    return hits
 
 
 def _ensure_functions(conn: sqlite3.Connection) -> None:

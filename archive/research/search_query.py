@@ -39,7 +39,9 @@ EXACT_INDEX = "articles_fts_exact"
 COLUMNS = {
     "title": ("title",), "lead": ("lead",), "body": ("lead", "body_text"),
     "author": ("author",), "source": ("source",),
+    "document": ("document",),  # the text of documents the articles link to (search_documents)
 }
+DOCUMENT = ("document",)
 MAX_READINGS = 256  # phrases a mixed phrase may expand into
 
 
@@ -139,29 +141,33 @@ def _or(parts: list[str]) -> str:
 
 
 class Vocabulary:
-    """Terms of the exact index grouped by their folded form (for mixed phrases), read once
+    """Terms of an exact index grouped by their folded form (for mixed phrases), read once
     per connection and data version."""
 
-    _cache: dict[int, tuple[int, dict[str, list[str]]]] = {}
+    _cache: dict[tuple[int, str], tuple[int, dict[str, list[str]]]] = {}
 
     @classmethod
-    def readings(cls, conn: sqlite3.Connection, folded: str) -> list[str]:
+    def readings(cls, conn: sqlite3.Connection, folded: str, index: str = EXACT_INDEX) -> list[str]:
         version = conn.execute("PRAGMA data_version").fetchone()[0]
-        cached = cls._cache.get(id(conn))
-        if cached is None or cached[0] != version:
-            conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.pa_exact_vocab "
-                         f"USING fts5vocab(main, {EXACT_INDEX}, 'row')")
+        key = (id(conn), index)
+        cached = cls._cache.get(key)
+        in_temp = conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = ?",
+                               (index,)).fetchone() is not None
+        if cached is None or cached[0] != version or in_temp:  # temp tables: built per query
+            conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{index}_vocab "
+                         f"USING fts5vocab({'temp' if in_temp else 'main'}, {index}, 'row')")
             by_fold: dict[str, list[str]] = {}
-            for (term,) in conn.execute("SELECT term FROM temp.pa_exact_vocab"):
+            for (term,) in conn.execute(f"SELECT term FROM temp.{index}_vocab"):
                 by_fold.setdefault(fold(term), []).append(term)
             cached = (version, by_fold)
-            cls._cache[id(conn)] = cached
+            cls._cache[key] = cached
         return cached[1].get(folded, [])
 
 
-def term_expr(conn: sqlite3.Connection | None, term: Term, index: str, mode: str) -> str:
+def term_expr(conn: sqlite3.Connection | None, term: Term, index: str, mode: str,
+              exact_index: str = EXACT_INDEX) -> str:
     """The FTS5 expression of one term for ``index`` (folded or exact)."""
-    if index == FOLD_INDEX:
+    if index != exact_index:
         return _fts_phrase(term.words(fold), term.prefix, term.columns)
     words = term.words(exact_key)
     if mode == "exact" or all(has_marks(w) for w in words):
@@ -172,7 +178,8 @@ def term_expr(conn: sqlite3.Connection | None, term: Term, index: str, mode: str
         if has_marks(w) or (term.prefix and i == len(words) - 1):
             options.append([w])
         else:
-            options.append(list(dict.fromkeys([w, *(Vocabulary.readings(conn, w) if conn else [])])))
+            readings = Vocabulary.readings(conn, w, exact_index) if conn else []
+            options.append(list(dict.fromkeys([w, *readings])))
     n = 1
     for o in options:
         n *= len(o)
@@ -182,10 +189,10 @@ def term_expr(conn: sqlite3.Connection | None, term: Term, index: str, mode: str
     return _or([_fts_phrase(list(c), term.prefix, term.columns) for c in itertools.product(*options)])
 
 
-def term_index(term: Term, mode: str) -> str:
+def term_index(term: Term, mode: str, indexes: tuple[str, str] = (FOLD_INDEX, EXACT_INDEX)) -> str:
     if mode == "exact" or (mode == "auto" and term.marked()):
-        return EXACT_INDEX
-    return FOLD_INDEX
+        return indexes[1]
+    return indexes[0]
 
 
 @dataclass
@@ -199,23 +206,51 @@ class Plan:
     conditions: str = ""
     params: dict = field(default_factory=dict)
     literal: str | None = None
+    exact_index: str = EXACT_INDEX
 
     def rowid(self) -> str:
         return f"{self.index}.rowid"
 
 
-def plan(conn: sqlite3.Connection | None, query: str, mode: str = "auto") -> Plan | None:
-    """The plan of ``query`` (None when it has no words to look for)."""
+def is_document_query(query: str) -> bool:
+    """Whether ``query`` searches documents (its terms carry ``document:``)."""
+    q = parse(query)
+    terms = [t for c in q.clauses for t in c] + q.negated
+    docs = [t.columns == DOCUMENT for t in terms]
+    if any(docs) and not all(docs):
+        raise BadSearchQuery(f"{query!r} mixes document: with other terms — put document: before "
+                             "every term, e.g. document:(kế hoạch) or document:\"kế hoạch\"")
+    return bool(docs) and all(docs)
+
+
+def plan(conn: sqlite3.Connection | None, query: str, mode: str = "auto",
+         indexes: tuple[str, str] = (FOLD_INDEX, EXACT_INDEX)) -> Plan | None:
+    """The plan of ``query`` (None when it has no words to look for) on a pair of indexes
+    (folded, exact) with the same columns: the articles' by default. ``document:`` terms
+    are planned on the documents' indexes (``search_documents``) without a column."""
     if mode not in MODES:
         raise BadSearchQuery(f"unknown search mode {mode!r} — use one of {', '.join(MODES)}")
     q = parse(query)
+    for t in [t for c in q.clauses for t in c] + q.negated:
+        if t.columns == DOCUMENT:
+            if indexes == (FOLD_INDEX, EXACT_INDEX):
+                raise BadSearchQuery("document: terms search the documents — use search_documents")
+            t.columns = None
     if not q.clauses:
         if q.negated:
             raise BadSearchQuery(f"{query!r} only says what to leave out — add a word to look for")
         return None
+    fold_ix, exact_ix = indexes
+
+    def ix_of(t: Term) -> str:
+        return term_index(t, mode, indexes)
+
+    def expr(t: Term, ix: str) -> str:
+        return term_expr(conn, t, ix, mode, exact_ix)
+
     positive = [t for c in q.clauses for t in c]
-    index = EXACT_INDEX if all(term_index(t, mode) == EXACT_INDEX for t in positive) else FOLD_INDEX
-    p = Plan(index=index, match="")
+    index = exact_ix if all(ix_of(t) == exact_ix for t in positive) else fold_ix
+    p = Plan(index=index, match="", exact_index=exact_ix)
     rowid = p.rowid()
 
     def sub(other: str, expr: str, negate: bool = False) -> str:
@@ -228,22 +263,22 @@ def plan(conn: sqlite3.Connection | None, query: str, mode: str = "auto") -> Pla
     for clause in q.clauses:
         # the primary index always gets the whole clause: a term of the other index is
         # narrowed by a condition (folded text holds every exact match)
-        ands.append(_or([term_expr(conn, t, index, mode) for t in clause]))
-        if any(term_index(t, mode) != index for t in clause):
+        ands.append(_or([expr(t, index) for t in clause]))
+        if any(ix_of(t) != index for t in clause):
             by_index: dict[str, list[str]] = {}
             for t in clause:
-                by_index.setdefault(term_index(t, mode), []).append(term_expr(conn, t, term_index(t, mode), mode))
+                by_index.setdefault(ix_of(t), []).append(expr(t, ix_of(t)))
             conds.append("(" + " OR ".join(sub(ix, _or(exprs)) for ix, exprs in by_index.items()) + ")")
     match = " AND ".join(ands)
     for t in q.negated:
-        ix = term_index(t, mode)
+        ix = ix_of(t)
         if ix == index:
-            match = f"({match}) NOT {term_expr(conn, t, ix, mode)}"
+            match = f"({match}) NOT {expr(t, ix)}"
         else:
-            conds.append(sub(ix, term_expr(conn, t, ix, mode), negate=True))
+            conds.append(sub(ix, expr(t, ix), negate=True))
     p.match = match
     p.conditions = "".join(f" AND {c}" for c in conds)
-    if any(term_index(t, mode) == FOLD_INDEX for t in positive):
+    if any(ix_of(t) == fold_ix for t in positive):
         # posts with the letters as typed rank first
         lit = " AND ".join(_or([_fts_phrase(t.words(exact_key), t.prefix, t.columns) for t in c])
                            for c in q.clauses)

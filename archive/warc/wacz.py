@@ -6,9 +6,11 @@ in a crawl: WARC.md).
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import json
 import sqlite3
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from archive.datearg import BadDate
 from archive.db import open_db
-from archive.errors import ArchiveError, NotAnArchive
+from archive.errors import ArchiveError, NotAnArchive, from_os_error
 from archive.layout import ArchiveLayout
 from archive.outputs import check_output, write_output
 
@@ -74,6 +76,21 @@ def warcs_for(conn: sqlite3.Connection, layout: ArchiveLayout, since: str | None
     return sorted(closed[n] for n in names if n in closed)
 
 
+def _drop_unclosed_zip(failure: BaseException) -> None:
+    """The wacz tool leaves its ZipFile open when writing fails (a full disk), held by
+    the failure's frames: let it go now, quietly, instead of a traceback printed from
+    its ``__del__`` at exit."""
+    old, sys.unraisablehook = sys.unraisablehook, lambda _unraisable: None
+    try:
+        link: BaseException | None = failure
+        while link is not None:
+            link.__traceback__ = None
+            link = link.__context__
+        gc.collect()
+    finally:
+        sys.unraisablehook = old
+
+
 def create_wacz(layout: ArchiveLayout, output: str | Path, *, since: str | None = None,
                 title: str = "Hai Phong city news portal (portal-archive)",
                 force: bool = False) -> WaczResult:
@@ -108,11 +125,16 @@ def create_wacz(layout: ArchiveLayout, output: str | Path, *, since: str | None 
         args = ["create", "-o", str(part), "-p", str(pages_path), "--title", title,
                 *[str(w) for w in warcs]]
         with contextlib.redirect_stdout(log):
+            failure = None
             try:
                 code = wacz_main(args)
             except Exception as exc:  # the wacz tool raises plain exceptions
-                raise ArchiveError(f"wacz could not package the archive ({exc}) — run "
-                                   "`portal-archive verify` first") from exc
+                failure = exc
+        if failure is not None:
+            _drop_unclosed_zip(failure)
+            error = from_os_error(failure, str(output)) if isinstance(failure, OSError) else None
+            raise error or ArchiveError(f"wacz could not package the archive ({failure}) — run "
+                                        "`portal-archive verify` first") from failure
         text = log.getvalue()
         if code not in (0, None):  # nothing is published
             raise ArchiveError(f"wacz failed: {text.strip().splitlines()[-1:]} — "

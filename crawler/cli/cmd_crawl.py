@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import click
@@ -29,11 +30,19 @@ def crawl(archive_dir, start_url, full, max_duration, max_pages, aliases, verbos
     """Crawl the portal into WARC files and the SQLite database.
 
     \b
-    Exit codes: 0 done, 1 fatal, 2 usage, 3 finished but some pages failed,
-    4 finished but the articles parsed far worse than in recent crawls (parse drift),
-    75 another crawl holds the archive, 130 stopped by SIGINT/SIGTERM.
+    Exit codes: 0 done (also stopped by SIGTERM: the next run resumes), 1 fatal,
+    2 usage, 3 finished but some pages failed, 4 finished but the articles parsed
+    far worse than in recent crawls (parse drift), 69 the portal could not be
+    reached at all, 75 another crawl holds the archive, 130 stopped by SIGINT.
     """
-    from crawler.runner import EXIT_OK, build_settings, parse_overrides, run_crawl
+    from crawler.runner import (
+        EXIT_OK,
+        EXIT_UNREACHABLE,
+        build_settings,
+        parse_overrides,
+        run_crawl,
+        validate_start_url,
+    )
 
     try:
         parsed = parse_overrides(overrides)
@@ -50,20 +59,35 @@ def crawl(archive_dir, start_url, full, max_duration, max_pages, aliases, verbos
         except BadOrigin as exc:
             raise click.BadParameter(str(exc), param_hint="--alias") from exc
         parsed["PORTAL_ALIASES"] = given
+    if start_url is not None:
+        try:
+            start_url = validate_start_url(start_url)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--start-url") from exc
     if full:
         parsed["PORTAL_FULL"] = "True"
     if max_duration:
         parsed["CLOSESPIDER_TIMEOUT"] = str(max_duration)
     if max_pages:
         parsed["CLOSESPIDER_PAGECOUNT"] = str(max_pages)
-    result = run_crawl(build_settings(archive_dir, start_url, parsed))
+    try:
+        settings = build_settings(archive_dir, start_url, parsed)
+    except ValueError as exc:  # PORTAL_START_URL given with -s
+        raise click.UsageError(str(exc)) from exc
+    result = run_crawl(settings)
     line = (f"crawl {result.crawl_id} {result.status}: {result.captures} fetches, "
             f"{result.articles} articles in the archive, {result.errors} errors")
+    if result.stopped_by == signal.SIGTERM:
+        line += " — stopped by SIGTERM; the next run resumes"
+    elif result.exit_code == EXIT_UNREACHABLE:
+        line = (f"error: the portal could not be reached at all (crawl {result.crawl_id}: "
+                f"{result.errors} requests failed, none answered) — check the network, DNS and the start URL "
+                f"{settings.get('PORTAL_START_URL')}")
     if result.message:
         click.echo(f"error: {result.message}", err=True)
     if result.drift:
         click.echo(f"warning: {result.drift}", err=True)
-    if result.exit_code != EXIT_OK:
+    if result.exit_code != EXIT_OK or result.stopped_by == signal.SIGTERM:
         click.echo(line, err=True)
     elif verbose or sys.stdout.isatty():
         click.echo(line)

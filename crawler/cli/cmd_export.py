@@ -9,7 +9,15 @@ from archive.layout import ArchiveLayout
 from archive.outputs import check_output
 from archive.research.export import FORMATS, export
 
-from .options import OUTPUT_HELP, archive_option, force_option, since_option, until_option
+from .options import (
+    OUTPUT_HELP,
+    archive_option,
+    chosen_sites,
+    force_option,
+    since_option,
+    sites_options,
+    until_option,
+)
 
 
 @click.command("export")
@@ -23,19 +31,12 @@ from .options import OUTPUT_HELP, archive_option, force_option, since_option, un
 @click.option("--with-html", is_flag=True, help="Also export the cleaned body HTML.")
 @force_option
 @archive_option
-@click.option("--site", "sites", multiple=True, metavar="NAME",
-              help="Export this site of the profiles file (repeatable): one table with a portal column.")
-@click.option("--all", "all_sites", is_flag=True, help="Export every site of the profiles file.")
-@click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False),
-              help="Site profiles file (with --site/--all).")
+@sites_options("Export (one table with a portal column)")
 def export_cmd(fmt, output, since, until, category, with_html, force, archive_dir, sites,
                all_sites, config_path):
     """Export the articles, streamed, with their categories, tags and date trust."""
-    if sites or all_sites:
-        from archive.fleet.profiles import load_config
-
-        cfg = load_config(config_path)
-        chosen = list(cfg.sites.values()) if all_sites else [cfg.site(n) for n in sites]
+    chosen = chosen_sites(sites, all_sites, config_path)
+    if chosen:
         roots = [ArchiveLayout(p.archive).root for p in chosen]
         check_output(output, force=force, archive=roots)
         source = [(p.name, open_db(ArchiveLayout(p.archive).db, readonly=True)) for p in chosen]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import signal
 import sys
@@ -100,6 +101,11 @@ def replica(ctx, host, port, posts, seed, day, lastmod, fault_spec, no_validator
         serve(site, host, port, ready=ready)
     except KeyboardInterrupt:
         pass
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            from archive.ports import busy
+            raise busy(host, port, "replica") from None
+        raise
 
 
 @replica.command("truth")

@@ -12,10 +12,17 @@ from archive.db import open_db
 from archive.layout import ArchiveLayout
 from archive.research.search import MARK_END, MARK_START, search, search_portals
 
-from .options import archive_option, since_option, until_option
+from .options import (
+    archive_option,
+    chosen_sites,
+    since_option,
+    sites_options,
+    until_option,
+)
 
 FIELDS = ("portal", "score", "published_at", "title", "url", "categories", "author",
-          "date_is_bulk_import", "event_date", "snippet", "title_highlighted", "article_id")
+          "date_is_bulk_import", "event_date", "snippet", "title_highlighted", "article_id",
+          "in_document")
 
 
 def _rich_text(s: str):
@@ -26,16 +33,24 @@ def _rich_text(s: str):
     return out
 
 
-def _table(hits) -> None:
+def _new_table(hits, columns):
+    """A console and a table with ``columns``, or (console, None) after saying there are no hits."""
     from rich.console import Console
     from rich.table import Table
     console = Console(width=None if sys.stdout.isatty() else 160)
     if not hits:
         console.print("no matches")
-        return
+        return console, None
     table = Table(show_lines=True)
-    for col in ("date", "title / url", "snippet"):
+    for col in columns:
         table.add_column(col, overflow="fold")
+    return console, table
+
+
+def _table(hits) -> None:
+    console, table = _new_table(hits, ("date", "title / url", "snippet"))
+    if table is None:
+        return
     for h in hits:
         date = (h.published_at or "")[:10] or "?"
         if h.portal:
@@ -44,6 +59,8 @@ def _table(hits) -> None:
             date += f"\n(bulk import; event {h.event_date or '?'})"
         title = _rich_text(h.title_highlighted or h.title or "")
         title.append(f"\n{h.url}", style="dim")
+        if h.in_document:
+            title.append(f"\nin a document of article {h.article_id}: {h.in_document}")
         table.add_row(date, title, _rich_text(h.snippet))
     console.print(table)
 
@@ -58,19 +75,17 @@ def _table(hits) -> None:
               help="Every word matches its letters exactly (ha noi finds only unaccented text).")
 @click.option("--fold", "mode", flag_value="fold",
               help="Ignore every diacritic (Đà Nẵng also finds đã nâng).")
+@click.option("--versions", is_flag=True,
+              help="Search every archived version (article_versions) and show what changed.")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10000))
 @click.option("--offset", default=0, show_default=True, type=click.IntRange(0),
               help="Skip this many hits (the next page).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 @archive_option
-@click.option("--site", "sites", multiple=True, metavar="NAME",
-              help="Search this site of the profiles file (repeatable).")
-@click.option("--all", "all_sites", is_flag=True, help="Search every site of the profiles file.")
-@click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False),
-              help="Site profiles file (with --site/--all).")
-def search_cmd(query, since, until, category, author, mode, limit, offset, fmt, archive_dir,
-               sites, all_sites, config_path):
+@sites_options("Search")
+def search_cmd(query, since, until, category, author, mode, versions, limit, offset, fmt,
+               archive_dir, sites, all_sites, config_path):
     """Search titles, leads, bodies, authors and sources.
 
     A word typed with marks matches those letters (Đà finds Đà, not đã or đa); one
@@ -84,13 +99,14 @@ def search_cmd(query, since, until, category, author, mode, limit, offset, fmt, 
     marks = (MARK_START, MARK_END) if fmt == "table" else ("[", "]")
     options = dict(mode=mode or "auto", since=since, until=until, category=category, author=author,
                    limit=limit, offset=offset, marks=marks)
-    if sites or all_sites:
-        from archive.fleet.profiles import load_config
-
-        cfg = load_config(config_path)
-        chosen = list(cfg.sites.values()) if all_sites else [cfg.site(n) for n in sites]
+    chosen = chosen_sites(sites, all_sites, config_path)
+    if chosen:
         sources = [(p.name, open_db(ArchiveLayout(p.archive).db, readonly=True)) for p in chosen]
         hits = search_portals(sources, " ".join(query), **options)
+    elif versions:
+        conn = open_db(ArchiveLayout(archive_dir).db, readonly=True)
+        _versions(conn, " ".join(query), fmt=fmt, **{**options, "limit": limit + offset})
+        return
     else:
         conn = open_db(ArchiveLayout(archive_dir).db, readonly=True)
         hits = search(conn, " ".join(query), **options)
@@ -106,6 +122,36 @@ def search_cmd(query, since, until, category, author, mode, limit, offset, fmt, 
             row = h.to_dict()
             row["categories"] = "|".join(row["categories"])
             w.writerow(row)
+
+
+VERSION_FIELDS = ("score", "article_id", "version", "versions", "seen_at", "title", "url",
+                  "snippet", "changes")
+
+
+def _versions(conn, query, *, offset, marks, fmt, **kw) -> None:
+    """``--versions``: one row per matching version, with its word diff."""
+    from archive.research.search_versions import search_versions
+    hits = search_versions(conn, query, marks=marks, **kw)[offset:]
+    if fmt == "json":
+        click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        w = csv.DictWriter(sys.stdout, fieldnames=VERSION_FIELDS, extrasaction="ignore",
+                           lineterminator="\n")
+        w.writeheader()
+        for h in hits:
+            w.writerow(h.to_dict())
+    else:
+        console, table = _new_table(hits, ("version", "title / url", "snippet / changes"))
+        if table is None:
+            return
+        for h in hits:
+            title = _rich_text(h.title_highlighted or h.title or "")
+            title.append(f"\n{h.url}", style="dim")
+            text = _rich_text(h.snippet)
+            if h.changes:
+                text.append("\nchanged: " + h.changes, style="cyan")
+            table.add_row(f"{h.version} of {h.versions}\n{h.seen_at[:10]}", title, text)
+        console.print(table)
 
 
 COMMANDS = [search_cmd]

@@ -66,3 +66,27 @@ since_option = click.option(
 until_option = click.option(
     "--until", type=DATE, help="Published on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD; "
     "the articles.published_at column).")
+
+
+def sites_options(what: str):
+    """``--site NAME`` (repeatable), ``--all`` and ``--config FILE``: several portals' archives."""
+    def deco(fn):
+        fn = click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False),
+                          help="Site profiles file (with --site/--all) [default: "
+                               "$PORTAL_ARCHIVE_CONFIG, ./portals.toml, /etc/portal-archive/portals.toml].")(fn)
+        fn = click.option("--all", "all_sites", is_flag=True, help=f"{what} every site of the profiles file.")(fn)
+        return click.option("--site", "sites", multiple=True, metavar="NAME",
+                            help=f"{what} this site of the profiles file (repeatable).")(fn)
+    return deco
+
+
+def chosen_sites(sites, all_sites, config_path):
+    """The profiles that ``--site``/``--all`` name, or None when neither is given."""
+    if not sites and not all_sites:
+        return None
+    if sites and all_sites:
+        raise click.UsageError("give --site NAME or --all, not both")
+    from archive.fleet.profiles import load_config
+
+    cfg = load_config(config_path)
+    return list(cfg.sites.values()) if all_sites else [cfg.site(n) for n in sites]

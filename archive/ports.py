@@ -1,0 +1,48 @@
+"""Listening ports of the local servers (`serve`, `replay`, `replica`): free or busy, loopback or not."""
+
+from __future__ import annotations
+
+import errno
+import ipaddress
+import socket
+
+from archive.errors import PortInUse
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port the kernel says is free on ``host`` now."""
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def busy(host: str, port: int, command: str = "") -> PortInUse:
+    """The one-line error for a port another program holds."""
+    who = f"{command} " if command else ""
+    return PortInUse(f"{who}cannot listen on {host}:{port}: the port is already in use — stop "
+                     "the program using it or choose another --port")
+
+
+def check_free(host: str, port: int, command: str = "") -> None:
+    """Raise ``PortInUse`` if ``host:port`` cannot be bound now (checked before a
+    child server is started, so its own start-up errors never reach the user)."""
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers bind
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise busy(host, port, command) from None
+            raise
