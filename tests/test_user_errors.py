@@ -219,7 +219,8 @@ def test_busy_port(good, command):
 
 # -- every reading command on a damaged database ----------------------------------------
 READERS = [("status",), ("verify",), ("search", "hai phong"),
-           ("export", "--format", "csv", "-o", "{out}/x.csv"), ("report", "-o", "{out}/r.html"), ("wacz", "-o", "{out}/x.wacz"), ("serve", "--port", "0")]
+           ("export", "--format", "csv", "-o", "{out}/x.csv"), ("report", "-o", "{out}/r.html"),
+           ("wacz", "-o", "{out}/x.wacz"), ("serve", "--port", "0")]
 
 
 @pytest.mark.parametrize("damage", [damage_header, damage_pages], ids=["header", "pages"])

@@ -12,12 +12,17 @@ WRITERS = {  # module → what docs/design.md says it may write (see the table t
     "archive/crawl/session.py", "archive/integrity/recover.py", "archive/integrity/reindex.py",
     "archive/research/search.py", "archive/crawl/frontier.py", "archive/db/__init__.py",
 }
-WRITE = re.compile(r"""["'](?:INSERT|UPDATE|DELETE|REPLACE)\b""")
+WRITE = re.compile(r"""["'](?:INSERT|UPDATE|DELETE|REPLACE)\b[^"']*""")
+
+
+def _writes(text: str) -> bool:
+    """SQL writes into the archive database (temporary tables of a search are not)."""
+    return any("temp." not in m.group(0) for m in WRITE.finditer(text))
 
 
 def test_only_the_documented_writers_write():
     writing = {str(p.relative_to(ROOT)) for p in (ROOT / "archive").rglob("*.py")
-               if not p.name.startswith("m0") and WRITE.search(p.read_text(encoding="utf-8"))}
+               if not p.name.startswith("m0") and _writes(p.read_text(encoding="utf-8"))}
     assert writing - WRITERS == set(), "a new writer: name it in docs/design.md and here, or write through Store"
     design = (ROOT / "docs" / "design.md").read_text(encoding="utf-8")
     for module in WRITERS - {"archive/db/__init__.py", "archive/db/documents.py", "archive/crawl/parse_health.py"}:

@@ -15,13 +15,13 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 
 from archive.db import register_functions
+from archive.research.search_documents import document_matches
 from archive.research.search_filters import (
     BadSearchQuery,
     date_bound,
     filter_sql,
     plan_filters,
 )
-from archive.research.search_documents import document_matches
 from archive.research.search_query import (
     EXACT_INDEX,
     MODES,

@@ -21,7 +21,6 @@ from archive import __version__
 from archive.errors import ArchiveError, from_os_error, from_sqlite_error
 from archive.layout import DEFAULT_ARCHIVE, ArchiveLayout
 
-
 _NoArgsIsHelp = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
 
