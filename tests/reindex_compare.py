@@ -23,7 +23,8 @@ slugs), never by row ids. Compared:
 
 ``imported=True`` compares an archive that imported the crawl's WARC files:
 the same rows, except where the import names its own files and crawls
-(``captures.warc_file``, ``crawl_id``s, the ``crawls`` table).
+(``captures.warc_file``, ``crawl_id``s, the ``crawls`` table), and without
+``origins`` (an import does not take a file's origins as the site's).
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def snapshot(conn: sqlite3.Connection, imported: bool = False) -> dict[str, list
                   " d.size, d.sha1, d.payload_digest, d.truncated, d.text, d.text_status, c.record_id"
                   " FROM documents d LEFT JOIN articles a ON a.id = d.article_id"
                   " LEFT JOIN captures c ON c.id = d.capture_id")
-    if "origins" in tables:  # migration 8: the site's origins, rebuilt from the warcinfo records
+    if "origins" in tables and not imported:  # an import does not take a foreign file's origins  # migration 8: the site's origins, rebuilt from the warcinfo records
         out["origins"] = _rows(conn, "SELECT origin, canonical, first_crawl_id FROM origins")
     if "article_urls" in tables:
         out["article_urls"] = _rows(conn, "SELECT a.wp_post_id, u.url, u.first_seen_at, u.last_seen_at FROM article_urls u "
