@@ -187,8 +187,9 @@ ORDER BY articles DESC"""
 SEARCH_PAGE = 50
 SEARCH_SQL = f"""SELECT a.id, a.title, a.url, a.published_at, a.date_is_bulk_import, a.event_date,
        pa_snippet(:q, :mode, a.body_text, a.lead, a.title) AS snippet
-FROM json_each(pa_search_ids(:q, :mode, {SEARCH_PAGE},
-                             (max(1, cast(coalesce(nullif(:page, ''), '1') AS integer)) - 1) * {SEARCH_PAGE})) AS hit
+FROM json_each(pa_search_ids(
+         :q, :mode, {SEARCH_PAGE},
+         (max(1, cast(coalesce(nullif(:page, ''), '1') AS integer)) - 1) * {SEARCH_PAGE})) AS hit
 JOIN articles a ON a.id = hit.value
 ORDER BY hit.key"""
 
