@@ -156,7 +156,7 @@ def plain_warc(path: Path) -> Path:
 
 @pytest.mark.slow
 def test_import_originals_are_in_the_manifest_and_checked(archive, tmp_path):
-    run_cli("import", str(plain_warc(tmp_path / "wget.warc")), "--archive", str(archive.root))
+    run_cli("import", str(plain_warc(tmp_path / "wget.warc")), "--archive", str(archive.root))  # BASE is a crawl origin
     originals = list((archive.warc_dir / "originals").glob("*.source"))
     assert len(originals) == 1
     assert f"warc/originals/{originals[0].name}" in archive.manifest.read_text()

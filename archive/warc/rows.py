@@ -47,6 +47,7 @@ from archive.warc.record_io import (
     second,
     transfer_payload,
 )
+from archive.warc.trust import Trust
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ class IndexCounts:
     articles: int = 0
     pages_parsed: int = 0
     skipped: int = 0  # damaged spans of a file left out (each reported in ``problems``)
+    refused: list = field(default_factory=list)  # records the trust boundary refused (dicts)
     first_date: str | None = None
     last_date: str | None = None
     problems: list[str] = field(default_factory=list)
@@ -96,6 +98,19 @@ class IndexCounts:
         for name in ("records", "captures", "revisits", "articles", "pages_parsed", "skipped"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.problems.extend(other.problems)
+        self.refused.extend(other.refused)
+
+
+PROVENANCE_RANK = {"import": 0, "crawl": 1}
+
+
+def precedence(provenance: str, seen_at: str) -> tuple[int, str]:
+    """Which capture of a post its article row shows: the portal's own crawls
+    always win over imports (an imported copy, even one dated later, never
+    replaces what the archive fetched itself); among captures of the same
+    provenance the newest wins. Crawl, import and reindex all follow it, so a
+    rebuilt database equals the crawl-built one whatever the order of files."""
+    return PROVENANCE_RANK.get(provenance, 1), seen_at
 
 
 class RowBuilder:
@@ -111,7 +126,8 @@ class RowBuilder:
         self.scope: Scope | None = None
 
     # -- one file -------------------------------------------------------------
-    def index_file(self, path: str | os.PathLike, crawl_id: int | None) -> IndexCounts:
+    def index_file(self, path: str | os.PathLike, crawl_id: int | None,
+                   trust: Trust | None = None) -> IndexCounts:
         """Rows for every whole record of ``path``, read by the bounded member
         walk (``archive.warc.members``): a damaged member is skipped, the walk
         resyncs at the next whole one, and each skip is counted in
@@ -121,6 +137,7 @@ class RowBuilder:
         ``PageParser``, maybe in other processes) while this one is applied."""
         path = Path(path)
         counts = IndexCounts()
+        self.trust = trust or Trust()
         self._captures = {}  # this file's records; earlier files are found in the database
         methods: dict[str, str] = {}  # request record id → method (wget writes the request first)
         pending: deque = deque()
@@ -167,8 +184,33 @@ class RowBuilder:
             if rec.rec_type == "request":
                 self._note_method(rec, methods)
             elif rec.rec_type in HTTP_RECORDS and rec.http_status is not None:
+                if self._refused(rec, name, crawl_id, counts):
+                    continue
                 if not self._known(rec, name, counts):
                     self._capture(rec, name, length, crawl_id, counts, methods, parsed.get(i))
+
+    def _refused(self, rec: StoredRecord, name: str, crawl_id: int | None, counts: IndexCounts) -> bool:
+        """The trust boundary (``archive.warc.trust``): a refused record stays in the
+        WARC file, gets a ``refused_records`` row and is counted, nothing else."""
+        why = self.trust.refusal(rec.target_uri, rec.date)
+        if why is None:
+            return False
+        reason, detail = why
+        entry = {"offset": rec.offset, "record_id": rec.record_id, "target_uri": clean_uri(rec.target_uri),
+                 "warc_date": rec.date, "reason": reason, "detail": detail}
+        counts.refused.append(entry)
+        if self._has_refused_table():
+            self.conn.execute(
+                "INSERT INTO refused_records(crawl_id, warc_file, warc_offset, record_id, target_uri,"
+                " warc_date, reason, detail) VALUES (?,?,?,?,?,?,?,?)",
+                (crawl_id, name, rec.offset, rec.record_id, entry["target_uri"], rec.date, reason, detail))
+        return True
+
+    def _has_refused_table(self) -> bool:
+        if not hasattr(self, "_refused_table"):
+            self._refused_table = self.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE name='refused_records'").fetchone() is not None
+        return self._refused_table
 
     def _known(self, rec: StoredRecord, name: str, counts: IndexCounts) -> bool:
         """A record id already captured (the same record in two files) is kept once."""
@@ -216,7 +258,8 @@ class RowBuilder:
             ref=ref, method=method, payload_length=None if revisit else size,
             record_type=rec.rec_type, refers_to_capture_id=refers_to[0] if refers_to else None,
             truncated=rec.warc_header("WARC-Truncated"), etag=rec.http_header("ETag"),
-            last_modified=rec.http_header("Last-Modified"), noarchive=noarchive)
+            last_modified=rec.http_header("Last-Modified"), noarchive=noarchive,
+            provenance=self.trust.kind)
         counts.captures += 1
         if rec.record_id:
             self._captures[rec.record_id] = (capture_id, name, rec.offset)
@@ -234,6 +277,8 @@ class RowBuilder:
         stored_url = self.scope.canonical(url) if self.scope is not None else url
         if status == 200 and is_html(rec.content_type):
             self._article(rec, url, fetched_at, capture_id, refers_to, counts, parsed)
+        elif self.trust.kind != "crawl":
+            pass  # an imported 304 or 404 says nothing about the live post: only crawls touch or mark gone
         elif status == 304 and hasattr(self.store, "touch_article"):
             self.store.touch_article(stored_url, fetched_at)
         elif status in (404, 410) and hasattr(self.store, "mark_gone"):
@@ -298,7 +343,12 @@ class RowBuilder:
         counts.articles += 1
 
     def _newer_in_db(self, article, fetched_at: str) -> bool:
-        """Whether the database saw this post later than ``fetched_at`` (then an
-        older capture, e.g. an imported snapshot, must not overwrite it)."""
+        """Whether the post's row outranks this capture (``precedence``): then the
+        capture must not overwrite it."""
         existing = self.store.find_article(article.wp_post_id, article.url)
-        return existing is not None and (existing["last_seen_at"] or "") > fetched_at
+        if existing is None:
+            return False
+        row = self.conn.execute("SELECT provenance FROM captures WHERE id=?",
+                                (existing["capture_id"],)).fetchone() if self._has_refused_table() else None
+        theirs = row[0] if row is not None else "crawl"
+        return precedence(theirs, existing["last_seen_at"] or "") > precedence(self.trust.kind, fetched_at)

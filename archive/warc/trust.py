@@ -1,0 +1,119 @@
+"""Which records of a WARC file may become captures of the portal (import is a trust boundary).
+
+A file made by another tool says what it likes: any target URI, any date. Only
+records whose ``WARC-Target-URI`` is on one of the archive's origins (scheme,
+host and port of its start URL, and the aliases it knows) become captures and
+articles; a record dated in the future — after the import, or after the file
+itself was last written — is refused too. Refused records stay in the stored
+WARC copy (evidence is never dropped) and are listed, with the reason, in
+``refused_records`` and ``logs/imports.jsonl``.
+
+The archive's own crawl files are trusted as written. ``import`` and ``reindex``
+apply the same ``Trust`` to the same file, so both give the same rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+Origin = tuple[str, str, int]  # scheme, host (lower case, IDNA), port
+
+OFF_SITE, OTHER_PORT, BAD_URL = "off-site", "other-port", "bad-url"
+FUTURE, BAD_DATE = "future-date", "bad-date"
+_DATE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d))?(?:\.\d+)?Z$")
+
+
+def origin_of(url: str | None) -> Origin | None:
+    """``(scheme, host, port)`` of an absolute http(s) URL; ``None`` when it has none
+    (or carries user info, as in ``http://portal@evil.example/``)."""
+    try:
+        parts = urlsplit((url or "").strip().strip("<>"))
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
+        return None
+    host = parts.hostname.rstrip(".").lower()
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    return scheme, host, port or (443 if scheme == "https" else 80)
+
+
+def origin_text(o: Origin) -> str:
+    default = {"http": 80, "https": 443}[o[0]] == o[2]
+    return f"{o[0]}://{o[1]}" + ("" if default else f":{o[2]}")
+
+
+def origins_of(urls: Iterable[str]) -> frozenset[Origin]:
+    """The origins of ``urls`` plus, for a default port, the same host on the other
+    scheme (a portal that moved to https still serves and links http)."""
+    out: set[Origin] = set()
+    for url in urls:
+        o = origin_of(url)
+        if o is None:
+            continue
+        out.add(o)
+        if o[2] in (80, 443):
+            other = "http" if o[0] == "https" else "https"
+            out.add((other, o[1], 80 if other == "http" else 443))
+    return frozenset(out)
+
+
+def warc_date(value: str | None) -> str | None:
+    """A WARC-Date as ``YYYY-mm-ddTHH:MM:SSZ``; ``None`` if it is not a valid UTC date."""
+    m = _DATE.match((value or "").strip())
+    if not m:
+        return None
+    y, mo, d, h, mi, s = (int(x or 0) for x in m.groups())
+    try:
+        return datetime(y, mo, d, h, mi, s).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return None
+
+
+def stamp(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Trust:
+    """``kind``: ``crawl`` (trusted) or ``import``; ``origins`` the portal's own;
+    ``not_after``: no record may be dated later (UTC, ``…Z``)."""
+
+    kind: str = "crawl"
+    origins: frozenset[Origin] = field(default_factory=frozenset)
+    not_after: str | None = None
+
+    def refusal(self, target_uri: str | None, date: str | None) -> tuple[str, str] | None:
+        """``(reason, detail)`` when the record must not become a capture of the portal."""
+        if self.kind == "crawl":
+            return None
+        o = origin_of(target_uri)
+        if o is None:
+            return BAD_URL, f"target URI {str(target_uri)[:200]!r} is not an http(s) URL"
+        if o not in self.origins:
+            if any(o[1] == x[1] for x in self.origins):
+                return OTHER_PORT, f"{origin_text(o)} is the portal's host on another port or scheme"
+            return OFF_SITE, f"{origin_text(o)} is not one of the archive's origins"
+        when = warc_date(date)
+        if when is None:
+            return BAD_DATE, f"WARC-Date {str(date)[:40]!r} is not a valid UTC date"
+        if self.not_after and when > self.not_after:
+            return FUTURE, f"dated {when}, after {self.not_after} (the import, or the file's own time)"
+        return None
+
+    def describe(self) -> dict:
+        return {"origins": sorted(origin_text(o) for o in self.origins), "not_after": self.not_after}
+
+    @classmethod
+    def from_log(cls, entry: dict, fallback: frozenset[Origin], not_after: str) -> Trust:
+        """The trust an import used, as ``logs/imports.jsonl`` recorded it."""
+        origins = origins_of(entry.get("origins") or []) or fallback
+        return cls("import", origins, entry.get("not_after") or not_after)
