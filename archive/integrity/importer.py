@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import UTC, datetime
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ from archive.errors import ArchiveError
 from archive.integrity import fixity
 from archive.integrity.import_log import append_import, read_imports
 from archive.layout import ArchiveLayout
+from archive.origins import stored_aliases
 from archive.parser.page_parse import PageParser, default_jobs
 from archive.warc import cdxj
 from archive.warc.intake import (
@@ -147,9 +149,8 @@ def archive_origins(layout: ArchiveLayout, given: list[str] | tuple[str, ...] = 
         try:
             urls += [r[0] for r in conn.execute(
                 "SELECT DISTINCT start_url FROM crawls WHERE start_url IS NOT NULL AND status != 'imported'")]
-            if conn.execute("SELECT 1 FROM sqlite_master WHERE name='origins'").fetchone():
-                urls += [r[0] for r in conn.execute("SELECT origin FROM origins")]
-                urls += [r[0] for r in conn.execute("SELECT canonical FROM origins")]
+            for origin, primary in stored_aliases(conn).items():
+                urls += [str(origin), str(primary)]
         finally:
             conn.close()
     return origins_of(urls)
@@ -243,6 +244,8 @@ def _index(layout: ArchiveLayout, ins: Inspected, name: str, stored_sha: str,
         "stored_as": name, "stored_sha256": stored_sha, "recompressed": ins.framing != "members",
         "original_kept_as": original.relative_to(layout.root).as_posix() if original else None,
         "warcinfo": ins.warcinfo, **trust.describe(),
+        # when it entered the archive, to the millisecond: reindex replays files in this order
+        "imported_at": datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")[:17],
     }
     conn = open_db(layout.db)
     try:

@@ -59,7 +59,7 @@ def time_order(path: Path, imports: dict[str, dict] | None = None) -> tuple[str,
     archive's own history (an import holds the crawl lock: nothing interleaves)."""
     if path.name.startswith("import-"):
         entry = (imports or {}).get(path.name) or {}
-        when = re.sub(r"\D", "", entry.get("started_at") or "")
+        when = re.sub(r"\D", "", entry.get("imported_at") or entry.get("started_at") or "")
         if len(when) < 14:
             when = re.sub(r"\D", "", stamp(path.stat().st_mtime))
         return ((when + "000")[:17], path.name)

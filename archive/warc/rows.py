@@ -60,19 +60,36 @@ def _origin(url: str | None):
     return origin_of(url or "")  # scheme, host, port as archive.origins normalises them
 
 
-def guard_canonical(article, fetched_url: str):
+def guard_canonical(article, fetched_url: str, scope=None):
     """A canonical link (or ``og:url``) never moves a record to another origin
-    (scheme, host, port) than the one it was fetched from: such an article keeps
-    the fetched URL (and its slug). Within the origin the canonical URL stands
-    (``/?p=123`` → the post's pretty URL). Crawl, import and reindex all apply it."""
+    (scheme, host, port) than the one it was fetched from — nor, with the site's
+    ``scope``, off the site's own origins: such an article keeps the fetched URL
+    (and its slug). Within the origin the canonical URL stands (``/?p=123`` → the
+    post's pretty URL). Crawl, import and reindex all apply it."""
     if article is None or _origin(article.url) == _origin(fetched_url):
+        return article
+    if scope is not None and scope.on_site(article.url) and scope.on_site(fetched_url):
         return article
     return replace(article, url=fetched_url, slug=slug_of(fetched_url))
 
 
 def capture_guard(conn=None):
-    """The capture→rows rules ``verify`` applies when it parses a record again."""
-    return guard_canonical
+    """The capture→rows rules ``verify`` applies when it parses a record again: the
+    canonical guard, then the site's URLs on its primary origin (as the crawl stores them)."""
+    scope = None
+    if conn is not None:
+        from archive.origins import BadOrigin, Scope, stored_aliases
+
+        row = conn.execute("SELECT start_url FROM crawls WHERE start_url IS NOT NULL"
+                           " ORDER BY id DESC LIMIT 1").fetchone()
+        if row is not None:
+            try:
+                scope = Scope.build(row[0], remembered=stored_aliases(conn))
+            except BadOrigin:
+                scope = None
+    if scope is None:
+        return guard_canonical
+    return lambda article, url: scope.rebase_article(guard_canonical(article, url, scope))
 
 
 def page_task(rec: StoredRecord, url: str | None = None):
@@ -334,7 +351,7 @@ class RowBuilder:
         if outcome != "ok":
             counts.problems.append(f"{url} ({rec.record_id}): {value}")
             return
-        article = guard_canonical(value, url)
+        article = guard_canonical(value, url, self.scope)
         if article is not None and self.scope is not None:
             article = self.scope.rebase_article(article)  # after the guard: on the primary origin
         if article is None or self._newer_in_db(article, fetched_at):

@@ -18,51 +18,34 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
-Origin = tuple[str, str, int]  # scheme, host (lower case, IDNA), port
+from archive.origins import (
+    BAD_URL,
+    OFF_SITE,
+    OTHER_PORT,
+    Origin,
+    Scope,
+    origin_of,
+    scheme_twin,
+)
 
-OFF_SITE, OTHER_PORT, BAD_URL = "off-site", "other-port", "bad-url"
 FUTURE, BAD_DATE = "future-date", "bad-date"
 _DATE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d))?(?:\.\d+)?Z$")
 
 
-def origin_of(url: str | None) -> Origin | None:
-    """``(scheme, host, port)`` of an absolute http(s) URL; ``None`` when it has none
-    (or carries user info, as in ``http://portal@evil.example/``)."""
-    try:
-        parts = urlsplit((url or "").strip().strip("<>"))
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
-        return None
-    host = parts.hostname.rstrip(".").lower()
-    try:
-        host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        return None
-    return scheme, host, port or (443 if scheme == "https" else 80)
-
-
-def origin_text(o: Origin) -> str:
-    default = {"http": 80, "https": 443}[o[0]] == o[2]
-    return f"{o[0]}://{o[1]}" + ("" if default else f":{o[2]}")
-
-
 def origins_of(urls: Iterable[str]) -> frozenset[Origin]:
-    """The origins of ``urls`` plus, for a default port, the same host on the other
-    scheme (a portal that moved to https still serves and links http)."""
+    """The origins of ``urls`` (``archive.origins``: scheme, host, port) plus, for a
+    default port, the same host on the other scheme (a portal that moved to https
+    still serves and links http)."""
     out: set[Origin] = set()
     for url in urls:
-        o = origin_of(url)
+        o = origin_of(url or "")
         if o is None:
             continue
         out.add(o)
-        if o[2] in (80, 443):
-            other = "http" if o[0] == "https" else "https"
-            out.add((other, o[1], 80 if other == "http" else 443))
+        twin = scheme_twin(o)
+        if twin is not None:
+            out.add(twin)
     return frozenset(out)
 
 
@@ -95,13 +78,14 @@ class Trust:
         """``(reason, detail)`` when the record must not become a capture of the portal."""
         if self.kind == "crawl":
             return None
-        o = origin_of(target_uri)
-        if o is None:
-            return BAD_URL, f"target URI {str(target_uri)[:200]!r} is not an http(s) URL"
-        if o not in self.origins:
-            if any(o[1] == x[1] for x in self.origins):
-                return OTHER_PORT, f"{origin_text(o)} is the portal's host on another port or scheme"
-            return OFF_SITE, f"{origin_text(o)} is not one of the archive's origins"
+        uri = (target_uri or "").strip().strip("<>").strip()
+        reason = self._scope().why_not(uri) if self.origins else OFF_SITE
+        if reason == BAD_URL:
+            return BAD_URL, f"target URI {uri[:200]!r} is not an http(s) URL of a plain host"
+        if reason == OTHER_PORT:
+            return OTHER_PORT, f"{origin_of(uri)} is the portal's host on another port or scheme"
+        if reason is not None:
+            return reason, f"{origin_of(uri) or uri[:200]} is not one of the archive's origins"
         when = warc_date(date)
         if when is None:
             return BAD_DATE, f"WARC-Date {str(date)[:40]!r} is not a valid UTC date"
@@ -109,8 +93,12 @@ class Trust:
             return FUTURE, f"dated {when}, after {self.not_after} (the import, or the file's own time)"
         return None
 
+    def _scope(self) -> Scope:
+        first = min(self.origins)
+        return Scope(first, first, self.origins)  # the crawl's own on-site rule
+
     def describe(self) -> dict:
-        return {"origins": sorted(origin_text(o) for o in self.origins), "not_after": self.not_after}
+        return {"origins": sorted(str(o) for o in self.origins), "not_after": self.not_after}
 
     @classmethod
     def from_log(cls, entry: dict, fallback: frozenset[Origin], not_after: str) -> Trust:

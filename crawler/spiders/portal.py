@@ -25,6 +25,7 @@ from archive.crawl.revisit import RevisitPolicy, load_known
 from archive.origins import BadOrigin, Scope, parse_aliases, stored_aliases
 from archive.parser import parse_article
 from archive.parser.requisites import css_requisites, html_requisites, is_stylesheet
+from archive.warc.rows import guard_canonical
 
 from ..middlewares.scope_guard import referrer_of
 from ..middlewares.trap_guard import canonical
@@ -359,7 +360,7 @@ class PortalSpider(scrapy.Spider):
                         yield req
         # last: the pipeline marks the page done, after the requests above are in the frontier;
         # rows store the site's URLs on its primary origin (the same post across a host move)
-        article = self.scope.rebase_article(article)
+        article = self.scope.rebase_article(guard_canonical(article, response.url, self.scope))
         yield {"article": article, "capture_id": response.meta.get("capture_id"),
                "urls": sorted({response.url, *response.meta.get("redirect_urls", ())})}
 
