@@ -249,3 +249,12 @@ def test_document_and_version_searches_run_inside_a_statement(docs_conn, tmp_pat
                              " (SELECT value FROM json_each(pa_search_ids(?)))", (query,)).fetchall()
             assert {r[0] for r in got} == want
     ro.close()
+
+
+@pytest.mark.parametrize("opt", ["--captured-since", "--since"])
+def test_wacz_capture_date_is_strict_and_renamed(archive_dir, tmp_path, opt):
+    r = run_cli("wacz", "-o", str(tmp_path / "x.wacz"), opt, "2024-02-30", "--archive", str(archive_dir))
+    assert r.exit_code == 2 and "not a real date" in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "x.wacz").exists()
+    if opt == "--since":
+        assert "--captured-since" in r.output  # the old name says what it filters now
