@@ -182,3 +182,20 @@ def test_qa_reports_what_replay_cannot_serve(crawled):
     for page in report["pages"]:
         assert base + "/wp-content/themes/twentytwentythree/style.css?ver=1.3" in page["missing"]
         assert page["pixel_diff"] > 1.0
+
+
+@pytest.mark.slow
+def test_export_and_report_show_the_documents(crawled, tmp_path):
+    archive, _, base = crawled
+    out = tmp_path / "a.jsonl"
+    run_cli("export", "--archive", str(archive), "--format", "jsonl", "-o", str(out))
+    rows = {r["wp_post_id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    for want in iter_document_truth(POSTS, SEED, base):
+        row = rows[want["wp_post_id"]]
+        assert want["url"] in row["documents"] and want["file_name"] in row["document_names"]
+    report = tmp_path / "r.html"
+    run_cli("report", "--archive", str(archive), "-o", str(report))
+    page = report.read_text(encoding="utf-8")
+    pdfs = sum(1 for t in iter_document_truth(POSTS, SEED, base) if t["mime_type"] == "application/pdf")
+    assert 'id="t-documents"' in page
+    assert f"<td>application/pdf</td><td class=\"n\">{pdfs}</td>" in page
