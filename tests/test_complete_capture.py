@@ -16,6 +16,7 @@ from archive.parser.requisites import css_requisites, html_requisites, is_styles
 from archive.warc.read import read_record
 from archive.warc.record_io import http_payload
 from crawler.replica_process import ReplicaProcess
+from archive.text import fold
 from replica.content import Corpus
 from replica.listing import listing_paths
 from replica.truth import iter_document_truth
@@ -199,3 +200,24 @@ def test_export_and_report_show_the_documents(crawled, tmp_path):
     pdfs = sum(1 for t in iter_document_truth(POSTS, SEED, base) if t["mime_type"] == "application/pdf")
     assert 'id="t-documents"' in page
     assert f"<td>application/pdf</td><td class=\"n\">{pdfs}</td>" in page
+
+
+@pytest.mark.slow
+def test_search_finds_a_phrase_only_inside_a_pdf(crawled):
+    archive, _, base = crawled
+    pdfs = [t for t in iter_document_truth(POSTS, SEED, base) if t["mime_type"] == "application/pdf"]
+    for want in pdfs[::13]:
+        code = next(line for line in want["text"].splitlines() if line.startswith("Mã hồ sơ"))
+        for query in (code, fold(code)):  # with its tone marks, and typed without
+            plain = json.loads(run_cli("search", "--archive", str(archive), "--format", "json",
+                                       f'"{query}"').stdout)
+            assert plain == []  # the phrase is in no article's own text
+            hits = json.loads(run_cli("search", "--archive", str(archive), "--format", "json",
+                                      f'document:"{query}"').stdout)
+            assert [(h["in_document"], h["url"]) for h in hits] == \
+                [(want["url"], article_url(archive, want["wp_post_id"]))], query
+
+
+def article_url(archive, wp_post_id: int) -> str:
+    return ro(archive / "archive.sqlite").execute(
+        "SELECT url FROM articles WHERE wp_post_id=?", (wp_post_id,)).fetchone()[0]
