@@ -29,6 +29,7 @@ PORTAL_FETCH_DOCUMENTS = True              # documents posts link to (pdf, doc(x
 PORTAL_FETCH_REQUISITES = True             # what a browser loads to render each captured page (CSS, JS, fonts…)
 PORTAL_FETCH_OFFSITE_REQUISITES = False    # requisites on other hosts (font CDNs…): opt-in, never crawled further
 PORTAL_FETCH_AMP = False                    # AMP copies (<post>/amp) are not fetched by default
+PORTAL_FETCH_REST = True                    # each post's REST JSON (/wp-json/wp/v2/posts/<id>?_embed), when linked
 PORTAL_FOLLOW_LINKS = True                  # discover through listings, feed and related links
 PORTAL_MAX_DEPTH_LISTING = 2000             # /page/N/ beyond this is a trap, not an archive
 PORTAL_HONOUR_NOARCHIVE = False             # True: pages saying noarchive are skipped, not archived+flagged

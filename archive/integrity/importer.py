@@ -252,7 +252,9 @@ def _index(layout: ArchiveLayout, ins: Inspected, name: str, stored_sha: str,
         store = Store(conn)
         with store.transaction():
             crawl_id = store.start_crawl(None, {"import": about})
-            counts = RowBuilder(store, layout.warc_dir, parser).index_file(layout.warc_dir / name, crawl_id, trust)
+            builder = RowBuilder(store, layout.warc_dir, parser)
+            counts = builder.index_file(layout.warc_dir / name, crawl_id, trust)
+            builder.finish(counts)
             for problem in counts.problems:
                 store.add_error(crawl_id, None, "import", problem)
             stats = {"import/records": counts.records, "import/captures": counts.captures,

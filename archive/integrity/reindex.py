@@ -289,6 +289,8 @@ def _build(layout: ArchiveLayout, files: list[Path], target: Path, parser: PageP
             report.counts.add(counts)
             if on_file is not None:
                 on_file(path, counts)
+        with store.transaction():
+            builder.finish(report.counts)   # posts whose last parts were never fetched
         crawls.finish()
         store.flush_parse_health()
         report.crawls = len(crawls.spans)

@@ -36,10 +36,11 @@ from archive.errors import ArchiveError
 from archive.origins import Scope, origin_of
 from archive.parser.dom import slug_of
 from archive.parser.page_parse import PageParser, parse_page
+from archive.warc.assemble import PostParts, Ready, rest_post_id
 from archive.warc.dedup import DigestIndex
 from archive.warc.documents import record_document
 from archive.warc.members import Damage
-from archive.warc.read import StoredRecord, read_record, scan_records
+from archive.warc.read import StoredRecord, decode_content, read_record, scan_records
 from archive.warc.record_io import (
     charset,
     clean_uri,
@@ -141,6 +142,9 @@ class RowBuilder:
         # the site's origins for the file being read (archive.origins): rows store the site's
         # URLs on its primary origin, as the crawl did; None: URLs as recorded
         self.scope: Scope | None = None
+        # posts waiting for their other pages and REST JSON, as in the crawl (archive.warc.assemble)
+        self.parts = PostParts()
+        self._parts_crawl: int | None = None
 
     # -- one file -------------------------------------------------------------
     def index_file(self, path: str | os.PathLike, crawl_id: int | None,
@@ -154,6 +158,9 @@ class RowBuilder:
         ``PageParser``, maybe in other processes) while this one is applied."""
         path = Path(path)
         counts = IndexCounts()
+        if crawl_id != self._parts_crawl:
+            self.finish(counts)   # a post's parts all belong to the crawl that fetched page 1
+            self._parts_crawl = crawl_id
         self.trust = trust or Trust()
         self._captures = {}  # this file's records; earlier files are found in the database
         methods: dict[str, str] = {}  # request record id → method (wget writes the request first)
@@ -292,7 +299,9 @@ class RowBuilder:
                         lambda: self._payload_of(body, refers_to), rec.payload_digest,
                         rec.warc_header("WARC-Truncated"))
         stored_url = self.scope.canonical(url) if self.scope is not None else url
-        if status == 200 and is_html(rec.content_type):
+        if len(self.parts) and rest_post_id(url) is not None and self.parts.is_part(url):
+            self._rest_part(rec, url, status, refers_to, counts)
+        elif status == 200 and is_html(rec.content_type):
             self._article(rec, url, fetched_at, capture_id, refers_to, counts, parsed)
         elif self.trust.kind != "crawl":
             pass  # an imported 304 or 404 says nothing about the live post: only crawls touch or mark gone
@@ -354,10 +363,44 @@ class RowBuilder:
         article = guard_canonical(value, url, self.scope)
         if article is not None and self.scope is not None:
             article = self.scope.rebase_article(article)  # after the guard: on the primary origin
-        if article is None or self._newer_in_db(article, fetched_at):
+        if article is None:
             return
-        self.store.save_article(article, capture_id, fetched_at)
-        counts.articles += 1
+        if article.page > 1:     # a later page of a multi-page post: part of page 1's article
+            self._save(self.parts.page(article), counts)
+            return
+        if self.parts.hold(article, capture_id, fetched_at):
+            return               # saved once its other pages and REST JSON are read
+        self._save([Ready(article, capture_id, fetched_at)], counts)
+
+    def _rest_part(self, rec: StoredRecord, url: str, status: int | None,
+                   refers_to: tuple[int, str, int] | None, counts: IndexCounts) -> None:
+        """A held post's REST JSON (or the API's refusal)."""
+        body = None
+        if status == 200:
+            source = rec
+            if rec.rec_type == "revisit" and refers_to is not None:
+                try:
+                    source = read_record(self.warc_dir / refers_to[1], refers_to[2])
+                except ArchiveError as exc:
+                    counts.problems.append(f"revisit {rec.record_id} of {url}: {exc}")
+                    source = None
+            if source is not None and source.payload_kept:
+                try:
+                    body = decode_content(transfer_payload(source), source.http_header("Content-Encoding"))
+                except ArchiveError:
+                    body = None
+        self._save(self.parts.rest(url, status, body), counts)
+
+    def finish(self, counts: IndexCounts | None = None) -> None:
+        """Save the posts still waiting for parts that never answered (call after the last file)."""
+        self._save(self.parts.drain(), counts or IndexCounts())
+
+    def _save(self, ready: list[Ready], counts: IndexCounts) -> None:
+        for r in ready:
+            if self._newer_in_db(r.article, r.fetched_at):
+                continue
+            self.store.save_article(r.article, r.capture_id, r.fetched_at)
+            counts.articles += 1
 
     def _newer_in_db(self, article, fetched_at: str) -> bool:
         """Whether the post's row outranks this capture (``precedence``): then the

@@ -23,9 +23,10 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from archive.crawl.revisit import RevisitPolicy, load_known
 from archive.origins import BadOrigin, Scope, parse_aliases, stored_aliases
-from archive.parser import parse_article
+from archive.parser.core import read_page
 from archive.parser.requisites import css_requisites, html_requisites, is_stylesheet
 from archive.warc.rows import guard_canonical
+from archive.warc.assemble import PostParts, rest_post_id
 
 from ..middlewares.scope_guard import referrer_of
 from ..middlewares.trap_guard import canonical
@@ -43,10 +44,15 @@ from ..urlpolicy import (
 )
 from .window import RequestWindow
 
-# posts before listings: a crawl cut short by --max-duration has archived content, not pages of links
-PRIORITY = {SITEMAP: 40, FEED: 30, POST: 20, IMAGE: 15, DOCUMENT: 15, REQUISITE: 15, LISTING: 10, AMP: 5}
+# the other pages and the REST JSON of a post already fetched (``archive.warc.assemble``)
+PART = "part"
+# posts before listings: a crawl cut short by --max-duration has archived content, not pages of links;
+# the parts of a post first, so that held posts are stored soon
+PRIORITY = {SITEMAP: 40, FEED: 30, PART: 25, POST: 20, IMAGE: 15, DOCUMENT: 15, REQUISITE: 15, LISTING: 10,
+            AMP: 5}
 # fetched once per crawl, never parsed for links: the files of a page, not pages
 FILES = (IMAGE, DOCUMENT, REQUISITE)
+REST_UNAVAILABLE = (401, 403, 404, 410)   # an API switched off or removed: the HTML alone is enough
 SITEMAP_PROBES = ("/wp-sitemap.xml", "/sitemap_index.xml")
 
 
@@ -87,12 +93,14 @@ class PortalSpider(scrapy.Spider):
         spider.follow_links = s.getbool("PORTAL_FOLLOW_LINKS")
         spider.fetch_requisites = s.getbool("PORTAL_FETCH_REQUISITES")
         spider.offsite_requisites = s.getbool("PORTAL_FETCH_OFFSITE_REQUISITES")
+        spider.parts = PostParts(fetch_rest=s.getbool("PORTAL_FETCH_REST"))
         # no allow_domains: Scrapy compares it with host:port; follow() checks the host
         spider.link_extractor = LinkExtractor(tags=("a", "link"), attrs=("href",))
         spider.full = s.getbool("PORTAL_FULL")
         spider.revisit = RevisitPolicy(recent_days=s.getint("PORTAL_REVISIT_RECENT_DAYS"),
                                        period_days=s.getint("PORTAL_REVISIT_PERIOD_DAYS"))
         spider.known = {}
+        spider.held_urls = {}       # post key → URLs of page 1, marked done once the post is stored
         spider.requested = set()  # hashes of post/image URLs requested in this crawl
         spider.incremental = False
         spider.sitemap_posts = set()
@@ -108,7 +116,7 @@ class PortalSpider(scrapy.Spider):
 
     # -- requests -------------------------------------------------------------
     def request(self, url: str, kind: str, headers: dict | None = None, *,
-                _in_frontier: bool = False, **meta) -> scrapy.Request:
+                _in_frontier: bool = False, dont_filter: bool = False, **meta) -> scrapy.Request:
         """A request, written to the persistent frontier before it is scheduled."""
         meta = {"kind": kind, **meta}
         if headers:
@@ -119,7 +127,7 @@ class PortalSpider(scrapy.Spider):
                 k: v for k, v in meta.items() if k != "handle_httpstatus_list"})
         return scrapy.Request(
             url, callback=self.dispatch, errback=self.failed, headers=headers,
-            priority=PRIORITY[kind], meta=meta,
+            priority=PRIORITY[kind], meta=meta, dont_filter=dont_filter or kind == PART,
         )
 
     def follow(self, url: str, base: str | None = None, lastmod: str | None = None,
@@ -278,6 +286,8 @@ class PortalSpider(scrapy.Spider):
                     req = self.follow_requisite(url, response.url)
                     if req is not None:
                         yield req
+        elif kind == PART:
+            yield from self.parse_part(response)
         elif kind in (SITEMAP, FEED) or not isinstance(response, TextResponse):
             yield from self.parse_xml(response)
         else:
@@ -330,11 +340,69 @@ class PortalSpider(scrapy.Spider):
 
     def parse_html(self, response):
         yield from self.requisites(response)
-        article = parse_article(response.body, response.url, encoding=_charset(response))
+        reading = read_page(response.body, response.url, encoding=_charset(response))
+        article = guard_canonical(reading.article, response.url, self.scope)
+        if reading.password_protected:
+            # archived, not an article: counted (the form hides the post's content)
+            self.crawler.stats.inc_value("articles/password_protected")
+            self.done(response)
+            return
         if article is None:
             yield from self.parse_listing(response)
             self.done(response)
             return
+        yield from self.follow_article(article, response)
+        if article.page > 1:
+            # a later page reached on its own (a resumed crawl, a link): page 1 gathers the post
+            first = article.page_urls[0] if article.page_urls else None
+            req = self.follow(first, response.url) if first else None
+            if req is not None:
+                yield req
+            self.done(response)
+            return
+        parts = self.parts.hold(article, response.meta.get("capture_id"), None)
+        if parts:
+            response.meta["portal_article"] = True   # an article, not a stray (trap guard)
+            # stored once every part answered (parse_part / failed)
+            response.meta["held_urls"] = sorted({response.url, *response.meta.get("redirect_urls", ())})
+            self.held_urls[article.wp_post_id if article.wp_post_id is not None else article.url] = \
+                response.meta["held_urls"]
+            for url in parts:
+                yield self.request(url, PART, listed=True)
+            return
+        # last: the pipeline marks the page done, after the requests above are in the frontier;
+        # rows store the site's URLs on its primary origin (the same post across a host move)
+        yield {"article": self.scope.rebase_article(article), "capture_id": response.meta.get("capture_id"),
+               "urls": sorted({response.url, *response.meta.get("redirect_urls", ())})}
+
+    def parse_part(self, response):
+        """Another page or the REST JSON of a held post."""
+        self.done(response)
+        if rest_post_id(response.url) is not None:
+            ready = self.parts.rest(response.url, response.status, response.body)
+            self.crawler.stats.inc_value("rest/fetched")
+        else:
+            yield from self.requisites(response)
+            reading = read_page(response.body, response.url, encoding=_charset(response))
+            if reading.article is None:
+                ready = self.parts.failed(response.url)
+            else:
+                yield from self.follow_article(reading.article, response)
+                ready = self.parts.page(reading.article)
+        yield from self.store_ready(ready)
+
+    def store_ready(self, ready):
+        for r in ready:
+            a = r.article
+            if a.pages > 1:
+                self.crawler.stats.inc_value("articles/multipage")
+            if a.sources.get("modified_at") == "rest" or a.sources.get("wp_author") == "rest":
+                self.crawler.stats.inc_value("rest/applied")
+            urls = self.held_urls.pop(a.wp_post_id if a.wp_post_id is not None else a.url, [a.url])
+            yield {"article": self.scope.rebase_article(a), "capture_id": r.capture_id, "urls": urls}
+
+    def follow_article(self, article, response):
+        """The requests an article page leads to: its images, AMP copy, terms and links."""
         for image in article.images:
             req = self.follow(image.url, response.url)
             if req is not None:
@@ -358,11 +426,6 @@ class PortalSpider(scrapy.Spider):
                     req = self.follow(link.url, response.url)
                     if req is not None:
                         yield req
-        # last: the pipeline marks the page done, after the requests above are in the frontier;
-        # rows store the site's URLs on its primary origin (the same post across a host move)
-        article = self.scope.rebase_article(guard_canonical(article, response.url, self.scope))
-        yield {"article": article, "capture_id": response.meta.get("capture_id"),
-               "urls": sorted({response.url, *response.meta.get("redirect_urls", ())})}
 
     def parse_listing(self, response):
         """Home, category and tag listings: follow posts; page on only while they are new."""
@@ -397,6 +460,12 @@ class PortalSpider(scrapy.Spider):
         re-check known posts that left the sitemaps."""
         if self.window.refill() or self.window.backlog:
             raise DontCloseSpider  # discovery is not over while posts are held back
+        if len(self.parts):
+            # parts that will never answer (dropped on the way): store the posts as they are
+            for item in self.store_ready(self.parts.drain()):
+                self.archive.save_article(item["article"], item["capture_id"])
+                for url in item["urls"]:
+                    self.archive.frontier.done(url)
         if not self.incremental:
             return
         scheduled = self._revisit_deferred()
@@ -440,6 +509,26 @@ class PortalSpider(scrapy.Spider):
 
     # -- failures -------------------------------------------------------------
     def failed(self, failure):
+        request = failure.request
+        if request.meta.get("kind") == PART:
+            yield from self._part_failed(failure)
+            return
+        self._failed(failure)
+
+    def _part_failed(self, failure):
+        """A part that did not come: the post is stored with what it has. A REST API
+        answering 401/403/404/410 is switched off, not broken: no errors row."""
+        request = failure.request
+        status = failure.value.response.status if failure.check(HttpError) else None
+        if rest_post_id(request.url) is not None and status in REST_UNAVAILABLE:
+            self.crawler.stats.inc_value(f"rest/unavailable/{status}")
+            self.archive.frontier.done(request.url)
+            yield from self.store_ready(self.parts.rest(request.url, status, None))
+            return
+        self._failed(failure)
+        yield from self.store_ready(self.parts.failed(request.url))
+
+    def _failed(self, failure):
         request = failure.request
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             if str(failure.value).startswith("Forbidden by robots.txt"):  # Scrapy's RobotsTxtMiddleware
