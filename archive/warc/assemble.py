@@ -16,17 +16,15 @@ nothing — the article stands on its HTML alone.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timezone
+from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from archive.parser.model import Article, Term
+from archive.parser.model import Article
 from archive.parser.multipage import merge_pages, page_number
-from archive.text import normalize
+from archive.parser.rest import apply_rest
 
 REST_POST = re.compile(r"/wp-json/wp/v2/posts/(\d+)/?$|[?&]rest_route=/wp/v2/posts/(\d+)")
 MAX_REST_BYTES = 8 * 1024 * 1024    # a post's JSON beyond this is not read (it stays in the WARC)
