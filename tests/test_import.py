@@ -33,6 +33,7 @@ from crawler.replica_process import ReplicaProcess
 ARTICLE_FIELDS = ("url", "slug", "title", "lead", "body_text", "body_html", "published_at",
                   "published_raw", "date_is_bulk_import", "event_date", "author", "source",
                   "original_url", "content_digest", "extract_sources", "gone_at")
+REST_FIELDS = {"published_at", "modified_at", "categories", "tags", "wp_author", "author"}
 STORED_NAME = re.compile(r"^import-\d{17}-[A-Za-z0-9._-]+-[0-9a-f]{12}\.warc\.gz$")
 
 
@@ -49,10 +50,10 @@ def articles(db: Path) -> dict[int, dict]:
     for a in conn.execute("SELECT * FROM articles"):
         aid = a["id"]
         row = {f: a[f] for f in ARTICLE_FIELDS}
-        # both fetch the posts' REST JSON, wget without ?_embed (no account name): the REST
-        # layer's provenance may differ, the values compared here do not
+        # both fetch the posts' REST JSON, wget without ?_embed (no account, no term names):
+        # which layer gave the fields REST can give may differ, their values compared here do not
         row["extract_sources"] = json.dumps({k: v for k, v in json.loads(row["extract_sources"]).items()
-                                             if v != "rest"}, sort_keys=True)
+                                             if k not in REST_FIELDS}, sort_keys=True)
         row["categories"] = [tuple(r) for r in conn.execute(
             "SELECT c.slug, c.name, c.url FROM article_categories j JOIN categories c ON c.id = j.category_id"
             " WHERE j.article_id=? ORDER BY j.position", (aid,))]
