@@ -131,3 +131,25 @@ def test_the_portals_own_crawl_wins_over_imports_in_reindex_too(tmp_path):
     rebuilt = ro(reindexed(root, tmp_path))
     assert rebuilt.execute("SELECT title FROM articles WHERE wp_post_id=1").fetchone()[0] == "Bài 1 bản 2"
     assert rebuilt.execute("SELECT count(*) FROM refused_records").fetchone()[0] == 1
+
+
+def test_an_import_logged_before_the_boundary_is_rebuilt_as_it_was_taken_in(tmp_path):
+    """A line of logs/imports.jsonl without ``origins`` was written by a version that took
+    every record in: reindex rebuilds that file the same way (and its captures stay imports)."""
+    from archive.integrity.importer import import_warcs
+    from archive.integrity.reindex import reindex_archive
+
+    src = warc(tmp_path / "old.warc",
+               response(f"{PORTAL}/bai-1.html", page(1, "Bài", f"{PORTAL}/bai-1.html"), "a1"),
+               response("http://evil.example/x.html", page(9, "Khác", "http://evil.example/x.html"), "a2"))
+    root = tmp_path / "archive"
+    import_warcs(root, [src], origins=[PORTAL])
+    log = root / "logs" / "imports.jsonl"
+    entry = json.loads(log.read_text())
+    for key in ("origins", "not_after", "refused", "refused_count"):
+        entry.pop(key)
+    log.write_text(json.dumps(entry) + "\n")
+    reindex_archive(root, tmp_path / "r.sqlite")
+    conn = ro(tmp_path / "r.sqlite")
+    assert tuple(conn.execute("SELECT count(*), min(provenance) FROM captures").fetchone()) == (2, "import")
+    assert conn.execute("SELECT count(*) FROM refused_records").fetchone()[0] == 0

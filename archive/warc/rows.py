@@ -283,7 +283,7 @@ class RowBuilder:
             record_type=rec.rec_type, refers_to_capture_id=refers_to[0] if refers_to else None,
             truncated=rec.warc_header("WARC-Truncated"), etag=rec.http_header("ETag"),
             last_modified=rec.http_header("Last-Modified"), noarchive=noarchive,
-            provenance=self.trust.kind)
+            provenance=self.trust.provenance)
         counts.captures += 1
         if rec.record_id:
             self._captures[rec.record_id] = (capture_id, name, rec.offset)
@@ -303,7 +303,7 @@ class RowBuilder:
             self._rest_part(rec, url, status, refers_to, counts)
         elif status == 200 and is_html(rec.content_type):
             self._article(rec, url, fetched_at, capture_id, refers_to, counts, parsed)
-        elif self.trust.kind != "crawl":
+        elif self.trust.provenance != "crawl":
             pass  # an imported 304 or 404 says nothing about the live post: only crawls touch or mark gone
         elif status == 304 and hasattr(self.store, "touch_article"):
             self.store.touch_article(stored_url, fetched_at)
@@ -411,4 +411,4 @@ class RowBuilder:
         row = self.conn.execute("SELECT provenance FROM captures WHERE id=?",
                                 (existing["capture_id"],)).fetchone() if self._has_refused_table() else None
         theirs = row[0] if row is not None else "crawl"
-        return precedence(theirs, existing["last_seen_at"] or "") > precedence(self.trust.kind, fetched_at)
+        return precedence(theirs, existing["last_seen_at"] or "") > precedence(self.trust.provenance, fetched_at)

@@ -76,8 +76,8 @@ class Trust:
 
     def refusal(self, target_uri: str | None, date: str | None) -> tuple[str, str] | None:
         """``(reason, detail)`` when the record must not become a capture of the portal."""
-        if self.kind == "crawl":
-            return None
+        if self.kind != "import":
+            return None  # "crawl": the archive's own files; "legacy": imported before the boundary
         uri = (target_uri or "").strip().strip("<>").strip()
         reason = self._scope().why_not(uri) if self.origins else OFF_SITE
         if reason == BAD_URL:
@@ -93,6 +93,11 @@ class Trust:
             return FUTURE, f"dated {when}, after {self.not_after} (the import, or the file's own time)"
         return None
 
+    @property
+    def provenance(self) -> str:
+        """``captures.provenance`` of what this trust lets in: ``crawl`` or ``import``."""
+        return "crawl" if self.kind == "crawl" else "import"
+
     def _scope(self) -> Scope:
         first = min(self.origins)
         return Scope(first, first, self.origins)  # the crawl's own on-site rule
@@ -102,6 +107,11 @@ class Trust:
 
     @classmethod
     def from_log(cls, entry: dict, fallback: frozenset[Origin], not_after: str) -> Trust:
-        """The trust an import used, as ``logs/imports.jsonl`` recorded it."""
+        """The trust an import used, as ``logs/imports.jsonl`` recorded it. A file
+        imported by a version without the boundary (its line names no origins) is
+        rebuilt as it was taken in: nothing refused (kind ``legacy``; its captures are
+        still imports, so the portal's own crawls win over them)."""
+        if entry and "origins" not in entry:
+            return cls("legacy", fallback, None)
         origins = origins_of(entry.get("origins") or []) or fallback
         return cls("import", origins, entry.get("not_after") or not_after)
