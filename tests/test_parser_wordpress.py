@@ -3,11 +3,12 @@ the article contract's new columns (migration 6)."""
 
 from __future__ import annotations
 
+from parser_pages import page, parse
+
 from archive.db import open_db
 from archive.parser import ARTICLE_COLUMNS, Article, Image, Link
 from archive.parser.core import read_page
 from archive.parser.multipage import merge_pages, page_number
-from parser_pages import page, parse
 
 SITE = "https://example.gov.vn"
 
