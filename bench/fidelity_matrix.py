@@ -18,9 +18,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from fidelity_crawl import crawl_setup, dump, table  # noqa: E402
+from fidelity_crawl import crawl_setup, dump, table
 
-from replica.fidelity import MATRIX  # noqa: E402
+from replica.fidelity import MATRIX
 
 
 def main() -> None:

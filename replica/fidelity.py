@@ -32,13 +32,13 @@ def db_rows(conn: sqlite3.Connection) -> dict[int, dict]:
     for row in conn.execute("SELECT * FROM articles"):
         d = dict(row)
         aid = d["id"]
-        d["categories"] = [dict(slug=r[0], name=r[1]) for r in conn.execute(
+        d["categories"] = [{"slug": r[0], "name": r[1]} for r in conn.execute(
             "SELECT c.slug, c.name FROM article_categories ac JOIN categories c ON c.id=ac.category_id"
             " WHERE ac.article_id=? ORDER BY ac.position", (aid,))]
-        d["tags"] = [dict(slug=r[0], name=r[1]) for r in conn.execute(
+        d["tags"] = [{"slug": r[0], "name": r[1]} for r in conn.execute(
             "SELECT t.slug, t.name FROM article_tags at JOIN tags t ON t.id=at.tag_id"
             " WHERE at.article_id=? ORDER BY at.position", (aid,))]
-        d["images"] = [dict(url=r[0], caption=r[1]) for r in conn.execute(
+        d["images"] = [{"url": r[0], "caption": r[1]} for r in conn.execute(
             "SELECT url, caption FROM images WHERE article_id=? ORDER BY position", (aid,))]
         out[d["wp_post_id"]] = d
     return out
