@@ -41,6 +41,7 @@ from archive.errors import ArchiveError
 from archive.fsutil import fsync_dir
 
 STDOUT = "-"
+STDOUT_NAMES = ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")  # with --force: standard output
 ARCHIVE_DIRS = frozenset({"warc", "state", "indexes", "logs"})
 ARCHIVE_DB = "archive.sqlite"
 ARCHIVE_MANIFEST = "manifest-sha256.txt"
@@ -108,7 +109,7 @@ def _archive_part(path: Path, archives: list[Path]) -> str | None:
 def check_output(target: str | os.PathLike, *, force: bool = False,
                  archive: str | os.PathLike | None = None) -> OutputTarget:
     """Decide where an output goes, or raise ``OutputRefused`` (nothing is touched)."""
-    if str(target) == STDOUT:
+    if str(target) == STDOUT or (force and str(target) in STDOUT_NAMES):
         return OutputTarget("stdout", None)
     if not str(target):
         raise OutputRefused("empty output path — give -o FILE, or -o - for standard output")
@@ -127,7 +128,8 @@ def check_output(target: str | os.PathLike, *, force: bool = False,
         raise OutputRefused(f"cannot inspect {target} ({exc.strerror}) — choose another -o path") from exc
     if lst is not None and stat.S_ISLNK(lst.st_mode):
         if not force:
-            raise OutputRefused(f"{target} is a symbolic link (to {os.readlink(absolute)}) — "
+            hint = " (for standard output, give -o -)" if str(target) in STDOUT_NAMES else ""
+            raise OutputRefused(f"{target} is a symbolic link (to {os.readlink(absolute)}){hint} — "
                                 "pass --force to write to where it points, or choose another path")
         absolute = resolved
         try:
@@ -164,13 +166,19 @@ def write_output(target: str | os.PathLike, *, force: bool = False,
     """
     plan = check_output(target, force=force, archive=archive)
     tmpdir = None
-    if plan.mode in ("new", "replace"):
-        assert plan.path is not None
-        fd, name = tempfile.mkstemp(prefix=f".{plan.path.name}.", suffix=f".part{suffix}",
-                                    dir=plan.path.parent)
-    else:
-        tmpdir = tempfile.mkdtemp(prefix="portal-archive-out-")
-        fd, name = tempfile.mkstemp(suffix=f".part{suffix}", dir=tmpdir)
+    try:
+        if plan.mode in ("new", "replace"):
+            assert plan.path is not None
+            fd, name = tempfile.mkstemp(prefix=f".{plan.path.name}.", suffix=f".part{suffix}",
+                                        dir=plan.path.parent)
+        else:
+            tmpdir = tempfile.mkdtemp(prefix="portal-archive-out-")
+            fd, name = tempfile.mkstemp(suffix=f".part{suffix}", dir=tmpdir)
+    except OSError as exc:  # a read-only or full directory
+        if tmpdir is not None:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+        raise ArchiveError(f"cannot write {target} ({exc.strerror or exc}) — "
+                           "choose a writable -o path") from exc
     os.close(fd)
     tmp = Path(name)
     try:

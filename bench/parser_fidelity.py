@@ -25,15 +25,15 @@ import sys
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from archive.parser import parse_article  # noqa: E402
-from archive.parser.core import read_page  # noqa: E402
-from archive.parser.multipage import merge_pages  # noqa: E402
-from archive.parser.rest import apply_rest  # noqa: E402
-from replica import DEFAULT_BASE_URL  # noqa: E402
-from replica.content import Corpus  # noqa: E402
-from replica.site import Site  # noqa: E402
-from replica.style import SiteStyle  # noqa: E402
-from replica.truth import iter_protected, iter_truth  # noqa: E402
+from archive.parser import parse_article
+from archive.parser.core import read_page
+from archive.parser.multipage import merge_pages
+from archive.parser.rest import apply_rest
+from replica import DEFAULT_BASE_URL
+from replica.content import Corpus
+from replica.site import Site
+from replica.style import SiteStyle
+from replica.truth import iter_protected, iter_truth
 
 BASE = DEFAULT_BASE_URL.rstrip("/")
 

@@ -23,7 +23,10 @@ class ArticlePipeline:
 
     def process_item(self, item):
         session = self.extension.session
-        session.save_parsed(item["parsed"], item.get("capture_id"), item.get("url"))
+        if "parsed" in item:
+            session.save_parsed(item["parsed"], item.get("capture_id"), item.get("url"))
+        else:  # {"article": Article} items of the spider's multi-page assembly
+            session.save_article(item["article"], item.get("capture_id"))
         for url in item.get("urls", ()):
             session.frontier.done(url)  # only now: the article row is stored
         return item

@@ -74,6 +74,8 @@ DECLARED: tuple[Setting, ...] = (
             "what a browser loads to render each captured page (CSS, JS, fonts…)"),
     Setting("PORTAL_FETCH_OFFSITE_REQUISITES", bool, False,
             "requisites on other hosts (font CDNs…): opt-in, never crawled further"),
+    Setting("PORTAL_FETCH_REST", bool, True,
+            "each post's REST JSON (/wp-json/wp/v2/posts/<id>?_embed), when linked"),
     Setting("PORTAL_FETCH_AMP", bool, False, "AMP copies (<post>/amp) are not fetched by default"),
     Setting("PORTAL_FOLLOW_LINKS", bool, True, "discover through listings, feed and related links"),
     Setting("PORTAL_MAX_DEPTH_LISTING", int, 2000,

@@ -1,8 +1,8 @@
 """Documents attached to posts: real PDF (Vietnamese text), DOCX and XLSX files, stdlib only.
 
 Every post has a PDF decision (``quyet-dinh-<id>.pdf``, two pages for every
-fourth post); every third post also a DOCX plan, every third (shifted by one)
-an XLSX table. Files are made from ``(seed, post id)`` alone, so a post's
+fourth post); every sixth post also a DOCX plan, every sixth (shifted by three)
+an XLSX table: 1.33 documents a post, a few kB each. Files are made from ``(seed, post id)`` alone, so a post's
 edits leave its documents unchanged (an unchanged recrawl writes revisits).
 Each PDF's text holds a phrase found nowhere else (``Mã hồ sơ HP-<id>-<word>``)
 so a search can prove that it reaches into documents.
@@ -49,9 +49,9 @@ class Document:
 def documents_of(meta) -> list[Document]:
     """The documents post ``meta`` links to, in page order."""
     kinds = ["pdf"]
-    if meta.index % 3 == 0:
+    if meta.index % 6 == 0:
         kinds.append("docx")
-    if meta.index % 3 == 1:
+    if meta.index % 6 == 3:
         kinds.append("xlsx")
     y, m = meta.published.year, meta.published.month
     return [Document(k, f"/wp-content/uploads/{y}/{m:02d}/{_STEM[k]}-{meta.id}.{k}",

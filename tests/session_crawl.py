@@ -3,7 +3,7 @@ images, 304s and 404s, crawl after crawl — for the reindex, verify and import 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from archive.crawl.session import ArchiveSession, SessionOptions
@@ -11,7 +11,7 @@ from archive.parser import parse_article
 from archive.warc import Exchange
 
 BASE = "http://127.0.0.1:8765"
-T0 = datetime(2026, 11, 1, 8, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 1, 8, 0, 0, tzinfo=UTC)
 
 
 def post_html(i: int, version: int) -> bytes:
@@ -22,7 +22,7 @@ def post_html(i: int, version: int) -> bytes:
             f'<h1 class="entry-title">Bài {i} bản {version}</h1><div class="entry-content">'
             f'<p>Sapo của bài {i}.</p><p>Nội dung bản {version} của bài {i}, đường phố Hải Phòng.</p>'
             f'<p><img src="{BASE}/wp-content/uploads/anh-{i}.jpg"></p><p>T.H.</p></div></article>'
-            f'</body></html>').encode("utf-8")
+            f'</body></html>').encode()
 
 
 def exchange(url: str, body: bytes, when: datetime, status: int = 200,

@@ -13,6 +13,7 @@ from clirun import run_cli
 from reindex_compare import assert_same
 
 from archive.parser.requisites import css_requisites, html_requisites, is_stylesheet
+from archive.text import fold
 from archive.warc.read import read_record
 from archive.warc.record_io import http_payload
 from crawler.replica_process import ReplicaProcess
@@ -182,3 +183,41 @@ def test_qa_reports_what_replay_cannot_serve(crawled):
     for page in report["pages"]:
         assert base + "/wp-content/themes/twentytwentythree/style.css?ver=1.3" in page["missing"]
         assert page["pixel_diff"] > 1.0
+
+
+@pytest.mark.slow
+def test_export_and_report_show_the_documents(crawled, tmp_path):
+    archive, _, base = crawled
+    out = tmp_path / "a.jsonl"
+    run_cli("export", "--archive", str(archive), "--format", "jsonl", "-o", str(out))
+    rows = {r["wp_post_id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    for want in iter_document_truth(POSTS, SEED, base):
+        row = rows[want["wp_post_id"]]
+        assert want["url"] in row["documents"] and want["file_name"] in row["document_names"]
+    report = tmp_path / "r.html"
+    run_cli("report", "--archive", str(archive), "-o", str(report))
+    page = report.read_text(encoding="utf-8")
+    pdfs = sum(1 for t in iter_document_truth(POSTS, SEED, base) if t["mime_type"] == "application/pdf")
+    assert 'id="t-documents"' in page
+    assert f"<td>application/pdf</td><td class=\"n\">{pdfs}</td>" in page
+
+
+@pytest.mark.slow
+def test_search_finds_a_phrase_only_inside_a_pdf(crawled):
+    archive, _, base = crawled
+    pdfs = [t for t in iter_document_truth(POSTS, SEED, base) if t["mime_type"] == "application/pdf"]
+    for want in pdfs[::13]:
+        code = next(line for line in want["text"].splitlines() if line.startswith("Mã hồ sơ"))
+        for query in (code, fold(code)):  # with its tone marks, and typed without
+            plain = json.loads(run_cli("search", "--archive", str(archive), "--format", "json",
+                                       f'"{query}"').stdout)
+            assert plain == []  # the phrase is in no article's own text
+            hits = json.loads(run_cli("search", "--archive", str(archive), "--format", "json",
+                                      f'document:"{query}"').stdout)
+            assert [(h["in_document"], h["url"]) for h in hits] == \
+                [(want["url"], article_url(archive, want["wp_post_id"]))], query
+
+
+def article_url(archive, wp_post_id: int) -> str:
+    return ro(archive / "archive.sqlite").execute(
+        "SELECT url FROM articles WHERE wp_post_id=?", (wp_post_id,)).fetchone()[0]

@@ -26,7 +26,7 @@ print(json.dumps({"rc": p.returncode, "out": p.stdout, "err": p.stderr,
 
 def run_measured(*args: str) -> dict:
     cli = [sys.executable, "-m", "crawler", *args]
-    res = subprocess.run([sys.executable, "-c", MEASURE, *cli], capture_output=True, text=True,
+    res = subprocess.run([sys.executable, "-c", MEASURE, *cli], capture_output=True, text=True, check=False,
                          timeout=600)
     assert res.returncode == 0, res.stderr
     return json.loads(res.stdout)

@@ -295,3 +295,22 @@ def test_reindex_db_and_salvage_follow_the_same_rule(tmp_path):
     r = run("verify", "--archive", layout.root, "--salvage", layout.root / "logs" / "salvaged")
     assert r.exit_code != 0
     one_error_line(r, "inside")
+
+
+def test_dev_stdout(layout, tmp_path):
+    """/dev/stdout is a link: refused with a hint, written to standard output with --force."""
+    r = export(layout, "/dev/stdout")
+    assert r.exit_code == 2
+    one_error_line(r, "-o -")
+    proc = subprocess.run([sys.executable, "-m", "crawler", "export", "--format", "jsonl", "-o", "/dev/stdout",
+                           "--force", "--archive", str(layout.root)], capture_output=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert len(proc.stdout.decode("utf-8").splitlines()) == len(ARTICLES)
+    assert os.path.islink("/dev/stdout")
+
+
+def test_unwritable_directory_is_one_line(layout):
+    """A directory nobody can create files in (/proc/self, even for root): one line, exit 1."""
+    r = export(layout, "/proc/self/a.jsonl")
+    assert r.exit_code == 1
+    one_error_line(r, "writable")

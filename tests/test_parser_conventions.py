@@ -9,7 +9,13 @@ import pytest
 
 from archive.parser import vocabulary as V
 from archive.parser.dates import event_date, infer_year
-from archive.parser.textpatterns import byline, date_line, is_desk_account, source_line, updated_line
+from archive.parser.textpatterns import (
+    byline,
+    date_line,
+    is_desk_account,
+    source_line,
+    updated_line,
+)
 
 
 @pytest.mark.parametrize("line, author, source", [
@@ -123,3 +129,41 @@ def test_parser_modules_import_no_private_names_of_each_other():
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("archive"):
                 found += [(path.name, node.module, a.name) for a in node.names if a.name.startswith("_")]
     assert found == []
+
+
+# ---- theme variety around the byline ------------------------------------------------
+
+def _page(body: str, head: str = "", meta: str = "") -> bytes:
+    return (f"<html><head><link rel='shortlink' href='https://x.vn/?p=9'>{head}</head>"
+            f"<body class='single single-post postid-9'><article class='post-9 type-post'>"
+            f"<h1 class='entry-title'>Tiêu đề</h1>{meta}<div class='entry-content'>{body}</div>"
+            f"</article></body></html>").encode()
+
+
+def test_prefixed_byline_under_the_title_and_a_plain_author_field():
+    from archive.parser import parse_article
+    body = ("<p><em>Bài và ảnh: Quang Huy</em></p><p>Sáng 5/6, đoàn công tác làm việc tại huyện, "
+            "kiểm tra tiến độ các công trình trọng điểm.</p><p>Nội dung tiếp theo của bài viết.</p>")
+    meta = "<div class='entry-meta'><span class='post-author'>Tác giả: Nguyễn Lan</span></div>"
+    a = parse_article(_page(body, meta=meta), "https://x.vn/a.html")
+    assert a.author == "Quang Huy" and "Quang Huy" not in a.body_text and "Quang Huy" not in (a.lead or "")
+    assert a.wp_author == "Nguyễn Lan"
+    assert a.lead.startswith("Sáng 5/6")
+
+
+def test_an_organisation_named_as_json_ld_author_is_no_account():
+    import json
+
+    from archive.parser import parse_article
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Tiêu đề",
+          "author": {"@type": "Organization", "name": "Sở Thông tin và Truyền thông"}}
+    head = f"<script type='application/ld+json'>{json.dumps(ld)}</script>"
+    a = parse_article(_page("<p>Nội dung bài viết đủ dài để là một đoạn văn của bài.</p>", head=head),
+                      "https://x.vn/a.html")
+    assert a.wp_author is None and a.author is None
+
+
+def test_yesterday_and_today_with_the_date_in_parentheses():
+    shown = date(2023, 6, 8)
+    assert event_date("Chiều qua (7/6), đoàn công tác đã làm việc.", shown) == "2023-06-07"
+    assert event_date("Hôm nay (8/6), hội nghị khai mạc.", shown) == "2023-06-08"

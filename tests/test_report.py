@@ -20,7 +20,7 @@ except ImportError:
 
 pytest.importorskip("matplotlib")
 
-CHARTS = ("months", "categories", "crawls", "statuses", "errors", "dates")
+CHARTS = ("months", "categories", "crawls", "statuses", "errors", "documents", "dates")
 
 
 @pytest.fixture(scope="module")

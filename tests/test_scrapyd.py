@@ -179,9 +179,14 @@ def test_jobs_reports_every_outcome(fleet, scheduled):
     assert table.count("finished (exit 0)") == 3 and table.count("refused (exit 75)") == 1, table
     gamma_node = fleet["nodes"][1].url
     assert any(line.startswith(gamma_node) and "gamma" in line for line in table.splitlines())
-    timeline = {s: round(t, 1) for s, t in scheduled["elapsed"].items()}
-    print("schedule → all finished (s):", timeline)
-    (fleet["tmp"] / "timeline.json").write_text(json.dumps(timeline))
+    from datetime import datetime
+
+    timeline = []
+    for r in sorted(rows, key=lambda r: r["start_time"]):
+        start, end = (datetime.fromisoformat(r[k]) for k in ("start_time", "end_time"))
+        timeline.append(f"{r['site']} {r['job']}: ran {(end - start).total_seconds():.1f} s "
+                        f"on {r['node']} → {r['summary']}")
+    print("\n".join(["timeline (Scrapyd start → end per job):", *timeline]))
 
 
 def test_node_down_is_one_line(fleet, tmp_path):

@@ -231,3 +231,30 @@ def test_document_filter_cannot_mix_with_article_terms(docs_conn):
     from archive.errors import ArchiveError
     with pytest.raises(ArchiveError, match="mixes document:"):
         search(docs_conn, "title:(cong an) document:(ke hoach)")
+
+
+def test_document_and_version_searches_run_inside_a_statement(docs_conn, tmp_path):
+    """Datasette calls the search from inside a SELECT (pa_search_ids): the temporary
+    indexes must be reusable there, query after query."""
+    import sqlite3
+
+    from archive.research.datasette_plugin import prepare_connection
+    path = docs_conn.execute("PRAGMA database_list").fetchone()[2]
+    docs_conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    ro = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    prepare_connection(ro)
+    for _ in range(3):
+        for query, want in (("document:(da nang)", {1, 2}), ("Đà Nẵng", {1})):
+            got = ro.execute("SELECT a.wp_post_id FROM articles a WHERE a.id IN"
+                             " (SELECT value FROM json_each(pa_search_ids(?)))", (query,)).fetchall()
+            assert {r[0] for r in got} == want
+    ro.close()
+
+
+@pytest.mark.parametrize("opt", ["--captured-since", "--since"])
+def test_wacz_capture_date_is_strict_and_renamed(archive_dir, tmp_path, opt):
+    r = run_cli("wacz", "-o", str(tmp_path / "x.wacz"), opt, "2024-02-30", "--archive", str(archive_dir))
+    assert r.exit_code == 2 and "not a real date" in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "x.wacz").exists()
+    if opt == "--since":
+        assert "--captured-since" in r.output  # the old name says what it filters now

@@ -94,7 +94,7 @@ def test_report_matches_sql(conn):
     ref = conn.execute("SELECT substr(published_at,1,7), count(*) FROM articles"
                        " WHERE published_at IS NOT NULL GROUP BY 1 ORDER BY 1").fetchall()
     assert [(r[0], int(r[3])) for r in rows] == [tuple(r) for r in ref]
-    assert len(doc.xpath("//img[starts-with(@src, 'data:image/png;base64,')]")) == 6
+    assert len(doc.xpath("//img[starts-with(@src, 'data:image/png;base64,')]")) == 7  # + documents by type
 
 
 def test_documented_sql_runs(demo_archive):

@@ -156,7 +156,7 @@ def plain_warc(path: Path) -> Path:
 
 @pytest.mark.slow
 def test_import_originals_are_in_the_manifest_and_checked(archive, tmp_path):
-    run_cli("import", str(plain_warc(tmp_path / "wget.warc")), "--archive", str(archive.root))
+    run_cli("import", str(plain_warc(tmp_path / "wget.warc")), "--archive", str(archive.root))  # BASE is a crawl origin
     originals = list((archive.warc_dir / "originals").glob("*.source"))
     assert len(originals) == 1
     assert f"warc/originals/{originals[0].name}" in archive.manifest.read_text()
@@ -207,7 +207,8 @@ def test_one_flipped_byte_is_at_most_three_lines_and_reindex_keeps_the_rest(arch
     assert kept >= total - 1
     # salvage: every intact record into a new file, never inside warc/
     bad = run_cli("verify", "--archive", str(archive.root), "--salvage", str(archive.warc_dir / "x"), check=False)
-    assert bad.returncode == 1 and bad.stderr.startswith("error: ") and "inside the archive's warc/" in bad.stderr
+    assert bad.returncode != 0 and bad.stderr.startswith("error: ") and "is inside" in bad.stderr
+    assert not (archive.warc_dir / "x").exists()
     out = tmp_path / "salvaged"
     res = verify(archive, "--salvage", str(out))
     assert f"salvaged: {n_members - 1} intact records of {wf}" in res.stderr

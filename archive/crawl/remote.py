@@ -247,6 +247,11 @@ class RemoteSession:
     def save_parsed(self, parsed, capture_key, url: str | None = None) -> None:
         self._send(("parsed", parsed, capture_key, url))
 
+    def save_article(self, article, capture_key) -> None:
+        from archive.warc.capture_rows import Parsed
+
+        self.save_parsed(Parsed(article), capture_key, getattr(article, "url", None))
+
     def error(self, url, kind: str, message: str) -> None:
         self._send(("error", url, kind, message))
 

@@ -141,20 +141,20 @@ class Store:
                     payload_length: int | None = None, record_type: str = "response",
                     refers_to_capture_id: int | None = None, truncated: str | None = None,
                     etag: str | None = None, last_modified: str | None = None,
-                    noarchive: bool = False) -> int:
+                    noarchive: bool = False, provenance: str = "crawl") -> int:
         """Record one fetch. ``ref`` is the WARC ``RecordRef`` (or None)."""
         with self.transaction():
             cur = self.conn.execute(
                 "INSERT INTO captures(crawl_id, url, method, status, content_type, fetched_at,"
                 " payload_digest, payload_length, warc_file, warc_offset, warc_length, record_id,"
-                " record_type, refers_to_capture_id, truncated, etag, last_modified, noarchive)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " record_type, refers_to_capture_id, truncated, etag, last_modified, noarchive, provenance)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (crawl_id, url, method, status, content_type, fetched_at,
                  getattr(ref, "payload_digest", None), payload_length,
                  getattr(ref, "warc_file", None), getattr(ref, "offset", None),
                  getattr(ref, "length", None), getattr(ref, "record_id", None),
                  record_type, refers_to_capture_id, truncated, etag, last_modified,
-                 int(bool(noarchive))),
+                 int(bool(noarchive)), provenance),
             )
             capture_id = cur.lastrowid
             if status == 200 and record_type in ("response", "revisit"):

@@ -32,7 +32,7 @@ def build_egg(version: str) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as egg:
         for pkg in PACKAGES:
-            root = Path(importlib.import_module(pkg).__file__).parent
+            root = Path(str(importlib.import_module(pkg).__file__)).parent
             for path in sorted(root.rglob("*")):
                 if not path.is_file() or _SKIP_DIRS & set(path.relative_to(root).parts):
                     continue

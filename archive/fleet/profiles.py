@@ -191,7 +191,7 @@ def _profile(cfg_path: Path, base: Path, name: str, entry: dict) -> SiteProfile:
             value = float(value)
         if not isinstance(value, typ) or isinstance(value, bool):
             raise ProfileError(f"{where}: {key} must be {typ.__name__}, not {value!r}")
-        if low is not None and value < low:
+        if low is not None and isinstance(value, (int, float)) and value < low:
             raise ProfileError(f"{where}: {key} must be at least {low}, not {value!r}")
         values[key] = value
     origin(values["start_url"])

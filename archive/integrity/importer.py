@@ -28,6 +28,7 @@ import os
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from archive import __version__
@@ -37,6 +38,7 @@ from archive.errors import ArchiveError
 from archive.integrity import fixity
 from archive.integrity.import_log import append_import, read_imports
 from archive.layout import ArchiveLayout
+from archive.origins import stored_aliases
 from archive.parser.page_parse import PageParser, default_jobs
 from archive.warc import cdxj
 from archive.warc.intake import (
@@ -48,6 +50,16 @@ from archive.warc.intake import (
     write_copy,
 )
 from archive.warc.rows import IndexCounts, RowBuilder
+from archive.warc.trust import Trust, origins_of, stamp
+
+MAX_LOGGED_REFUSALS = 10_000  # per file in logs/imports.jsonl (all are in refused_records)
+
+
+def refused_by_reason(refused: list[dict]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for r in refused:
+        out[r["reason"]] = out.get(r["reason"], 0) + 1
+    return out
 
 
 @dataclass
@@ -69,8 +81,14 @@ class ImportReport:
     def summary(self) -> str:
         captures = sum(f.counts.captures for f in self.files)
         articles = sum(f.counts.articles for f in self.files)
-        return (f"imported {len(self.files)} WARC file(s): {captures} captures, "
+        text = (f"imported {len(self.files)} WARC file(s): {captures} captures, "
                 f"{articles} article saves in {self.seconds:.1f} s")
+        refused = refused_by_reason([r for f in self.files for r in f.counts.refused])
+        if refused:
+            text += ("; refused " + ", ".join(f"{n} {why}" for why, n in sorted(refused.items()))
+                     + " record(s): kept in the WARC copy, never captures or articles "
+                     "(listed in refused_records and logs/imports.jsonl)")
+        return text
 
 
 def _lock(layout: ArchiveLayout):
@@ -122,10 +140,29 @@ def _refuse_known_records(layout: ArchiveLayout, inspected: list[Inspected]) -> 
             conn.close()
 
 
+def archive_origins(layout: ArchiveLayout, given: list[str] | tuple[str, ...] = ()) -> frozenset:
+    """The portal's origins as the archive knows them: its crawls' start URLs, the
+    aliases it stores (table ``origins``), and ``given`` (``import --origin``)."""
+    urls = list(given)
+    if layout.db.exists():
+        conn = open_db(layout.db, readonly=True)
+        try:
+            urls += [r[0] for r in conn.execute(
+                "SELECT DISTINCT start_url FROM crawls WHERE start_url IS NOT NULL AND status != 'imported'")]
+            for origin, primary in stored_aliases(conn).items():
+                urls += [str(origin), str(primary)]
+        finally:
+            conn.close()
+    return origins_of(urls)
+
+
 def import_warcs(root: str | os.PathLike | ArchiveLayout, paths: list[str | os.PathLike], *,
-                 jobs: int | None = None, on_file=None) -> ImportReport:
+                 jobs: int | None = None, on_file=None, origins: list[str] | tuple[str, ...] = (),
+                 default_origin: str | None = None) -> ImportReport:
     """Import ``paths`` into the archive at ``root``; ``on_file(ImportedFile)`` after each.
-    ``jobs``: processes parsing pages (default 1; the rows do not depend on it)."""
+    ``jobs``: processes parsing pages (default 1; the rows do not depend on it).
+    ``origins``: the portal's origins besides those the archive knows;
+    ``default_origin``: used when neither names any (an archive with no crawl yet)."""
     started = time.perf_counter()
     layout = root if isinstance(root, ArchiveLayout) else ArchiveLayout(root)
     if not paths:
@@ -145,9 +182,17 @@ def import_warcs(root: str | os.PathLike | ArchiveLayout, paths: list[str | os.P
                               "— give it once; nothing was imported")
             given[ins.sha256] = ins.path
         _refuse_known_records(layout, inspected)
+        known = archive_origins(layout, origins)
+        if not known and default_origin:
+            known = origins_of([default_origin])
+        if not known:
+            raise ArchiveError("the archive knows no origin of the portal — pass --origin "
+                               "https://portal.example (its crawls' start URL); nothing was imported")
+        now = stamp(time.time())
         with PageParser(default_jobs() if jobs is None else jobs) as parser:
             for ins in inspected:
-                done = _import_one(layout, ins, report, parser)
+                trust = Trust("import", known, min(now, stamp(ins.path.stat().st_mtime)))
+                done = _import_one(layout, ins, report, parser, trust)
                 report.files.append(done)
                 if on_file is not None:
                     on_file(done)
@@ -156,7 +201,7 @@ def import_warcs(root: str | os.PathLike | ArchiveLayout, paths: list[str | os.P
 
 
 def _import_one(layout: ArchiveLayout, ins: Inspected, report: ImportReport,
-                parser: PageParser) -> ImportedFile:
+                parser: PageParser, trust: Trust) -> ImportedFile:
     name = stored_name(ins)
     dest = layout.warc_dir / name
     if dest.exists():
@@ -175,7 +220,7 @@ def _import_one(layout: ArchiveLayout, ins: Inspected, report: ImportReport,
             keep_original(ins, original)
         os.replace(part, dest)
         created[0] = dest
-        done = _index(layout, ins, name, stored_sha, original, parser)
+        done = _index(layout, ins, name, stored_sha, original, parser, trust)
     except BaseException:
         for path in created:
             path.unlink(missing_ok=True)
@@ -193,28 +238,35 @@ def _import_one(layout: ArchiveLayout, ins: Inspected, report: ImportReport,
 
 
 def _index(layout: ArchiveLayout, ins: Inspected, name: str, stored_sha: str,
-           original: Path | None, parser: PageParser) -> ImportedFile:
+           original: Path | None, parser: PageParser, trust: Trust) -> ImportedFile:
     about = {
         "source": ins.path.name, "source_sha256": ins.sha256, "source_framing": ins.framing,
         "stored_as": name, "stored_sha256": stored_sha, "recompressed": ins.framing != "members",
         "original_kept_as": original.relative_to(layout.root).as_posix() if original else None,
-        "warcinfo": ins.warcinfo,
+        "warcinfo": ins.warcinfo, **trust.describe(),
+        # when it entered the archive, to the millisecond: reindex replays files in this order
+        "imported_at": datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")[:17],
     }
     conn = open_db(layout.db)
     try:
         store = Store(conn)
         with store.transaction():
             crawl_id = store.start_crawl(None, {"import": about})
-            counts = RowBuilder(store, layout.warc_dir, parser).index_file(layout.warc_dir / name, crawl_id)
+            builder = RowBuilder(store, layout.warc_dir, parser)
+            counts = builder.index_file(layout.warc_dir / name, crawl_id, trust)
+            builder.finish(counts)
             for problem in counts.problems:
                 store.add_error(crawl_id, None, "import", problem)
             stats = {"import/records": counts.records, "import/captures": counts.captures,
                      "import/revisits": counts.revisits, "import/article_saves": counts.articles,
-                     "import/pages_parsed": counts.pages_parsed, "import/problems": len(counts.problems)}
+                     "import/pages_parsed": counts.pages_parsed, "import/problems": len(counts.problems),
+                     "import/refused": len(counts.refused)}
             store.finish_crawl(crawl_id, "imported", stats)
             row = conn.execute("SELECT started_at, ended_at FROM crawls WHERE id=?", (crawl_id,)).fetchone()
             append_import(layout, {**about, "crawl_id": crawl_id, "started_at": row[0],
-                                   "ended_at": row[1], "tool_version": __version__})
+                                   "ended_at": row[1], "tool_version": __version__,
+                                   "refused": counts.refused[:MAX_LOGGED_REFUSALS],
+                                   "refused_count": refused_by_reason(counts.refused)})
     finally:
         conn.close()
     return ImportedFile(source=str(ins.path), stored_as=name, recompressed=ins.framing != "members",

@@ -45,13 +45,24 @@ from archive.parser.page_parse import PageParser, default_jobs
 from archive.warc.read import read_record
 from archive.warc.record_io import second, warcinfo_fields
 from archive.warc.rows import IndexCounts, RowBuilder
+from archive.warc.trust import Trust, origins_of, stamp
 
 log = logging.getLogger(__name__)
 STAMP = re.compile(r"-(\d{17})-")
 
 
-def time_order(path: Path) -> tuple[str, str]:
-    """Sort key: the writer's 17-digit UTC timestamp in the name, then the name."""
+def time_order(path: Path, imports: dict[str, dict] | None = None) -> tuple[str, str]:
+    """Sort key: when the file entered the archive, then the name. A crawl file:
+    the writer's 17-digit UTC timestamp in its name (when it was opened). An
+    imported file: when it was imported (``logs/imports.jsonl``, else the stored
+    copy's time) — not the dates its records claim — so a rebuild replays the
+    archive's own history (an import holds the crawl lock: nothing interleaves)."""
+    if path.name.startswith("import-"):
+        entry = (imports or {}).get(path.name) or {}
+        when = re.sub(r"\D", "", entry.get("imported_at") or entry.get("started_at") or "")
+        if len(when) < 14:
+            when = re.sub(r"\D", "", stamp(path.stat().st_mtime))
+        return ((when + "000")[:17], path.name)
     m = STAMP.search(path.name)
     return (m.group(1) if m else "", path.name)
 
@@ -110,7 +121,8 @@ class CrawlRows:
         if entry is not None:
             key = ("import", path.name)
             settings = {"import": {k: v for k, v in entry.items()
-                                   if k not in ("crawl_id", "started_at", "ended_at", "tool_version")}}
+                                   if k not in ("crawl_id", "started_at", "ended_at", "tool_version",
+                                                "refused", "refused_count")}}
             row = dict(started_at=entry.get("started_at") or date, ended_at=entry.get("ended_at"),
                        status="imported", start_url=None, settings=settings,
                        tool_version=entry.get("tool_version"))
@@ -196,7 +208,8 @@ def _lock(layout: ArchiveLayout):
 
 
 def reindex_archive(root: str | os.PathLike | ArchiveLayout, db_path: str | os.PathLike | None = None,
-                    *, jobs: int | None = None, on_file=None) -> ReindexReport:
+                    *, jobs: int | None = None, on_file=None,
+                    default_origin: str | None = None) -> ReindexReport:
     """Rebuild the database (``<archive>/archive.sqlite``, or ``db_path``) from ``warc/``.
 
     ``jobs``: processes parsing pages (default 1; the rows do not depend on it).
@@ -212,16 +225,42 @@ def reindex_archive(root: str | os.PathLike | ArchiveLayout, db_path: str | os.P
         if plan.mode not in ("new", "replace"):
             raise OutputRefused(f"--db {db_path} is not a regular file — choose a file name")
     with _lock(layout):
-        files = sorted(layout.warc_files(), key=time_order)
+        imports = imports_by_file(layout)
+        files = sorted(layout.warc_files(), key=lambda p: time_order(p, imports))
         if not files:
             raise NotAnArchive(f"no WARC files in {layout.warc_dir} — nothing to rebuild the "
                                "database from; pass the right --archive")
         with PageParser(default_jobs() if jobs is None else jobs) as parser:
-            return _build(layout, files, target, parser, on_file)
+            return _build(layout, files, target, parser, on_file, default_origin)
+
+
+def crawl_origins(files: list[Path], default_origin: str | None = None) -> frozenset:
+    """The portal's origins as the archive's own crawl files state them (the
+    ``start-url`` of their warcinfo records); ``default_origin`` when none does."""
+    urls = []
+    for path in files:
+        if path.name.startswith("import-"):
+            continue
+        try:
+            first = read_record(path, 0)
+        except ArchiveError:
+            continue
+        if first.rec_type == "warcinfo" and warcinfo_fields(first).get("start-url"):
+            urls.append(warcinfo_fields(first)["start-url"])
+    return origins_of(urls) or origins_of([default_origin] if default_origin else [])
+
+
+def file_trust(path: Path, imports: dict[str, dict], origins: frozenset) -> Trust:
+    """The archive's own crawl files are trusted; an imported file gets the trust its
+    import used (``logs/imports.jsonl``: origins, not-after), else the crawls' origins
+    and the stored copy's own time."""
+    if not path.name.startswith("import-"):
+        return Trust()
+    return Trust.from_log(imports.get(path.name, {}), origins, stamp(path.stat().st_mtime))
 
 
 def _build(layout: ArchiveLayout, files: list[Path], target: Path, parser: PageParser,
-           on_file) -> ReindexReport:
+           on_file, default_origin: str | None = None) -> ReindexReport:
     started = time.perf_counter()
     report = ReindexReport(db=target, files=len(files))
     left_open = [p.name for p in layout.warc_files(include_open=True) if p.name.endswith(".open")]
@@ -236,18 +275,22 @@ def _build(layout: ArchiveLayout, files: list[Path], target: Path, parser: PageP
         conn.execute("PRAGMA synchronous=OFF")  # a temporary file: a crash just discards it
         store = Store(conn)
         builder = RowBuilder(store, layout.warc_dir, parser)
-        crawls = CrawlRows(store, imports_by_file(layout))
+        imports = imports_by_file(layout)
+        crawls = CrawlRows(store, imports)
+        origins = crawl_origins(files, default_origin)
         for path in files:
             with store.transaction():
                 crawl_id = crawls.for_file(path)
                 builder.scope = crawls.scopes.get(crawl_id)
-                counts = builder.index_file(path, crawl_id)
+                counts = builder.index_file(path, crawl_id, file_trust(path, imports, origins))
                 crawls.add(crawl_id, path.name, counts)
                 for problem in counts.problems:
                     store.add_error(crawl_id, None, "reindex", problem)
             report.counts.add(counts)
             if on_file is not None:
                 on_file(path, counts)
+        with store.transaction():
+            builder.finish(report.counts)   # posts whose last parts were never fetched
         crawls.finish()
         store.flush_parse_health()
         report.crawls = len(crawls.spans)

@@ -2,9 +2,9 @@
 
 The intact gzip members (each one whole record whose walk found no damage)
 are copied byte for byte, in order, into ``DIR/<name of the damaged file>``;
-the damaged file itself is never changed. ``DIR`` must lie outside the
-archive's ``warc/`` and ``state/`` (a salvaged copy is not evidence until an
-archivist has looked at it); an existing output file is never replaced.
+the damaged file itself is never changed. ``DIR`` must lie outside any archive
+(a salvaged copy is not evidence until an archivist has looked at it); an
+existing output file is never replaced.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from archive.errors import ArchiveError
 from archive.layout import ArchiveLayout
-from archive.outputs import archive_part
+from archive.outputs import OutputRefused, archive_part
 from archive.warc.members import Damage, scan_members
 
 
@@ -28,13 +28,15 @@ class Salvaged:
 
 
 def check_target(layout: ArchiveLayout, out_dir: str | os.PathLike) -> Path:
-    out = Path(out_dir).expanduser().resolve()
-    part = archive_part(out / "x", [layout.root])  # the rule of every output (archive.outputs)
+    """``out_dir`` resolved, or ``OutputRefused``: never inside an archive (the outputs
+    rule, ``archive.outputs.archive_part``), never anything but a directory."""
+    part = archive_part(out_dir, [layout.root])
     if part is not None:
-        raise ArchiveError(f"--salvage {out_dir} is inside {part} — "
-                           "choose a directory outside it (e.g. ~/salvaged)")
+        raise OutputRefused(f"--salvage {out_dir} is inside {part}; salvaged copies never go there — "
+                            "choose a directory outside the archive (e.g. ~/salvaged)")
+    out = Path(out_dir).expanduser().resolve()
     if out.exists() and not out.is_dir():
-        raise ArchiveError(f"--salvage {out_dir} exists and is not a directory — choose a directory")
+        raise OutputRefused(f"--salvage {out_dir} exists and is not a directory — choose a directory")
     return out
 
 

@@ -6,9 +6,6 @@ per defect (empty when the archive is sound).
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -57,25 +54,6 @@ class VerifyReport:
             state += f", {self.damaged} damaged span(s) of WARC files"
         return (f"{self.files} WARC files, {self.records} records, {self.captures} captures, "
                 f"{self.articles} articles checked in {self.seconds:.1f} s: {state}")
-
-
-def digest_matches(spec: str, data: bytes) -> bool | None:
-    """``True``/``False``; ``None`` if the algorithm or encoding is unknown."""
-    algo, _, value = spec.partition(":")
-    try:
-        h = hashlib.new(algo.lower().replace("-", ""), data).digest()
-    except ValueError:
-        return None
-    value = value.strip()
-    if len(value) == len(h) * 2:
-        try:
-            return binascii.unhexlify(value.lower()) == h
-        except binascii.Error:
-            return None
-    try:
-        return base64.b32decode(value.upper() + "=" * (-len(value) % 8)) == h
-    except binascii.Error:
-        return None
 
 
 MANDATORY = ("WARC-Record-ID", "WARC-Type", "WARC-Date")

@@ -121,6 +121,31 @@ def _esc(s: str) -> str:
     return htmlmod.escape(s, quote=False)
 
 
+def _kind(tag: str, c: str | None, outer: str = "p") -> tuple[str, str]:
+    """(kind, output tag) of a block element with this tag and class attribute; ``outer``:
+    the kind of the block around it (text loose in a list or table keeps it)."""
+    if tag in _HEAD:
+        return "h", tag
+    if tag in ("li", "dt", "dd"):
+        return "li", "li"
+    if tag == "figcaption" or c and CAPTION_CLASS.search(c):
+        return "caption", "figcaption"
+    if tag == "pre":
+        return "pre", "pre"
+    if tag == "blockquote":
+        return "p", "blockquote"
+    if tag in ("ul", "ol", "table", "tbody", "thead", "tfoot", "tr", "figure"):
+        return outer, "p"
+    return "p", "p"
+
+
+# the same rule, tabulated for the leaf elements the walker meets most (no class attribute);
+# a class naming a caption turns these kinds into a caption
+_LEAF_KIND = {tag: _kind(tag, None) for tag in _LEAF_FAST}
+_CAPTION = ("caption", "figcaption")
+_CAPTION_ABLE = frozenset(k for k, _ in _LEAF_KIND.values() if k not in ("h", "li", "caption"))
+
+
 class _Walker:
     def __init__(self, base: str, skip: list):
         self.base = base
@@ -233,7 +258,9 @@ class _Walker:
         if t and not t.isspace():
             text = normalize(t)
             if text:
-                kind, out = self._kind(tag, c)
+                kind, out = _LEAF_KIND[tag]
+                if c and kind in _CAPTION_ABLE and CAPTION_CLASS.search(c):
+                    kind, out = _CAPTION
                 self.blocks.append(Block(
                     kind, out, el, t, text,
                     _esc(text) if ("&" in text or "<" in text or ">" in text) else text, [], [],
@@ -266,19 +293,7 @@ class _Walker:
 
     def _kind(self, tag: str, c: str | None) -> tuple[str, str]:
         """(kind, output tag) of a block element with this tag and class attribute."""
-        if tag in _HEAD:
-            return "h", tag
-        if tag in ("li", "dt", "dd"):
-            return "li", "li"
-        if tag == "figcaption" or c and CAPTION_CLASS.search(c):
-            return "caption", "figcaption"
-        if tag == "pre":
-            return "pre", "pre"
-        if tag == "blockquote":
-            return "p", "blockquote"
-        if tag in ("ul", "ol", "table", "tbody", "thead", "tfoot", "tr", "figure"):
-            return self.stack[-1][0], "p"     # text loose in these: keep the outer kind
-        return "p", "p"
+        return _kind(tag, c, self.stack[-1][0])
 
     def _img(self, el) -> None:
         if _skip_image(el):

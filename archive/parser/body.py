@@ -43,7 +43,7 @@ def _block_date(b: Block) -> DateLine | None:
 def _updated_block(b: Block) -> bool:
     if b.kind == "li" or len(b.text) > V.DATE_LINE_MAX_CHARS + 40 or b.images:
         return False
-    return updated_line(b.text) or any(updated_line(x) for x in b.lines[:1])
+    return updated_line(b.text) or ("\n" in b.raw and any(updated_line(x) for x in b.lines[:1]))
 
 
 def cut_head(blocks: list[Block], no_container: bool) -> tuple[list[Block], DateLine | None]:
@@ -200,6 +200,21 @@ def cut_tail(art: Article, blocks: list[Block]) -> list[str]:
             del blocks[i]
             i -= 1
     return teasers
+
+
+def cut_head_byline(art: Article, blocks: list[Block]) -> None:
+    """A prefixed byline at the body's head (``Bài và ảnh: Minh Anh`` under the title): never
+    body text; the author when the tail named none."""
+    for i, b in enumerate(blocks[:V.HEAD_BYLINE_BLOCKS]):
+        if b.images or b.kind not in ("p", "h") or len(b.text) > V.BYLINE_MAX_CHARS or ":" not in b.text:
+            continue        # (a prefix ends with a colon)
+        by = byline(b.text)
+        if by is None or not by.prefixed:
+            continue
+        if art.author is None:
+            art.author, art.sources["author"] = by.author, "text"
+        del blocks[i]
+        return
 
 
 def images(art: Article, blocks: list[Block]) -> set[int]:

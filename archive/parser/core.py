@@ -162,6 +162,7 @@ def _article(root, idx, core, url: str) -> Article | None:
     # body: boilerplate cut, tail lines (source / author), lead
     blocks = B.cut_boilerplate(blocks)
     teasers = B.cut_tail(art, blocks)
+    B.cut_head_byline(art, blocks)
     captions = B.images(art, blocks)
     lead_block = None
     art.page_urls, art.page = find_pages(idx, base, art.url if core.canonical else page_url)

@@ -120,7 +120,11 @@ def find_documents(region, base: str) -> list[DocumentLink]:
     for el in region.iter("a", "iframe", "embed", "object"):
         tag = el.tag
         if tag == "a":
-            url = absolute(base, el.get("href"))
+            href = el.get("href")
+            # a relative href names its extension and query as the absolute URL does
+            if not href or el.get("download") is None and not is_document_url(href.strip()):
+                continue
+            url = absolute(base, href)
             if not url:
                 continue
             if is_document_url(url) or el.get("download") is not None:

@@ -73,8 +73,11 @@ class Meta:
             return normalize(item) or None if not item.startswith(("http://", "https://")) else None
         if not isinstance(item, dict):
             return None
-        if not isinstance(item.get("name"), str) and isinstance(item.get("@id"), str):
+        if isinstance(item.get("@id"), str) and (
+                not isinstance(item.get("name"), str) or "@type" not in item):
             item = self.ld_ids.get(item["@id"], item)
+        if _types(item) & {"organization", "newsmediaorganization", "governmentorganization", "corporation"}:
+            return None         # the publisher named as author: no WordPress account
         name = item.get("name")
         if isinstance(name, list) and name:
             name = name[0]

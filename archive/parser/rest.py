@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import replace
-from datetime import timezone
+from datetime import UTC, datetime
 from urllib.parse import unquote
 
 from archive.parser.dates import LOCAL, iso_local, iso_utc, parse_iso
@@ -32,7 +32,7 @@ from archive.text import normalize
 LAYER = "rest"
 
 
-def _utc(value) -> object:
+def _utc(value) -> datetime | None:
     """A REST ``*_gmt`` value (UTC without an offset) as an aware datetime, else None."""
     if not isinstance(value, str) or not value.strip():
         return None
@@ -40,11 +40,11 @@ def _utc(value) -> object:
     if dt is None:
         return None
     if "Z" not in value.upper() and "+" not in value[10:] and "-" not in value[10:]:
-        dt = dt.replace(tzinfo=timezone.utc)       # parse_iso read the naive value as local
+        dt = dt.replace(tzinfo=UTC)       # parse_iso read the naive value as local
     return dt
 
 
-def _local(value) -> object:
+def _local(value) -> datetime | None:
     dt = parse_iso(value) if isinstance(value, str) else None
     return dt.astimezone(LOCAL) if dt is not None else None
 

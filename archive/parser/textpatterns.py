@@ -170,6 +170,7 @@ def _names(s: str, prefixed: bool) -> bool:
 class Byline:
     author: str
     source: str | None = None
+    prefixed: bool = False        # "Bài, ảnh: …": a prefix said it is a byline
 
 
 def byline(line: str, marked: bool = False) -> Byline | None:
@@ -187,7 +188,8 @@ def byline(line: str, marked: bool = False) -> Byline | None:
         return None
     src = None
     m = _PREFIX.match(s)
-    prefixed = m is not None or marked
+    has_prefix = m is not None
+    prefixed = has_prefix or marked
     if m:
         s = m.group("rest").strip()
     s = _PHOTO.sub("", s).strip()
@@ -206,7 +208,16 @@ def byline(line: str, marked: bool = False) -> Byline | None:
         s = s[:-1].strip()
     if not s or len(s) > V.BYLINE_MAX_CHARS or not _names(s, prefixed):
         return None
-    return Byline(s, src)
+    return Byline(s, src, has_prefix)
+
+
+_ACCOUNT_PREFIX = re.compile(rf"^(?:{V.alternation(V.ACCOUNT_PREFIXES)})\s*:?\s+", re.IGNORECASE)
+
+
+def account_name(text: str) -> str | None:
+    """A theme's author field without its label: ``Tác giả: Minh Anh`` / ``by admin`` → the name."""
+    s = _ACCOUNT_PREFIX.sub("", text.strip()).strip()
+    return s if s and len(s) <= V.BYLINE_MAX_CHARS else None
 
 
 # ---- source lines ---------------------------------------------------------------

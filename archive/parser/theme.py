@@ -13,6 +13,7 @@ from lxml import etree
 
 from archive.parser.dom import absolute, classes, find_body, rel_tokens, text_of
 from archive.parser.multipage import PAGE_LINK_CLASS, PAGE_LINK_WRAPPERS
+from archive.parser.textpatterns import account_name
 from archive.parser.wpcore import PASSWORD_CLASSES
 from archive.text import normalize
 
@@ -34,6 +35,8 @@ _LEAD_CLASSES = ("sapo", "entry-summary", "post-excerpt", "article-sapo", "td-po
 # themes' "by <a class="url fn n" href="/author/<slug>/">Name</a>" byline
 _ACCOUNT_CLASSES = ("wp-block-post-author-name", "wp-block-post-author__name", "author-name",
                     "entry-author", "post-author", "byline", "author", "vcard")
+# elements whose own text is the account's name when they hold no link
+_ACCOUNT_TEXT_CLASSES = frozenset(("author-name", "entry-author", "post-author"))
 _RELATED_BOX_CLASSES = ("jp-relatedposts", "yarpp-related", "crp_related", "related-posts")
 _RELATED_BOX_IDS = ("related-posts", "jp-relatedposts")
 # what the one pass over the tree (dom.Index) keeps
@@ -190,8 +193,8 @@ def find_account(idx, region) -> str | None:
     for el in _account_candidates(idx):
         if _in_layout_boilerplate(el) or _in_comment(el):
             continue
-        t = text_of(el)
-        if not t or len(t) > 80:
+        t = account_name(text_of(el))
+        if not t:
             continue
         if within(el, region):
             return t
@@ -211,7 +214,10 @@ def _account_candidates(idx):
         elif "wp-block-post-author-name" in classes(el) or "wp-block-post-author__name" in classes(el):
             yield el
         else:
-            yield from (a for a in el.iter("a") if _author_link(a))
+            links = [a for a in el.iter("a") if _author_link(a)]
+            yield from links
+            if not links and classes(el) & _ACCOUNT_TEXT_CLASSES and next(el.iter("a"), None) is None:
+                yield el        # "Tác giả: Minh Anh" printed without a link
 
 
 def _in_comment(el) -> bool:

@@ -26,6 +26,7 @@ HEADER_TEXT_MAX_CHARS = 100     # an element holding a header date line
 BYLINE_MAX_CHARS = 60           # a byline (with prefix and photo credit) is short
 BYLINE_MAX_WORDS = 5            # a name is 2–5 syllables in title or upper case
 SOURCE_MAX_CHARS = 150          # the credited outlet of a source line
+HEAD_BYLINE_BLOCKS = 2          # a prefixed byline may open the body, under the title
 TAIL_LINES = 4                  # byline / source / teaser lines looked at at the body's end
 RELATED_HEAD_MAX_CHARS = 40     # a "Tin khác" heading is short
 LEAD_MIN_CHARS = 20             # a theme lead element shorter than this is a label
@@ -98,6 +99,9 @@ SURNAMES = (
     "vương", "cao", "tạ", "hà", "chu", "tô", "phùng", "quách", "lâm", "kiều", "thái", "văn",
     "nghiêm", "triệu", "la", "tăng", "khúc", "đồng", "lã", "từ", "mạc", "hứa", "tống", "vi",
 )
+# labels a theme prints before the posting account's name ("by admin", "Đăng bởi: Minh Anh")
+ACCOUNT_PREFIXES = ("tác giả", "người viết", "người đăng", "đăng bởi", "được đăng bởi", "viết bởi",
+                    "bởi", "posted by", "written by", "by", "author")
 # WordPress accounts that are a desk, not a person: never the article's author
 DESK_ACCOUNTS = (
     "ban biên tập", "bbt", "admin", "administrator", "quản trị", "quản trị viên", "quantri",
@@ -133,7 +137,8 @@ UPDATED_LABELS = ("cập nhật lần cuối", "cập nhật mới nhất", "las
 # words that introduce the day of the event in a lead ("Sáng 29/12", "chiều nay (7/6)")
 EVENT_DAY_WORDS = ("rạng sáng", "sáng sớm", "sáng", "trưa", "chiều tối", "chiều", "tối", "đêm",
                    "ngày", "hôm", "từ ngày", "trong ngày", "vào ngày", "hôm nay", "sáng nay",
-                   "chiều nay", "tối nay", "trưa nay", "đêm nay")
+                   "chiều nay", "tối nay", "trưa nay", "đêm nay", "hôm qua", "sáng qua", "chiều qua",
+                   "tối qua", "đêm qua", "trưa qua")
 WEEKDAYS = ("thứ hai", "thứ ba", "thứ tư", "thứ năm", "thứ sáu", "thứ bảy", "chủ nhật",
             "thứ 2", "thứ 3", "thứ 4", "thứ 5", "thứ 6", "thứ 7")
 # a date followed by one of these recurs every year: it is not the event
@@ -195,7 +200,7 @@ def check() -> None:
                         ("UPDATED_LABELS", UPDATED_LABELS), ("EVENT_DAY_WORDS", EVENT_DAY_WORDS),
                         ("RECURRING_WORDS", RECURRING_WORDS), ("OUTLET_WORDS", OUTLET_WORDS),
                         ("SURNAMES", SURNAMES), ("NOT_NAME_WORDS", NOT_NAME_WORDS),
-                        ("NOT_NAME_PHRASES", NOT_NAME_PHRASES)):
+                        ("NOT_NAME_PHRASES", NOT_NAME_PHRASES), ("ACCOUNT_PREFIXES", ACCOUNT_PREFIXES)):
         for w in words:
             if w != w.lower() or w != w.strip() or not w:
                 raise ValueError(f"vocabulary.{name}: {w!r} must be lower case, stripped, non-empty")

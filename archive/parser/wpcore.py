@@ -99,7 +99,7 @@ def is_password_protected(core: Core, idx) -> bool:
     """True for a post whose content WordPress hides behind the password form."""
     if "post-password-required" in core.body_classes:
         return True
-    return any(True for _ in idx.cls(*PASSWORD_CLASSES))
+    return any(c in idx.by_class for c in PASSWORD_CLASSES)
 
 
 def _int(m) -> int | None:

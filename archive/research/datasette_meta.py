@@ -43,7 +43,10 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "etag": "ETag response header, for a conditional GET on the next crawl",
         "last_modified": "Last-Modified response header, for a conditional GET on the next crawl",
         "noarchive": "1 when the page said noarchive (X-Robots-Tag or robots meta); archived "
-                     "anyway, as an archive of record does, unless PORTAL_HONOUR_NOARCHIVE"}),
+                     "anyway, as an archive of record does, unless PORTAL_HONOUR_NOARCHIVE",
+        "provenance": "crawl (fetched by this archive's crawls) or import (a record of a WARC file "
+                      "taken in with `import`; warc_file names the stored copy). For the same post "
+                      "the crawls always win over imports"}),
     "articles": ("One row per WordPress post (by post id; by canonical URL when there is no id). "
                  "Full-text search: the canned query `search`.", {
         "id": "article number",
@@ -145,6 +148,14 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
                   "bad-url (user info, malformed host), noarchive (honoured by setting)",
         "referrer": "the page (or sitemap) that led to it", "detail": "more about the reason",
         "at": "when (UTC)"}),
+    "refused_records": ("Records of imported WARC files that did not become captures of the "
+                        "portal (kept in the stored WARC copy as evidence).", {
+        "id": "row number", "crawl_id": "the import (crawls row, status imported)",
+        "warc_file": "the stored copy under warc/", "warc_offset": "offset of its gzip member",
+        "record_id": "its WARC-Record-ID", "target_uri": "its WARC-Target-URI",
+        "warc_date": "its WARC-Date", "reason": "off-site (another or look-alike host), other-port, "
+        "bad-url, future-date (dated after the import or after the file itself), bad-date",
+        "detail": "more about the reason"}),
     "origins": ("The portal's own origins (scheme://host[:port]): the start URL's and its "
                 "aliases. Stored URLs use the primary one (canonical), so a moved site is not "
                 "archived as new.", {
@@ -193,8 +204,9 @@ ORDER BY articles DESC"""
 SEARCH_PAGE = 50
 SEARCH_SQL = f"""SELECT a.id, a.title, a.url, a.published_at, a.date_is_bulk_import, a.event_date,
        pa_snippet(:q, :mode, a.body_text, a.lead, a.title) AS snippet
-FROM json_each(pa_search_ids(:q, :mode, {SEARCH_PAGE},
-                             (max(1, cast(coalesce(nullif(:page, ''), '1') AS integer)) - 1) * {SEARCH_PAGE})) AS hit
+FROM json_each(pa_search_ids(
+         :q, :mode, {SEARCH_PAGE},
+         (max(1, cast(coalesce(nullif(:page, ''), '1') AS integer)) - 1) * {SEARCH_PAGE})) AS hit
 JOIN articles a ON a.id = hit.value
 ORDER BY hit.key"""
 

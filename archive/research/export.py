@@ -35,7 +35,7 @@ DATE_TRUST_MEANING = {
     "unknown": "no date found at all",
 }
 
-LIST_COLUMNS = ("categories", "category_names", "tags", "tag_names")
+LIST_COLUMNS = ("categories", "category_names", "tags", "tag_names", "documents", "document_names")
 COLUMNS = (
     "id", "wp_post_id", "url", "slug", "title", "lead", "body_text",
     "published_at", "published_raw", "date_is_bulk_import", "event_date", "date_trust",
@@ -60,7 +60,16 @@ def _terms_sql(join: str, table: str, key: str, field: str) -> str:
     )
 
 
-def export_sql(*, since=None, until=None, category=None, include_html=False) -> tuple[str, dict]:
+def _documents_sql(field: str, present: bool = True) -> str:
+    """The article's documents (URLs or file names) in page order, as a JSON array."""
+    if not present:  # an archive read-only since before migration 7
+        return "'[]'"
+    return (f"(SELECT json_group_array(d.{field}) FROM (SELECT {field} FROM documents"
+            f" WHERE article_id = a.id ORDER BY position) d)")
+
+
+def export_sql(*, since=None, until=None, category=None, include_html=False,
+               documents: bool = True) -> tuple[str, dict]:
     filters, params = filter_sql(since=since, until=until, category=category)
     cols = [
         "a.id", "a.wp_post_id", "a.url", "a.slug", "a.title", "a.lead", "a.body_text",
@@ -71,6 +80,8 @@ def export_sql(*, since=None, until=None, category=None, include_html=False) -> 
         _terms_sql("article_categories", "categories", "category_id", "name") + " AS category_names",
         _terms_sql("article_tags", "tags", "tag_id", "slug") + " AS tags",
         _terms_sql("article_tags", "tags", "tag_id", "name") + " AS tag_names",
+        _documents_sql("url", documents) + " AS documents",
+        _documents_sql("file_name", documents) + " AS document_names",
         "a.first_seen_at", "a.last_seen_at", "a.gone_at", "a.capture_id",
     ]
     if include_html:
@@ -81,7 +92,9 @@ def export_sql(*, since=None, until=None, category=None, include_html=False) -> 
 
 def iter_articles(conn: sqlite3.Connection, **filters) -> Iterator[dict]:
     """Export rows as dicts (list columns as Python lists), in published order."""
-    sql, params = export_sql(**filters)
+    has_documents = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='documents'").fetchone() is not None
+    sql, params = export_sql(**filters, documents=has_documents)
     cur = conn.execute(sql, params)
     names = [d[0] for d in cur.description]
     while True:

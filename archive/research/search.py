@@ -149,7 +149,7 @@ def search_ids(conn: sqlite3.Connection, query: str, *, mode: str = "auto",
     """Ids of the articles matching ``query``, best first, exactly as ``search`` ranks them
     (``limit=None``: all of them). Datasette's search runs this (``pa_search_ids``)."""
     if is_document_query(query):
-        return [r["article_id"] for r in document_matches(
+        return [r[0] for r in document_matches(  # r[0]: article_id (any row factory)
             conn, query, mode=mode, since=since, until=until, category=category, author=author,
             limit=limit, offset=offset)]
     p = _plan(conn, query, mode, since, until)

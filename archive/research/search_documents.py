@@ -14,20 +14,17 @@ import sqlite3
 
 from archive.research.search_filters import date_bound, filter_sql
 from archive.research.search_query import plan
+from archive.research.search_temp import temp_index_pair
 
 FOLD, EXACT = "pa_documents_fts", "pa_documents_fts_exact"
 COLUMNS = ("text", "link_text", "file_name")
 
 
 def _build_indexes(conn: sqlite3.Connection) -> None:
-    cols = ", ".join(COLUMNS)
-    for name, fn, diacritics in ((FOLD, "pa_fold", 2), (EXACT, "pa_exact", 0)):
-        conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
-        conn.execute(f"CREATE VIRTUAL TABLE temp.{name} USING fts5({cols}, "
-                     f"tokenize='unicode61 remove_diacritics {diacritics}')")
-        conn.execute(f"INSERT INTO temp.{name}(rowid, {cols}) SELECT id, "
-                     + ", ".join(f"{fn}({c})" for c in COLUMNS)
-                     + " FROM documents WHERE article_id IS NOT NULL AND text IS NOT NULL")
+    temp_index_pair(conn, FOLD, EXACT, COLUMNS,
+                    "SELECT id AS rowid_, text AS text_, link_text AS link_text_, "
+                    "file_name AS file_name_ FROM documents "
+                    "WHERE article_id IS NOT NULL AND text IS NOT NULL")
 
 
 def document_matches(conn: sqlite3.Connection, query: str, *, mode: str = "auto",

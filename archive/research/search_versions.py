@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from archive.research.search import _ensure_functions, _run, search_ids
 from archive.research.search_filters import date_bound, filter_sql
 from archive.research.search_query import highlight_terms, plan
+from archive.research.search_temp import temp_index_pair
 from archive.research.snippet import Terms, best_snippet, highlight
 
 FOLD, EXACT = "pa_versions_fts", "pa_versions_fts_exact"
@@ -69,16 +70,12 @@ def _content(r) -> str:
 
 
 def _build_indexes(conn: sqlite3.Connection) -> None:
-    cols = ", ".join(COLUMNS)
-    for name, fn, diacritics in ((FOLD, "pa_fold", 2), (EXACT, "pa_exact", 0)):
-        conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
-        conn.execute(f"CREATE VIRTUAL TABLE temp.{name} USING fts5({cols}, "
-                     f"tokenize='unicode61 remove_diacritics {diacritics}')")
-        conn.execute(
-            f"INSERT INTO temp.{name}(rowid, {cols}) SELECT v.id, {fn}(v.title), {fn}(v.lead), "
-            f"{fn}(v.body_text), {fn}(a.author), {fn}(a.source) FROM article_versions v "
-            "JOIN articles a ON a.id = v.article_id WHERE v.article_id IN "
-            "(SELECT article_id FROM article_versions GROUP BY article_id HAVING count(*) > 1)")
+    temp_index_pair(
+        conn, FOLD, EXACT, COLUMNS,
+        "SELECT v.id AS rowid_, v.title AS title_, v.lead AS lead_, v.body_text AS body_text_, "
+        "a.author AS author_, a.source AS source_ FROM article_versions v "
+        "JOIN articles a ON a.id = v.article_id WHERE v.article_id IN "
+        "(SELECT article_id FROM article_versions GROUP BY article_id HAVING count(*) > 1)")
 
 
 def search_versions(conn: sqlite3.Connection, query: str, *, mode: str = "auto",

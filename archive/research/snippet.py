@@ -67,21 +67,25 @@ def _pattern(words: frozenset[str], prefixes: tuple[str, ...]) -> re.Pattern | N
     return re.compile(rf"(?<!{_WORDCH})(?:{'|'.join(alts)})(?!{_WORDCH})")
 
 
-def exact_in_place(text: str) -> str:
-    """``archive.text.exact_key`` of ``text`` when it keeps every character in place, else
-    ``text`` lower-cased (then only words without a moved tone mark are found)."""
-    key = exact_key(text)
-    return key if len(key) == len(text) else text.lower()
-
-
 def _hits(text: str, terms: Terms) -> list[tuple[int, int]]:
+    """Spans of ``text`` matching the terms. Exact words are first found by their folded
+    form in the folded text (fast), then each candidate word is checked with
+    ``exact_key`` on its own (the key of a whole body costs a millisecond)."""
     spans: list[tuple[int, int]] = []
+    folded = None
     pat = _pattern(terms.fold_words, terms.fold_prefixes)
     if pat is not None:
-        spans += [m.span() for m in pat.finditer(fold_in_place(text))]
-    pat = _pattern(terms.exact_words, terms.exact_prefixes)
-    if pat is not None:
-        spans += [m.span() for m in pat.finditer(exact_in_place(text))]
+        folded = fold_in_place(text)
+        spans += [m.span() for m in pat.finditer(folded)]
+    if terms.exact_words or terms.exact_prefixes:
+        folded = folded if folded is not None else fold_in_place(text)
+        pat = _pattern(frozenset(fold(w) for w in terms.exact_words),
+                       tuple(fold(p) for p in terms.exact_prefixes))
+        for m in pat.finditer(folded):
+            key = exact_key(text[m.start():m.end()])
+            if key in terms.exact_words or (terms.exact_prefixes
+                                            and key.startswith(terms.exact_prefixes)):
+                spans.append(m.span())
     spans.sort()
     out: list[tuple[int, int]] = []
     for s, e in spans:  # overlapping marks merge

@@ -30,6 +30,7 @@ from archive.warc.limits import LIMITS, Limits
 
 CHUNK = 1 << 20  # compressed bytes read at a time
 OUT = 1 << 20  # inflated bytes produced at a time
+FEED = 1 << 16  # compressed bytes handed to zlib at a time
 HTTP_HEAD_CAP = 1 << 20  # an HTTP header block longer than this has no findable payload
 GZIP_MAGIC = b"\x1f\x8b\x08"
 _DIGITS = re.compile(rb"^[0-9]+$")
@@ -317,10 +318,28 @@ class _Bomb(Exception):
     pass
 
 
-def _read_member(f: BinaryIO, start: int, size: int, limits: Limits, keep: bool,
+class _Source:
+    """The file's bytes through one read buffer shared by consecutive members, handed
+    to zlib in small slices (a member ends inside a slice: zlib copies only the rest
+    of that slice, not of a whole buffer)."""
+
+    def __init__(self, f: BinaryIO):
+        self.f = f
+        self.buf = b""
+        self.base = 0
+
+    def view(self, pos: int, n: int = FEED) -> memoryview:
+        if not (self.base <= pos and pos + n <= self.base + len(self.buf)):
+            self.f.seek(pos)
+            self.buf = self.f.read(max(CHUNK, n))
+            self.base = pos
+        i = pos - self.base
+        return memoryview(self.buf)[i:i + n]
+
+
+def _read_member(src: _Source, start: int, size: int, limits: Limits, keep: bool,
                  budget: _Budget) -> tuple[Member | None, int, str | None, str | None, str | None]:
     """Inflate the member at ``start``: ``(member or None, end offset, problem, kind, record id)``."""
-    f.seek(start)
     d = zlib.decompressobj(zlib.MAX_WBITS + 16)
     parser = RecordParser(limits, keep=keep)
     pos = start
@@ -329,7 +348,7 @@ def _read_member(f: BinaryIO, start: int, size: int, limits: Limits, keep: bool,
         return header(parser.headers, "WARC-Record-ID") if parser.headers else None
 
     while True:
-        buf = f.read(CHUNK)
+        buf = src.view(pos)
         if not buf:
             return None, pos, "ends before its gzip stream does (the file was cut)", "truncated", rid()
         data = buf
@@ -407,14 +426,14 @@ def scan_members(path: str | os.PathLike, limits: Limits = LIMITS, *, keep: bool
     with open(path, "rb") as f:
         size = os.fstat(f.fileno()).st_size
         pos = start
+        src = _Source(f)
         while pos < size:
-            f.seek(pos)
-            magic = f.read(3)
+            magic = bytes(src.view(pos, 3))
             try:
                 if magic != GZIP_MAGIC[: len(magic)] or len(magic) < 3:
                     member, end, why, kind, rid = None, pos, "is not gzip data", "corrupt", None
                 else:
-                    member, end, why, kind, rid = _read_member(f, pos, size, limits, keep, budget)
+                    member, end, why, kind, rid = _read_member(src, pos, size, limits, keep, budget)
             except _Bomb as exc:
                 yield Damage(pos, size - pos, "bomb", str(exc), fatal=True)
                 return

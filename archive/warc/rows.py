@@ -10,12 +10,12 @@ through ``Store``, what a crawl would have written for it:
   a revisit's ``refers_to_capture_id`` is found by ``WARC-Refers-To``, else by
   its payload digest;
 - a ``payload_digests`` row for the first complete 200 response of a payload;
-- what the capture→rows rules (``archive.warc.capture_rows``, the same the crawl
-  applies) make of the record: an article (a 200 HTML revisit's payload is read
-  from the record it refers to), an ``errors`` row for a page the parser failed
-  on, a document's row, a 304 moving the post's ``last_seen_at``, a 404/410
-  marking it gone — all stamped with the capture's date; the newest capture of
-  a post wins, whatever the order of files.
+- an article for every 200 HTML response (and 200 HTML revisit, whose payload
+  is read from the record it refers to) that ``parse_article`` accepts, saved
+  with ``seen_at`` = the capture's date — unless the database already holds
+  that post from a newer capture (newest capture wins, whatever the order of
+  files);
+- a 304 moves the post's ``last_seen_at``; a 404/410 marks it gone.
 
 Records of other tools are read too: ``<…>`` around WARC/1.0 target URIs,
 chunked transfer coding kept in the payload (``archive.warc.record_io`` undoes it).
@@ -37,11 +37,13 @@ from archive.origins import Scope, origin_of
 from archive.parser.dom import slug_of
 from archive.parser.page_parse import PageParser, parse_page
 from archive.warc import capture_rows
-from archive.warc.capture_rows import CaptureFacts, Parsed
+from archive.warc.assemble import PostParts, Ready, rest_post_id
+from archive.warc.capture_rows import CaptureFacts
 from archive.warc.dedup import DigestIndex
 from archive.warc.members import Damage
-from archive.warc.read import StoredRecord, read_record, scan_records
+from archive.warc.read import StoredRecord, decode_content, read_record, scan_records
 from archive.warc.record_io import clean_uri, second, transfer_payload
+from archive.warc.trust import Trust
 
 log = logging.getLogger(__name__)
 
@@ -54,19 +56,36 @@ def _origin(url: str | None):
     return origin_of(url or "")  # scheme, host, port as archive.origins normalises them
 
 
-def guard_canonical(article, fetched_url: str):
+def guard_canonical(article, fetched_url: str, scope=None):
     """A canonical link (or ``og:url``) never moves a record to another origin
-    (scheme, host, port) than the one it was fetched from: such an article keeps
-    the fetched URL (and its slug). Within the origin the canonical URL stands
-    (``/?p=123`` → the post's pretty URL). Crawl, import and reindex all apply it."""
+    (scheme, host, port) than the one it was fetched from — nor, with the site's
+    ``scope``, off the site's own origins: such an article keeps the fetched URL
+    (and its slug). Within the origin the canonical URL stands (``/?p=123`` → the
+    post's pretty URL). Crawl, import and reindex all apply it."""
     if article is None or _origin(article.url) == _origin(fetched_url):
+        return article
+    if scope is not None and scope.on_site(article.url) and scope.on_site(fetched_url):
         return article
     return replace(article, url=fetched_url, slug=slug_of(fetched_url))
 
 
 def capture_guard(conn=None):
-    """The capture→rows rules ``verify`` applies when it parses a record again."""
-    return guard_canonical
+    """The capture→rows rules ``verify`` applies when it parses a record again: the
+    canonical guard, then the site's URLs on its primary origin (as the crawl stores them)."""
+    scope = None
+    if conn is not None:
+        from archive.origins import BadOrigin, Scope, stored_aliases
+
+        row = conn.execute("SELECT start_url FROM crawls WHERE start_url IS NOT NULL"
+                           " ORDER BY id DESC LIMIT 1").fetchone()
+        if row is not None:
+            try:
+                scope = Scope.build(row[0], remembered=stored_aliases(conn))
+            except BadOrigin:
+                scope = None
+    if scope is None:
+        return guard_canonical
+    return lambda article, url: scope.rebase_article(guard_canonical(article, url, scope))
 
 
 def page_task(rec: StoredRecord, url: str | None = None):
@@ -83,6 +102,7 @@ class IndexCounts:
     articles: int = 0
     pages_parsed: int = 0
     skipped: int = 0  # damaged spans of a file left out (each reported in ``problems``)
+    refused: list = field(default_factory=list)  # records the trust boundary refused (dicts)
     first_date: str | None = None
     last_date: str | None = None
     problems: list[str] = field(default_factory=list)
@@ -91,6 +111,19 @@ class IndexCounts:
         for name in ("records", "captures", "revisits", "articles", "pages_parsed", "skipped"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.problems.extend(other.problems)
+        self.refused.extend(other.refused)
+
+
+PROVENANCE_RANK = {"import": 0, "crawl": 1}
+
+
+def precedence(provenance: str, seen_at: str) -> tuple[int, str]:
+    """Which capture of a post its article row shows: the portal's own crawls
+    always win over imports (an imported copy, even one dated later, never
+    replaces what the archive fetched itself); among captures of the same
+    provenance the newest wins. Crawl, import and reindex all follow it, so a
+    rebuilt database equals the crawl-built one whatever the order of files."""
+    return PROVENANCE_RANK.get(provenance, 1), seen_at
 
 
 class RowBuilder:
@@ -104,9 +137,13 @@ class RowBuilder:
         # the site's origins for the file being read (archive.origins): rows store the site's
         # URLs on its primary origin, as the crawl did; None: URLs as recorded
         self.scope: Scope | None = None
+        # posts waiting for their other pages and REST JSON, as in the crawl (archive.warc.assemble)
+        self.parts = PostParts()
+        self._parts_crawl: int | None = None
 
     # -- one file -------------------------------------------------------------
-    def index_file(self, path: str | os.PathLike, crawl_id: int | None) -> IndexCounts:
+    def index_file(self, path: str | os.PathLike, crawl_id: int | None,
+                   trust: Trust | None = None) -> IndexCounts:
         """Rows for every whole record of ``path``, read by the bounded member
         walk (``archive.warc.members``): a damaged member is skipped, the walk
         resyncs at the next whole one, and each skip is counted in
@@ -116,6 +153,10 @@ class RowBuilder:
         ``PageParser``, maybe in other processes) while this one is applied."""
         path = Path(path)
         counts = IndexCounts()
+        if crawl_id != self._parts_crawl:
+            self.finish(counts)   # a post's parts all belong to the crawl that fetched page 1
+            self._parts_crawl = crawl_id
+        self.trust = trust or Trust()
         self._captures = {}  # this file's records; earlier files are found in the database
         methods: dict[str, str] = {}  # request record id → method (wget writes the request first)
         pending: deque = deque()
@@ -146,8 +187,9 @@ class RowBuilder:
 
     def _submit(self, window: list[tuple[StoredRecord, int]]):
         pages = [i for i, (rec, _) in enumerate(window)
-                 if rec.rec_type == "response" and rec.payload_kept and capture_rows.wants_parse(
-                     rec.http_status, rec.content_type, rec.warc_header("WARC-Truncated"))]
+                 if rec.rec_type == "response" and capture_rows.wants_parse(
+                     rec.http_status, rec.content_type, rec.warc_header("WARC-Truncated"))
+                 and rec.payload_kept]
         tasks = [page_task(window[i][0]) for i in pages]
         return window, pages, self.parser.submit(tasks)
 
@@ -162,8 +204,33 @@ class RowBuilder:
             if rec.rec_type == "request":
                 self._note_method(rec, methods)
             elif rec.rec_type in HTTP_RECORDS and rec.http_status is not None:
+                if self._refused(rec, name, crawl_id, counts):
+                    continue
                 if not self._known(rec, name, counts):
                     self._capture(rec, name, length, crawl_id, counts, methods, parsed.get(i))
+
+    def _refused(self, rec: StoredRecord, name: str, crawl_id: int | None, counts: IndexCounts) -> bool:
+        """The trust boundary (``archive.warc.trust``): a refused record stays in the
+        WARC file, gets a ``refused_records`` row and is counted, nothing else."""
+        why = self.trust.refusal(rec.target_uri, rec.date)
+        if why is None:
+            return False
+        reason, detail = why
+        entry = {"offset": rec.offset, "record_id": rec.record_id, "target_uri": clean_uri(rec.target_uri),
+                 "warc_date": rec.date, "reason": reason, "detail": detail}
+        counts.refused.append(entry)
+        if self._has_refused_table():
+            self.conn.execute(
+                "INSERT INTO refused_records(crawl_id, warc_file, warc_offset, record_id, target_uri,"
+                " warc_date, reason, detail) VALUES (?,?,?,?,?,?,?,?)",
+                (crawl_id, name, rec.offset, rec.record_id, entry["target_uri"], rec.date, reason, detail))
+        return True
+
+    def _has_refused_table(self) -> bool:
+        if not hasattr(self, "_refused_table"):
+            self._refused_table = self.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE name='refused_records'").fetchone() is not None
+        return self._refused_table
 
     def _known(self, rec: StoredRecord, name: str, counts: IndexCounts) -> bool:
         """A record id already captured (the same record in two files) is kept once."""
@@ -211,7 +278,8 @@ class RowBuilder:
             ref=ref, method=method, payload_length=None if revisit else size,
             record_type=rec.rec_type, refers_to_capture_id=refers_to[0] if refers_to else None,
             truncated=rec.warc_header("WARC-Truncated"), etag=rec.http_header("ETag"),
-            last_modified=rec.http_header("Last-Modified"), noarchive=noarchive)
+            last_modified=rec.http_header("Last-Modified"), noarchive=noarchive,
+            provenance=self.trust.provenance)
         counts.captures += 1
         if rec.record_id:
             self._captures[rec.record_id] = (capture_id, name, rec.offset)
@@ -228,9 +296,14 @@ class RowBuilder:
                                     lambda: self._payload_of(body, refers_to), rec.payload_digest,
                                     rec.warc_header("WARC-Truncated"))
         stored_url = self.scope.canonical(url) if self.scope is not None else url
-        capture_rows.apply_status(self.store, replace(facts, url=stored_url))
-        if capture_rows.wants_parse(status, rec.content_type, rec.warc_header("WARC-Truncated")):
-            self._article(rec, facts, refers_to, counts, parsed)
+        if len(self.parts) and rest_post_id(url) is not None and self.parts.is_part(url):
+            self._rest_part(rec, url, status, refers_to, counts)
+        elif capture_rows.wants_parse(status, rec.content_type, rec.warc_header("WARC-Truncated")):
+            self._article(rec, url, fetched_at, capture_id, refers_to, counts, parsed, crawl_id)
+        elif self.trust.provenance != "crawl":
+            pass  # an imported 304 or 404 says nothing about the live post: only crawls touch or mark gone
+        else:
+            capture_rows.apply_status(self.store, replace(facts, url=stored_url))
 
     def _payload_of(self, body: bytes | None, refers_to: tuple[int, str, int] | None) -> bytes | None:
         """The payload of a response, or of the record a revisit refers to (None: too large
@@ -266,9 +339,9 @@ class RowBuilder:
         return None
 
     # -- articles -------------------------------------------------------------
-    def _article(self, rec: StoredRecord, facts: CaptureFacts, refers_to: tuple[int, str, int] | None,
-                 counts: IndexCounts, parsed: Parsed | None = None) -> None:
-        url = facts.url
+    def _article(self, rec: StoredRecord, url: str, fetched_at: str, capture_id: int,
+                 refers_to: tuple[int, str, int] | None, counts: IndexCounts, parsed=None,
+                 crawl_id: int | None = None) -> None:
         if parsed is None:  # a revisit: parse the payload of the record it refers to
             if refers_to is None:
                 return
@@ -279,10 +352,60 @@ class RowBuilder:
                 return
             parsed = parse_page(page_task(source, url))
         counts.pages_parsed += 1
-        if parsed.problem is not None:
+        if parsed.problem is not None:  # the capture→rows rule: an errors row, as the crawl writes
             counts.problems.append(f"{url} ({rec.record_id}): {parsed.problem}")
-        article = guard_canonical(parsed.article, url)
+            capture_rows.apply_parsed(self.store, CaptureFacts(url, 200, fetched_at, crawl_id, capture_id),
+                                      parsed)
+            return
+        article = guard_canonical(parsed.article, url, self.scope)
         if article is not None and self.scope is not None:
             article = self.scope.rebase_article(article)  # after the guard: on the primary origin
-        if capture_rows.apply_parsed(self.store, facts, replace(parsed, article=article)) == "article":
+        if article is None:
+            return
+        if article.page > 1:     # a later page of a multi-page post: part of page 1's article
+            self._save(self.parts.page(article), counts)
+            return
+        if self.parts.hold(article, capture_id, fetched_at):
+            return               # saved once its other pages and REST JSON are read
+        self._save([Ready(article, capture_id, fetched_at)], counts)
+
+    def _rest_part(self, rec: StoredRecord, url: str, status: int | None,
+                   refers_to: tuple[int, str, int] | None, counts: IndexCounts) -> None:
+        """A held post's REST JSON (or the API's refusal)."""
+        body = None
+        if status == 200:
+            source = rec
+            if rec.rec_type == "revisit" and refers_to is not None:
+                try:
+                    source = read_record(self.warc_dir / refers_to[1], refers_to[2])
+                except ArchiveError as exc:
+                    counts.problems.append(f"revisit {rec.record_id} of {url}: {exc}")
+                    source = None
+            if source is not None and source.payload_kept:
+                try:
+                    body = decode_content(transfer_payload(source), source.http_header("Content-Encoding"))
+                except ArchiveError:
+                    body = None
+        self._save(self.parts.rest(url, status, body), counts)
+
+    def finish(self, counts: IndexCounts | None = None) -> None:
+        """Save the posts still waiting for parts that never answered (call after the last file)."""
+        self._save(self.parts.drain(), counts or IndexCounts())
+
+    def _save(self, ready: list[Ready], counts: IndexCounts) -> None:
+        for r in ready:
+            if self._newer_in_db(r.article, r.fetched_at):
+                continue
+            self.store.save_article(r.article, r.capture_id, r.fetched_at)
             counts.articles += 1
+
+    def _newer_in_db(self, article, fetched_at: str) -> bool:
+        """Whether the post's row outranks this capture (``precedence``): then the
+        capture must not overwrite it."""
+        existing = self.store.find_article(article.wp_post_id, article.url)
+        if existing is None:
+            return False
+        row = self.conn.execute("SELECT provenance FROM captures WHERE id=?",
+                                (existing["capture_id"],)).fetchone() if self._has_refused_table() else None
+        theirs = row[0] if row is not None else "crawl"
+        return precedence(theirs, existing["last_seen_at"] or "") > precedence(self.trust.provenance, fetched_at)

@@ -34,7 +34,10 @@ def reindex(archive_dir: str, db_path: str | None, jobs: int | None, quiet: bool
             click.echo(f"{path.name}: {counts.records} records, {counts.captures} captures, "
                        f"{counts.articles} article saves", err=True)
 
-    report = reindex_archive(ArchiveLayout(archive_dir), db_path, jobs=jobs, on_file=on_file)
+    from crawler.settings import PORTAL_START_URL
+
+    report = reindex_archive(ArchiveLayout(archive_dir), db_path, jobs=jobs, on_file=on_file,
+                             default_origin=PORTAL_START_URL)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     for problem in report.counts.problems:

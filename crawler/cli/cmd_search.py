@@ -94,7 +94,8 @@ def search_cmd(query, since, until, category, author, mode, versions, limit, off
 
     Words are AND-ed; "a phrase"; word* for a prefix; OR between terms; NOT term;
     title:, lead:, body:, author:, source: before a word, "a phrase" or (a group):
-    title:(cong an). Put -- before a query that starts with a dash.
+    title:(cong an). document:(…) searches the text of linked documents instead.
+    Put -- before a query that starts with a dash.
     """
     marks = (MARK_START, MARK_END) if fmt == "table" else ("[", "]")
     options = dict(mode=mode or "auto", since=since, until=until, category=category, author=author,

@@ -92,7 +92,8 @@ class TrapGuardMiddleware:
     def _filter(self, response, result: list):
         kind = response.meta.get("kind")
         requests = [r for r in result if isinstance(r, Request)]
-        is_article = len(requests) < len(result)  # the spider yielded an item
+        # the spider yielded an item, or holds the article until its other parts arrive
+        is_article = len(requests) < len(result) or bool(response.meta.get("portal_article"))
         links_posts = response.meta.get("portal_links_posts") or any(
             r.meta.get("kind") == POST for r in requests)
         stray = 0

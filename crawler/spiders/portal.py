@@ -21,11 +21,12 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from archive.crawl.planner import CrawlPlanner
 from archive.crawl.revisit import RevisitPolicy, load_known
 from archive.origins import BadOrigin, Scope, parse_aliases, stored_aliases
+from archive.parser.core import read_page
 from archive.parser.requisites import css_requisites, html_requisites, is_stylesheet
-from archive.warc import capture_rows
+from archive.warc.assemble import PostParts, rest_post_id
+from archive.warc.rows import guard_canonical
 
 from ..middlewares.scope_guard import referrer_of
 from ..middlewares.trap_guard import canonical
@@ -43,16 +44,24 @@ from ..urlpolicy import (
 )
 from .window import RequestWindow
 
-# posts before listings: a crawl cut short by --max-duration has archived content, not pages of links
-PRIORITY = {SITEMAP: 40, FEED: 30, POST: 20, IMAGE: 15, DOCUMENT: 15, REQUISITE: 15, LISTING: 10, AMP: 5}
+# the other pages and the REST JSON of a post already fetched (``archive.warc.assemble``)
+PART = "part"
+# posts before listings: a crawl cut short by --max-duration has archived content, not pages of links;
+# the parts of a post first, so that held posts are stored soon
+REDIRECTS = (301, 302, 303, 307, 308)
+PRIORITY = {SITEMAP: 40, FEED: 30, PART: 25, POST: 20, IMAGE: 15, DOCUMENT: 15, REQUISITE: 15, LISTING: 10,
+            AMP: 5}
 # fetched once per crawl, never parsed for links: the files of a page, not pages
 FILES = (IMAGE, DOCUMENT, REQUISITE)
+REST_UNAVAILABLE = (401, 403, 404, 410)   # an API switched off or removed: the HTML alone is enough
 SITEMAP_PROBES = ("/wp-sitemap.xml", "/sitemap_index.xml")
-REDIRECTS = (301, 302, 303, 307, 308)
 
 
-def _content_type(response) -> str | None:
-    return response.headers.get(b"Content-Type", b"").decode("latin-1") or None
+def _charset(response) -> str | None:
+    ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    if "charset=" in ctype:
+        return ctype.split("charset=", 1)[1].split(";")[0].strip().strip('"') or None
+    return None
 
 
 class PortalSpider(scrapy.Spider):
@@ -85,13 +94,20 @@ class PortalSpider(scrapy.Spider):
         spider.follow_links = s.getbool("PORTAL_FOLLOW_LINKS")
         spider.fetch_requisites = s.getbool("PORTAL_FETCH_REQUISITES")
         spider.offsite_requisites = s.getbool("PORTAL_FETCH_OFFSITE_REQUISITES")
+        spider.parts = PostParts(fetch_rest=s.getbool("PORTAL_FETCH_REST"))
         # no allow_domains: Scrapy compares it with host:port; follow() checks the host
         spider.link_extractor = LinkExtractor(tags=("a", "link"), attrs=("href",))
         spider.full = s.getbool("PORTAL_FULL")
         spider.revisit = RevisitPolicy(recent_days=s.getint("PORTAL_REVISIT_RECENT_DAYS"),
                                        period_days=s.getint("PORTAL_REVISIT_PERIOD_DAYS"))
-        spider.planner = CrawlPlanner({}, spider.revisit, full=True)  # replaced in start()
+        spider.known = {}
+        spider.held_urls = {}       # post key → URLs of page 1, marked done once the post is stored
         spider.requested = set()  # hashes of post/image URLs requested in this crawl
+        spider.incremental = False
+        spider.sitemap_posts = set()
+        spider.decided = set()      # known posts judged on their sitemap lastmod
+        spider.deferred = set()     # known posts seen without a lastmod: judged at idle
+        spider.vanished_checked = False
         spider.window = RequestWindow(
             crawler, s.getint("PORTAL_SCHEDULER_WINDOW"),
             lambda url, kind, headers, meta: spider.request(url, kind, headers,
@@ -101,12 +117,12 @@ class PortalSpider(scrapy.Spider):
 
     # -- requests -------------------------------------------------------------
     def request(self, url: str, kind: str, headers: dict | None = None, *,
-                _in_frontier: bool = False, **meta) -> scrapy.Request:
+                _in_frontier: bool = False, dont_filter: bool = False, **meta) -> scrapy.Request:
         """A request, written to the persistent frontier before it is scheduled."""
         meta = {"kind": kind, **meta}
         if headers:
-            # a re-check of a URL the archive holds; where it redirects (a renamed
-            # post) is a discovered URL like any other: the planner decides on it
+            # a re-check of a URL the archive holds; where it redirects (a renamed post) is
+            # a discovered URL like any other, not a blind unconditional fetch (dispatch)
             meta["conditional"] = headers
             meta["dont_redirect"] = True
             meta["handle_httpstatus_list"] = [304, *REDIRECTS]
@@ -115,25 +131,22 @@ class PortalSpider(scrapy.Spider):
                 k: v for k, v in meta.items() if k != "handle_httpstatus_list"})
         return scrapy.Request(
             url, callback=self.dispatch, errback=self.failed, headers=headers,
-            priority=PRIORITY[kind], meta=meta,
+            priority=PRIORITY[kind], meta=meta, dont_filter=dont_filter or kind == PART,
         )
 
     def follow(self, url: str, base: str | None = None, lastmod: str | None = None,
-               listed: bool = False, sitemap_post: bool = False):
-        """A request for ``url`` if it is in scope, of a kind we fetch, not yet
-        requested in this crawl, and the planner (``archive.crawl.planner``) says
-        fetch; the spider decides nothing about revisits itself.
+               listed: bool = False):
+        """A request for ``url`` if the URL policy and the revisit policy keep it.
 
         ``listed``: the site itself lists the URL (sitemap, feed), so a 404 is a
         failure; a 404 of a URL merely linked from a page is a broken link.
-        ``sitemap_post``: a sitemap lists it (the planner's vanished-post rule).
-        Posts and files already requested in this crawl are dropped at once:
+        Posts and images already requested in this crawl are dropped at once:
         every post links several others that the sitemaps gave already, and
         canonicalising, the frontier lookup and Scrapy's own duplicate filter
         would cost more than this set of hashes.
         """
         raw = urljoin(base or self.start_url, url)
-        if hash(raw) in self.requested and not sitemap_post:
+        if hash(raw) in self.requested:
             return None
         url = canonical(raw)
         if url is None:
@@ -150,20 +163,29 @@ class PortalSpider(scrapy.Spider):
         kind = self.policy.classify(url)
         if not kind:
             return None
-        if sitemap_post and kind == POST:
-            self.planner.note_sitemap_post(key)
-        if kind in (POST, *FILES) and (hash(key) in self.requested or hash(raw) in self.requested):
+        if kind in (POST, *FILES) and hash(key) in self.requested:
             return None
         if self.archive.frontier.is_done(url):
             return None  # fetched by the interrupted crawl this one resumes
-        decision = self.planner.plan(key, kind, lastmod)
-        if not decision.fetch:
-            if decision.action == "skip":
+        headers = None
+        if self.incremental and kind in (POST, IMAGE, DOCUMENT):
+            known = self.known.get(key)
+            if kind in (IMAGE, DOCUMENT) and known is not None:
+                return None  # uploads keep their URL when unchanged; --full fetches them again
+            if known is not None and not lastmod:
+                # a sitemap lastmod, if any, is better evidence than recency or the
+                # rotation: wait until discovery is over (see idle)
+                self.deferred.add(key)
+                return None
+            if known is not None:
+                self.decided.add(key)
+            if not self.revisit.should_fetch(key, known, lastmod):
                 self.crawler.stats.inc_value("incremental/skipped")
-            return None
+                return None
+            headers = self.revisit.conditional_headers(known) or None
         if kind in (POST, *FILES):
             self.requested.update((hash(raw), hash(key)))
-        return self.request(url, kind, decision.headers, **({"listed": True} if listed else {}))
+        return self.request(url, kind, headers, **({"listed": True} if listed else {}))
 
     def skip(self, url: str, reason: str, referrer: str | None = None,
              detail: str | None = None) -> None:
@@ -182,8 +204,7 @@ class PortalSpider(scrapy.Spider):
         fonts, icons), each once per crawl; off-site ones only with PORTAL_FETCH_OFFSITE_REQUISITES."""
         if not self.fetch_requisites:
             return
-        for url in html_requisites(response.body, response.url,
-                                   encoding=capture_rows.charset(_content_type(response))):
+        for url in html_requisites(response.body, response.url, encoding=_charset(response)):
             req = self.follow_requisite(url, response.url)
             if req is not None:
                 yield from self.window.offer(req)
@@ -208,9 +229,9 @@ class PortalSpider(scrapy.Spider):
         self.requested.add(hash(key))
         if self.archive.frontier.is_done(canon):
             return None
-        upload = self.policy.classify(canon)
-        if not offsite and upload in (IMAGE, DOCUMENT) and not self.planner.plan(key, upload).fetch:
-            return None  # known uploads keep their URL; theme files are taken each crawl
+        if self.incremental and not offsite and key in self.known and \
+                self.policy.classify(canon) in (IMAGE, DOCUMENT):
+            return None  # uploads keep their URL when unchanged; theme files are taken each crawl
         self.crawler.stats.inc_value("requisites/offsite" if offsite else "requisites/requested")
         # off-site: let through the scope guard and Scrapy's offsite filter, never followed further
         meta = {"offsite_embed": True, "allow_offsite": True} if offsite else {}
@@ -223,10 +244,10 @@ class PortalSpider(scrapy.Spider):
         if len(self.scope.origins) > 1:
             self.logger.info("the site's origins: %s; rows use %s", ", ".join(
                 sorted(map(str, self.scope.origins))), self.scope.primary)
-        known = load_known(self.archive.conn, self.scope.canonical)
-        self.planner = CrawlPlanner(known, self.revisit, full=self.full)
-        self.crawler.stats.set_value("incremental/enabled", self.planner.incremental)
-        self.crawler.stats.set_value("incremental/known_urls", len(known))
+        self.known = load_known(self.archive.conn, self.scope.canonical)
+        self.incremental = bool(self.known) and not self.full
+        self.crawler.stats.set_value("incremental/enabled", self.incremental)
+        self.crawler.stats.set_value("incremental/known_urls", len(self.known))
 
     async def start(self):
         self._load_state()
@@ -248,22 +269,12 @@ class PortalSpider(scrapy.Spider):
 
     # -- responses ------------------------------------------------------------
     def dispatch(self, response):
-        """Every response ends here; the URL counts as done once its outcome is stored.
-
-        What the response puts in the database is decided by
-        ``archive.warc.capture_rows`` (the rules a rebuild applies too: the
-        storage process touches a post on a 304 and marks it gone on a 404/410);
-        this method only decides what to follow."""
+        """Every response ends here; the URL counts as done once its outcome is stored."""
         self.window.refill()
         kind = response.meta.get("kind")
-        ctype = _content_type(response)
-        parsed = capture_rows.NOTHING
-        if not response.meta.get("noarchive_skipped") and capture_rows.wants_parse(
-                response.status, ctype, response.meta.get("portal_truncated")):
-            parsed = capture_rows.parse_capture(response.body, response.url, ctype)
         if response.meta.get("noarchive_skipped"):
             pass  # PORTAL_HONOUR_NOARCHIVE: not archived, not parsed (a skips row says so)
-        elif response.status == 304:
+        elif response.status == 304:  # the storage touches the post (archive.warc.capture_rows)
             self.crawler.stats.inc_value("incremental/not_modified")
         elif response.status in REDIRECTS:  # of a re-check (see request)
             location = response.headers.get(b"Location", b"").decode("latin-1").strip()
@@ -278,30 +289,20 @@ class PortalSpider(scrapy.Spider):
                     yield req
         elif kind in FILES:
             if kind == REQUISITE and isinstance(response, TextResponse) and is_stylesheet(
-                    response.url, ctype or ""):
+                    response.url, response.headers.get(b"Content-Type", b"").decode("latin-1")):
                 # fonts, background images and @imports of a captured stylesheet
                 for url in css_requisites(response.body, response.url):
                     req = self.follow_requisite(url, response.url)
                     if req is not None:
                         yield req
+        elif kind == PART:
+            yield from self.parse_part(response)
         elif kind in (SITEMAP, FEED) or not isinstance(response, TextResponse):
             yield from self.parse_xml(response)
         else:
-            yield from self.requisites(response)
-            if parsed.article is not None:
-                yield from self.follow_article(response, parsed.article)
-            else:
-                yield from self.parse_listing(response)
-        if parsed is capture_rows.NOTHING:
-            self.done(response)
-            return
-        # last: the pipeline marks the page done once its rows are stored, after the
-        # requests above are in the frontier; rows store the site's URLs on its primary
-        # origin (the same post across a host move)
-        if parsed.article is not None:
-            parsed = capture_rows.Parsed(self.scope.rebase_article(parsed.article))
-        yield {"parsed": parsed, "capture_id": response.meta.get("capture_id"), "url": response.url,
-               "urls": sorted({response.url, *response.meta.get("redirect_urls", ())})}
+            yield from self.parse_html(response)
+            return  # parse_html marks done itself (an article only once stored)
+        self.done(response)
 
     def done(self, response) -> None:
         for url in {response.url, *response.meta.get("redirect_urls", ())}:
@@ -332,8 +333,9 @@ class PortalSpider(scrapy.Spider):
             loc = loc.strip()
             if sitemap.type == "sitemapindex" and "-users-" in loc:
                 continue  # author archives: not posts
-            req = self.follow(loc, response.url, lastmod=entry.get("lastmod"), listed=True,
-                              sitemap_post=sitemap.type == "urlset")
+            if sitemap.type == "urlset":
+                self.sitemap_posts.add(self.scope.canonical(canonical(loc) or loc))
+            req = self.follow(loc, response.url, lastmod=entry.get("lastmod"), listed=True)
             if req is not None:
                 yield from self.window.offer(req)
 
@@ -345,8 +347,71 @@ class PortalSpider(scrapy.Spider):
             if req is not None:
                 yield from self.window.offer(req)
 
-    def follow_article(self, response, article):
-        """The requests a post leads to: its images, documents, AMP copy, terms and links."""
+    def parse_html(self, response):
+        yield from self.requisites(response)
+        reading = read_page(response.body, response.url, encoding=_charset(response))
+        article = guard_canonical(reading.article, response.url, self.scope)
+        if reading.password_protected:
+            # archived, not an article: counted (the form hides the post's content)
+            self.crawler.stats.inc_value("articles/password_protected")
+            self.done(response)
+            return
+        if article is None:
+            yield from self.parse_listing(response)
+            self.done(response)
+            return
+        yield from self.follow_article(article, response)
+        if article.page > 1:
+            # a later page reached on its own (a resumed crawl, a link): page 1 gathers the post
+            first = article.page_urls[0] if article.page_urls else None
+            req = self.follow(first, response.url) if first else None
+            if req is not None:
+                yield req
+            self.done(response)
+            return
+        parts = self.parts.hold(article, response.meta.get("capture_id"), None)
+        if parts:
+            response.meta["portal_article"] = True   # an article, not a stray (trap guard)
+            # stored once every part answered (parse_part / failed)
+            response.meta["held_urls"] = sorted({response.url, *response.meta.get("redirect_urls", ())})
+            self.held_urls[article.wp_post_id if article.wp_post_id is not None else article.url] = \
+                response.meta["held_urls"]
+            for url in parts:
+                yield self.request(url, PART, listed=True)
+            return
+        # last: the pipeline marks the page done, after the requests above are in the frontier;
+        # rows store the site's URLs on its primary origin (the same post across a host move)
+        yield {"article": self.scope.rebase_article(article), "capture_id": response.meta.get("capture_id"),
+               "urls": sorted({response.url, *response.meta.get("redirect_urls", ())})}
+
+    def parse_part(self, response):
+        """Another page or the REST JSON of a held post."""
+        self.done(response)
+        if rest_post_id(response.url) is not None:
+            ready = self.parts.rest(response.url, response.status, response.body)
+            self.crawler.stats.inc_value("rest/fetched")
+        else:
+            yield from self.requisites(response)
+            reading = read_page(response.body, response.url, encoding=_charset(response))
+            if reading.article is None:
+                ready = self.parts.failed(response.url)
+            else:
+                yield from self.follow_article(reading.article, response)
+                ready = self.parts.page(reading.article)
+        yield from self.store_ready(ready)
+
+    def store_ready(self, ready):
+        for r in ready:
+            a = r.article
+            if a.pages > 1:
+                self.crawler.stats.inc_value("articles/multipage")
+            if a.sources.get("modified_at") == "rest" or a.sources.get("wp_author") == "rest":
+                self.crawler.stats.inc_value("rest/applied")
+            urls = self.held_urls.pop(a.wp_post_id if a.wp_post_id is not None else a.url, [a.url])
+            yield {"article": self.scope.rebase_article(a), "capture_id": r.capture_id, "urls": urls}
+
+    def follow_article(self, article, response):
+        """The requests an article page leads to: its images, AMP copy, terms and links."""
         for image in article.images:
             req = self.follow(image.url, response.url)
             if req is not None:
@@ -375,19 +440,21 @@ class PortalSpider(scrapy.Spider):
         """Home, category and tag listings: follow posts; page on only while they are new."""
         if not self.follow_links:
             return
-        requests, paged, posts = [], [], []
+        requests, paged, new_posts, posts = [], [], 0, 0
         for link in self.link_extractor.extract_links(response):
             url = link.url.split("#", 1)[0]
             if self.policy.classify(url) == POST:
-                posts.append(self.scope.canonical(url))
+                posts += 1
+                if self.incremental and self.scope.canonical(url) not in self.known:
+                    new_posts += 1
             req = self.follow(url, response.url)
             if req is None:
                 continue
             (paged if is_paged(req.url) else requests).append(req)
         # posts already requested (from the sitemaps) yield no request: tell the trap guard
         # that this page did list posts, so its pagination is no empty-listing trap
-        response.meta["portal_links_posts"] = bool(posts)
-        if paged and not self.planner.listing_goes_on(posts):
+        response.meta["portal_links_posts"] = posts > 0
+        if self.incremental and not new_posts:
             # newest first: a page without a new post means the rest is known
             self.crawler.stats.inc_value("incremental/listing_stops")
             for req in paged:
@@ -398,30 +465,79 @@ class PortalSpider(scrapy.Spider):
 
     # -- end of discovery ------------------------------------------------------
     def idle(self):
-        """Once discovery is over: the planner's deferred and vanished posts."""
+        """Once discovery is over: judge known posts seen without a lastmod, and
+        re-check known posts that left the sitemaps."""
         if self.window.refill() or self.window.backlog:
             raise DontCloseSpider  # discovery is not over while posts are held back
-        scheduled = self._schedule(self.planner.due_deferred(), "incremental/revisited")
-        scheduled += self._schedule(self.planner.due_vanished(), "incremental/vanished_rechecked",
-                                    vanished=True)
+        if len(self.parts):
+            # parts that will never answer (dropped on the way): store the posts as they are
+            for item in self.store_ready(self.parts.drain()):
+                self.archive.save_article(item["article"], item["capture_id"])
+                for url in item["urls"]:
+                    self.archive.frontier.done(url)
+        if not self.incremental:
+            return
+        scheduled = self._revisit_deferred()
+        if not self.vanished_checked and self.sitemap_posts:
+            scheduled += self._recheck_vanished()
         if scheduled:
             raise DontCloseSpider
 
-    def _schedule(self, decisions, stat: str, **meta) -> int:
+    def _revisit_deferred(self) -> int:
+        pending, self.deferred = self.deferred - self.decided, set()
         scheduled = 0
-        for key, decision in decisions:
-            url = self.scope.live_url(key)
-            if not decision.fetch or self.archive.frontier.is_done(url) or not self.scope.on_site(url):
+        for url in sorted(pending):
+            self.decided.add(url)
+            known = self.known.get(url)
+            if (self.archive.frontier.is_done(self.scope.live_url(url))
+                    or not self.revisit.should_fetch(url, known)):
                 self.crawler.stats.inc_value("incremental/skipped")
                 continue
-            self.crawler.engine.crawl(self.request(url, POST, decision.headers, **meta))
+            headers = self.revisit.conditional_headers(known) or None
+            self.crawler.engine.crawl(self.request(self.scope.live_url(url), POST, headers))
             scheduled += 1
-        if decisions:
-            self.crawler.stats.inc_value(stat, scheduled)
+        self.crawler.stats.inc_value("incremental/revisited", scheduled)
+        return scheduled
+
+    def _recheck_vanished(self) -> int:
+        self.vanished_checked = True
+        # a live post's current URL at once; old slugs and gone posts on their slice turn
+        vanished = [url for url, page in self.known.items()
+                    if page.is_article and url not in self.sitemap_posts
+                    and ((page.current and not page.gone) or self.revisit.in_slice(url, page))]
+        scheduled = 0
+        for key in vanished:
+            url = self.scope.live_url(key)
+            if self.archive.frontier.is_done(url) or not self.scope.on_site(url):
+                continue
+            headers = self.revisit.conditional_headers(self.known[key]) or None
+            self.crawler.engine.crawl(self.request(url, POST, headers, vanished=True))
+            scheduled += 1
+        self.crawler.stats.set_value("incremental/vanished_rechecked", scheduled)
         return scheduled
 
     # -- failures -------------------------------------------------------------
     def failed(self, failure):
+        request = failure.request
+        if request.meta.get("kind") == PART:
+            yield from self._part_failed(failure)
+            return
+        self._failed(failure)
+
+    def _part_failed(self, failure):
+        """A part that did not come: the post is stored with what it has. A REST API
+        answering 401/403/404/410 is switched off, not broken: no errors row."""
+        request = failure.request
+        status = failure.value.response.status if failure.check(HttpError) else None
+        if rest_post_id(request.url) is not None and status in REST_UNAVAILABLE:
+            self.crawler.stats.inc_value(f"rest/unavailable/{status}")
+            self.archive.frontier.done(request.url)
+            yield from self.store_ready(self.parts.rest(request.url, status, None))
+            return
+        self._failed(failure)
+        yield from self.store_ready(self.parts.failed(request.url))
+
+    def _failed(self, failure):
         request = failure.request
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             if str(failure.value).startswith("Forbidden by robots.txt"):  # Scrapy's RobotsTxtMiddleware
@@ -431,9 +547,7 @@ class PortalSpider(scrapy.Spider):
         if failure.check(HttpError):
             status = failure.value.response.status
             if status in (404, 410) and (request.meta.get("probe") or
-                                         self.planner.is_known_post(self.scope.canonical(request.url))):
-                if not request.meta.get("probe"):  # marked gone by the capture→rows rules
-                    self.crawler.stats.inc_value("incremental/gone")
+                                         self._gone(request.url, request.meta)):
                 self.archive.frontier.done(request.url)
                 return
             kind, message = f"http-{status}", f"HTTP {status}"
@@ -451,3 +565,13 @@ class PortalSpider(scrapy.Spider):
             message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         self.archive.error(request.url, kind, message)
         self.archive.frontier.done(request.url)
+
+    def _gone(self, url: str, meta: dict) -> bool:
+        """A known post answering 404/410 was deleted: mark it, it is no failure."""
+        key = self.scope.canonical(url)
+        page = self.known.get(key)
+        if page is None or not page.is_article:
+            return False
+        # marked gone by the storage when it recorded the 404 (archive.warc.capture_rows)
+        self.crawler.stats.inc_value("incremental/gone")
+        return True

@@ -36,6 +36,8 @@ class ReportData:
     statuses: list[tuple[str, int]] = field(default_factory=list)
     error_kinds: list[tuple[str, int]] = field(default_factory=list)
     date_trust: list[tuple[str, int, str]] = field(default_factory=list)  # trust, n, meaning
+    # documents by type: MIME type, documents, archived, PDFs with text, bytes
+    documents: list[tuple[str, int, int, int, int]] = field(default_factory=list)
 
 
 def _stats(raw: str | None) -> dict:
@@ -102,6 +104,14 @@ def collect(conn: sqlite3.Connection) -> ReportData:
         "SELECT status, count(*) FROM captures GROUP BY status ORDER BY status IS NULL, status")]
     d.error_kinds = [tuple(r) for r in q(
         "SELECT kind, count(*) AS n FROM errors GROUP BY kind ORDER BY n DESC, kind")]
+    if q("SELECT 1 FROM sqlite_master WHERE name = 'documents'"):
+        d.totals["documents"] = q("SELECT count(DISTINCT url) FROM documents")[0][0]
+        d.documents = [tuple(r) for r in q(
+            "SELECT coalesce(mime_type, 'not archived'), count(*), count(capture_id),"
+            " sum(text IS NOT NULL), coalesce(sum(size), 0)"
+            " FROM (SELECT url, max(mime_type) AS mime_type, max(capture_id) AS capture_id,"
+            "       max(text) AS text, max(size) AS size FROM documents GROUP BY url)"
+            " GROUP BY 1 ORDER BY 2 DESC, 1")]
     order = list(DATE_TRUST_MEANING)
     trust = dict(q(f"SELECT {DATE_TRUST_SQL.format(a='a')} AS t, count(*) FROM articles a GROUP BY t"))
     d.date_trust = [(t, trust.get(t, 0), DATE_TRUST_MEANING[t]) for t in order]

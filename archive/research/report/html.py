@@ -79,6 +79,15 @@ def render(d: ReportData, *, title: str, generated_at: str) -> str:
                                                     color=charts.RED, xlabel="errors"),
                         "Error kinds"),
                  _table("errors", ["kind", "errors"], d.error_kinds)),
+        _section("documents", "Documents by type",
+                 _chart("documents", charts.barh_chart([(m, n) for m, n, *_ in d.documents],
+                                                       "Documents by type", xlabel="documents"),
+                        "Documents by type"),
+                 '<p class="note">Files the articles link to (PDF, Word, Excel …), each URL once; '
+                 "archived: captured with a 200 answer; with text: PDFs whose text is in "
+                 "<code>documents.text</code> and searchable.</p>",
+                 _table("documents", ["type", "documents", "archived", "with text", "bytes"],
+                        d.documents)),
         _section("dates", "Dates: which ones to trust",
                  _chart("dates", charts.barh_chart([(t, n) for t, n, _ in d.date_trust],
                                                    "Articles by date trust"), "Date trust"),

@@ -1,0 +1,191 @@
+"""One article from several captures: the pages of a multi-page post and the
+post's REST JSON (``/wp-json/wp/v2/posts/<id>``).
+
+A post page names the captures that complete it: ``Article.page_urls`` (every
+page of a post split with ``<!--nextpage-->``) and ``Article.rest_url`` (the
+``<link rel="alternate" type="application/json">``). The crawl fetches them
+right after page 1 and stores one article once all have answered; ``reindex``
+and ``import`` find the same captures in the WARC files. Both call
+``assemble`` (the parser's ``merge_pages`` and ``apply_rest``), so the rows
+are the same.
+
+The REST API is a source, not a requirement: a 401/403/404 (common on
+government sites), a body that is not JSON, or JSON about another post changes
+nothing — the article stands on its HTML alone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from archive.parser.model import Article
+from archive.parser.multipage import merge_pages, page_number
+from archive.parser.rest import apply_rest
+
+REST_POST = re.compile(r"/wp-json/wp/v2/posts/(\d+)/?$|[?&]rest_route=/wp/v2/posts/(\d+)")
+MAX_REST_BYTES = 8 * 1024 * 1024    # a post's JSON beyond this is not read (it stays in the WARC)
+
+
+def rest_post_id(url: str) -> int | None:
+    """The post id of a REST post URL (``…/wp-json/wp/v2/posts/123``), else None."""
+    m = REST_POST.search(url.split("#", 1)[0].split("?_embed", 1)[0])
+    if not m:
+        return None
+    return int(m.group(1) or m.group(2))
+
+
+def with_embed(url: str) -> str:
+    """The REST post URL asking for ``_embed`` (the author's name and the terms in one fetch)."""
+    return url + ("&" if "?" in url else "?") + "_embed"
+
+
+def load_rest(body: bytes | None) -> dict | None:
+    """The REST post object from a 200 response body, or None when it is not one."""
+    if not body or len(body) > MAX_REST_BYTES:
+        return None
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("id"), int) else None
+
+
+def assemble(pages: list[Article], rest: dict | None = None) -> Article:
+    """The article of a post from its pages (page 1 first) and its REST post object."""
+    article = merge_pages(pages) if len(pages) > 1 else pages[0]
+    return apply_rest(article, rest) if rest is not None else article
+
+
+# ---- gathering the parts: the same bookkeeping for the crawl and the rebuild -----------
+
+def _page_key(url: str) -> tuple[str, int]:
+    stem, n = page_number(url)
+    return unicodedata.normalize("NFC", unquote(stem)).rstrip("/"), n
+
+
+@dataclass
+class Held:
+    """A post's page 1 waiting for its other pages and its REST answer."""
+    first: Article
+    capture_id: int | None
+    fetched_at: str | None
+    part_urls: list[str]                       # what to fetch: other pages, then the REST URL
+    pages: dict[int, Article] = field(default_factory=dict)
+    want_pages: set[int] = field(default_factory=set)
+    want_rest: bool = False
+    rest: dict | None = None
+
+
+@dataclass(frozen=True)
+class Ready:
+    """An assembled article, to be saved with page 1's capture and time."""
+    article: Article
+    capture_id: int | None
+    fetched_at: str | None
+
+
+class PostParts:
+    """Holds page 1 of each post that has other parts until every part answered.
+
+    ``hold(article, …)`` → the part URLs to fetch (empty: nothing to wait for, save
+    the article as it is); ``page(article)``, ``rest(url, status, body)`` and
+    ``failed(url)`` report a part and return the posts now complete; ``drain()``
+    gives the posts whose parts never answered (saved with what they have).
+    ``fetch_rest=False`` leaves the REST API out.
+    """
+
+    def __init__(self, *, fetch_rest: bool = True):
+        self.fetch_rest = fetch_rest
+        self.held: dict[object, Held] = {}
+        self._by_page: dict[tuple[str, int], object] = {}
+        self._by_rest: dict[int, object] = {}
+
+    def __len__(self) -> int:
+        return len(self.held)
+
+    def hold(self, article: Article, capture_id: int | None, fetched_at: str | None) -> list[str]:
+        if article.page > 1:
+            return []
+        key = article.wp_post_id if article.wp_post_id is not None else article.url
+        want_pages = {n for n in range(1, len(article.page_urls) + 1) if n != article.page}
+        urls = [article.page_urls[n - 1] for n in sorted(want_pages)]
+        rest_id = rest_post_id(article.rest_url) if (self.fetch_rest and article.rest_url) else None
+        if rest_id is not None and article.wp_post_id not in (None, rest_id):
+            rest_id = None                     # a REST link to another post: not this one's
+        if rest_id is not None:
+            urls.append(with_embed(article.rest_url))
+        if not urls or key in self.held:
+            return []
+        self.held[key] = Held(article, capture_id, fetched_at, urls, want_pages=want_pages,
+                              want_rest=rest_id is not None)
+        for n in want_pages:
+            self._by_page[_page_key(article.page_urls[n - 1])[0], n] = key
+        if rest_id is not None:
+            self._by_rest[rest_id] = key
+        return urls
+
+    def is_part(self, url: str) -> bool:
+        """Whether ``url`` is a part some held post waits for."""
+        rid = rest_post_id(url)
+        return rid in self._by_rest if rid is not None else _page_key(url) in self._by_page
+
+    def page(self, article: Article) -> list[Ready]:
+        """A later page (``article.page > 1``) arrived."""
+        key = self._pop_page(article)
+        if key is None:
+            return []
+        held = self.held[key]
+        held.pages[article.page] = article
+        held.want_pages.discard(article.page)
+        return self._check(key)
+
+    def _pop_page(self, article: Article):
+        for url in (article.url, *article.page_urls[article.page - 1:article.page]):
+            stem, _ = _page_key(url)
+            key = self._by_page.pop((stem, article.page), None)
+            if key is not None:
+                return key
+        return None
+
+    def rest(self, url: str, status: int | None, body: bytes | None) -> list[Ready]:
+        """The REST post URL answered (any status; ``body`` decoded)."""
+        rid = rest_post_id(url)
+        key = self._by_rest.pop(rid, None) if rid is not None else None
+        if key is None:
+            return []
+        held = self.held[key]
+        held.want_rest = False
+        held.rest = load_rest(body) if status == 200 else None
+        return self._check(key)
+
+    def failed(self, url: str) -> list[Ready]:
+        """A part that never answered (connection failure after retries)."""
+        rid = rest_post_id(url)
+        if rid is not None:
+            return self.rest(url, None, None)
+        stem, n = _page_key(url)
+        key = self._by_page.pop((stem, n), None)
+        if key is None:
+            return []
+        self.held[key].want_pages.discard(n)
+        return self._check(key)
+
+    def _check(self, key) -> list[Ready]:
+        held = self.held[key]
+        if held.want_pages or held.want_rest:
+            return []
+        return [self._ready(key)]
+
+    def _ready(self, key) -> Ready:
+        held = self.held.pop(key)
+        pages = [held.first] + [held.pages[n] for n in sorted(held.pages)]
+        return Ready(assemble(pages, held.rest), held.capture_id, held.fetched_at)
+
+    def drain(self) -> list[Ready]:
+        self._by_page.clear()
+        self._by_rest.clear()
+        return [self._ready(key) for key in list(self.held)]
