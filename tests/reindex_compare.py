@@ -74,7 +74,8 @@ def snapshot(conn: sqlite3.Connection, imported: bool = False) -> dict[str, list
                   " d.size, d.sha1, d.payload_digest, d.truncated, d.text, d.text_status, c.record_id"
                   " FROM documents d LEFT JOIN articles a ON a.id = d.article_id"
                   " LEFT JOIN captures c ON c.id = d.capture_id")
-    if "origins" in tables and not imported:  # an import does not take a foreign file's origins  # migration 8: the site's origins, rebuilt from the warcinfo records
+    # migration 8: the site's origins, rebuilt from the warcinfo records (an import takes none)
+    if "origins" in tables and not imported:
         out["origins"] = _rows(conn, "SELECT origin, canonical, first_crawl_id FROM origins")
     if "article_urls" in tables:
         out["article_urls"] = _rows(conn, "SELECT a.wp_post_id, u.url, u.first_seen_at, u.last_seen_at FROM article_urls u "
