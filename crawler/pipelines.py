@@ -8,7 +8,8 @@ from .archive_extension import ArchiveExtension
 
 
 class ArticlePipeline:
-    """Items are ``{"article": Article, "capture_id": int | None}``."""
+    """Items are ``{"article": Article, "capture_key": int | None}`` (the key the
+    archive session returned for the page's capture)."""
 
     def __init__(self, extension: ArchiveExtension):
         self.extension = extension
@@ -22,7 +23,7 @@ class ArticlePipeline:
 
     def process_item(self, item):
         session = self.extension.session
-        session.save_article(item["article"], item.get("capture_id"))
+        session.save_article(item["article"], item.get("capture_key"))
         for url in item.get("urls", ()):
             session.frontier.done(url)  # only now: the article row is stored
         return item

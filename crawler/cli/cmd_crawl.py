@@ -39,10 +39,13 @@ def crawl(archive_dir, start_url, full, max_duration, max_pages, aliases, verbos
         EXIT_OK,
         EXIT_UNREACHABLE,
         build_settings,
+        hold_signals,
         parse_overrides,
         run_crawl,
         validate_start_url,
     )
+
+    hold_signals()  # a SIGTERM during start-up stops the crawl cleanly, not by default death
 
     try:
         parsed = parse_overrides(overrides)
