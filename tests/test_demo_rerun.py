@@ -23,7 +23,8 @@ def counts(root) -> dict:
         last = conn.execute("SELECT status, exit_code FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
         return {"articles": conn.execute("SELECT count(*) FROM articles").fetchone()[0],
                 "versions": conn.execute("SELECT count(*) FROM article_versions").fetchone()[0],
-                "origins": conn.execute("SELECT count(DISTINCT substr(url, 1, instr(substr(url, 8), '/') + 7))"
+                "origins": conn.execute(
+                    "SELECT count(DISTINCT substr(url, 1, instr(substr(url, 8), '/') + 7))"
                                         " FROM articles").fetchone()[0],
                 "last": tuple(last)}
     finally:

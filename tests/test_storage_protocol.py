@@ -35,7 +35,8 @@ def crawler_messages() -> set[type]:
     """Every message the crawler sends: the frozen dataclasses of the module but the replies."""
     replies = {remote.Opened, remote.Fatal, remote.Closed, remote.Close}
     return {c for _, c in inspect.getmembers(remote, inspect.isclass)
-            if dataclasses.is_dataclass(c) and c.__module__ == remote.__name__} - replies
+            if dataclasses.is_dataclass(c) and c.__module__ == remote.__name__
+            and not c.__name__.startswith("_")} - replies
 
 
 def test_every_message_is_a_frozen_dataclass_with_a_handler():

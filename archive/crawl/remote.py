@@ -82,18 +82,20 @@ class FrontierAdd:
 
 
 @dataclass(frozen=True)
-class FrontierDone:
+class _About:
     url: str
 
 
-@dataclass(frozen=True)
-class Touch:
-    url: str
+class FrontierDone(_About):
+    """Mark ``url`` done in the frontier, once the batch holding its rows commits."""
 
 
-@dataclass(frozen=True)
-class Gone:
-    url: str
+class Touch(_About):
+    """``url`` answered 304 Not Modified."""
+
+
+class Gone(_About):
+    """``url`` answered 404/410: the post is gone."""
 
 
 @dataclass(frozen=True)
