@@ -137,7 +137,8 @@ class ArchiveExtension:
 
     def spider_closed(self, spider, reason):
         status = "finished" if reason == "finished" else (
-            "interrupted" if reason in ("shutdown", "closespider_timeout", "closespider_pagecount")
+            "interrupted" if reason in ("shutdown", "closespider_timeout", "closespider_pagecount",
+                                        "closespider_itemcount")
             else reason)
         if self.watch.running:
             self.watch.stop()
