@@ -49,7 +49,7 @@ def main() -> None:
     ap.add_argument("--every", type=float, default=2.0, help="RSS sampling interval, seconds")
     ap.add_argument("--keep", action="store_true", help="keep the archives under bench/out/memory/")
     ap.add_argument("--max-pages", type=int, default=0,
-                    help="stop each crawl after N responses (crawl --max-pages): a bounded look at a big site")
+                    help="stop each crawl after N articles (crawl --max-pages): a bounded look at a big site")
     ap.add_argument("--max-duration", type=int, default=0,
                     help="stop each crawl cleanly after this many seconds (crawl --max-duration)")
     ap.add_argument("--name", default="memory", help="output name under bench/out/ (.json, .md)")

@@ -13,7 +13,7 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
 from archive.crawl.noarchive import exchange_noarchive
-from archive.crawl.remote import RemoteSession
+from archive.crawl.remote import POLL, RemoteSession
 from archive.crawl.session import ArchiveSession, SessionOptions
 from archive.db.store import crawl_status
 from archive.origins import parse_aliases
@@ -22,6 +22,8 @@ from .capture import exchange_from_scrapy, header_list
 from .middlewares.scope_guard import referrer_of
 
 log = logging.getLogger(__name__)
+
+BACKLOG_PAUSE = 5000  # messages waiting for the storage process: past this, no new requests
 
 RECORDED_SETTINGS = (
     "BOT_NAME", "USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "DOWNLOAD_DELAY_JITTER",
@@ -90,16 +92,31 @@ class ArchiveExtension:
     def spider_opened(self, spider):
         spider.archive = self.session
         if isinstance(self.session, RemoteSession):
-            self.watch.start(0.5, now=False)
+            self.watch.start(POLL, now=False)
 
     def check_storage(self):
-        """A storage failure (disk full…) stops the crawl; the archive stays sound."""
-        fatal = self.session.poll_fatal()
+        """Every ``POLL`` s: hand waiting messages to the storage process, slow the
+        engine down while too many wait, and stop the crawl if storage failed or its
+        process died (disk full…); the archive stays sound."""
+        fatal = self.session.pump()
+        engine = getattr(self.crawler, "engine", None)
         if fatal:
             log.error("%s — stopping the crawl", fatal)
             self.watch.stop()
+            if engine is not None and engine.paused:
+                engine.unpause()
             from scrapy.utils.defer import deferred_from_coro
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage-failed"))
+            deferred_from_coro(engine.close_spider_async(reason="storage-failed"))
+            return
+        backlog = self.session.backlog()
+        if engine is None:
+            return
+        if backlog > BACKLOG_PAUSE and not engine.paused:
+            log.info("storage is %d messages behind: new requests wait", backlog)
+            self.stats.inc_value("archive/storage_pauses")
+            engine.pause()
+        elif backlog < BACKLOG_PAUSE // 2 and engine.paused:
+            engine.unpause()
 
     def response_downloaded(self, response, request, spider):
         if "cached" in (response.flags or []):
@@ -115,8 +132,8 @@ class ArchiveExtension:
                 skip(response.url, "noarchive", referrer_of(request),
                      "X-Robots-Tag or robots meta noarchive; PORTAL_HONOUR_NOARCHIVE is on")
             return
-        capture_id = self.session.record(exchange_from_scrapy(request, response))
-        request.meta["capture_id"] = capture_id
+        # the captures row id (local session) or a key the storage process maps to it
+        request.meta["capture_key"] = self.session.record(exchange_from_scrapy(request, response))
         self.stats.inc_value("archive/records")
 
     def spider_closed(self, spider, reason):
@@ -125,4 +142,7 @@ class ArchiveExtension:
             self.watch.stop()
         stats = dict(self.stats.get_stats())
         stats["finish_reason"] = reason
+        if isinstance(self.session, RemoteSession):
+            return self.session.close_async(status, stats)  # Scrapy waits for it, the reactor runs
         self.session.close(status, stats)
+        return None

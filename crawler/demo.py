@@ -5,8 +5,11 @@ from __future__ import annotations
 import sqlite3
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from archive.errors import PortInUse
 from archive.layout import ArchiveLayout
+from archive.ports import check_free, is_loopback
 
 from .replica_process import ReplicaProcess
 from .runner import CrawlResult, build_settings, run_crawl
@@ -45,12 +48,42 @@ class DemoSummary:
         ]
 
 
+def remembered_port(layout: ArchiveLayout) -> int | None:
+    """The replica's port of this archive's first demo run: its first crawl's start URL
+    (the archive's primary origin). The next run serves the replica there again, so the
+    crawl is incremental: same URLs, nothing refused, no post re-archived as changed."""
+    if not layout.db.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{layout.db}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT start_url FROM crawls WHERE start_url IS NOT NULL "
+                               "ORDER BY id LIMIT 1").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None  # the crawl's own start-up check will say what is wrong
+    parts = urlsplit(row[0]) if row else None
+    if parts is None or not parts.hostname or not is_loopback(parts.hostname):
+        return None
+    return parts.port
+
+
 def run_demo(archive_dir: str, posts: int, seed: int, overrides: dict | None = None) -> DemoSummary:
     layout = ArchiveLayout(archive_dir)
     started = time.monotonic()
-    with ReplicaProcess(posts=posts, seed=seed) as replica:
-        settings = build_settings(str(layout.root), replica.url,
-                                  {**DEMO_SETTINGS, **(overrides or {})})
+    port = remembered_port(layout)
+    moved_from = None
+    if port is not None:
+        try:
+            check_free("127.0.0.1", port)
+        except PortInUse:  # taken by another program now: serve elsewhere, same URLs by alias
+            moved_from, port = f"http://127.0.0.1:{port}", None
+    with ReplicaProcess(posts=posts, seed=seed, port=port or 0) as replica:
+        extra = dict(DEMO_SETTINGS)
+        if moved_from:
+            extra["PORTAL_ALIASES"] = f"{moved_from}={replica.url.rstrip('/')}"
+        settings = build_settings(str(layout.root), replica.url, {**extra, **(overrides or {})})
         result = run_crawl(settings)
     seconds = time.monotonic() - started
     files = layout.warc_files()

@@ -8,8 +8,9 @@ from .archive_extension import ArchiveExtension
 
 
 class ArticlePipeline:
-    """Items are ``{"parsed": capture_rows.Parsed, "capture_id": int | None, "url": str,
-    "urls": [str]}``: the parser's outcome for one page, stored by the capture→rows rules."""
+    """Items are ``{"article": Article, "capture_key": int | None}`` (the key the
+    archive session returned for the page's capture), stored by the capture→rows
+    rules (``archive.warc.capture_rows``) with the capture's own time."""
 
     def __init__(self, extension: ArchiveExtension):
         self.extension = extension
@@ -23,10 +24,7 @@ class ArticlePipeline:
 
     def process_item(self, item):
         session = self.extension.session
-        if "parsed" in item:
-            session.save_parsed(item["parsed"], item.get("capture_id"), item.get("url"))
-        else:  # {"article": Article} items of the spider's multi-page assembly
-            session.save_article(item["article"], item.get("capture_id"))
+        session.save_article(item["article"], item.get("capture_key"))
         for url in item.get("urls", ()):
             session.frontier.done(url)  # only now: the article row is stored
         return item

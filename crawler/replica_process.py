@@ -12,11 +12,12 @@ from archive.errors import ArchiveError
 
 
 class ReplicaProcess:
-    """``with ReplicaProcess(posts=300, seed=1) as r: r.url`` → ``http://127.0.0.1:PORT/``."""
+    """``with ReplicaProcess(posts=300, seed=1) as r: r.url`` → ``http://127.0.0.1:PORT/``
+    (``port=0``: any free port)."""
 
-    def __init__(self, posts: int, seed: int, *, extra_args: tuple[str, ...] = (),
+    def __init__(self, posts: int, seed: int, *, port: int = 0, extra_args: tuple[str, ...] = (),
                  startup_timeout: float = 60.0):
-        self.args = [sys.executable, "-m", "crawler", "replica", "--port", "0",
+        self.args = [sys.executable, "-m", "crawler", "replica", "--port", str(port),
                      "--posts", str(posts), "--seed", str(seed), *extra_args]
         self.startup_timeout = startup_timeout
         self.proc: subprocess.Popen | None = None

@@ -117,6 +117,17 @@ def _crawler_process(settings):
     return _Process(settings)
 
 
+_EARLY: list[int] = []  # SIGTERM/SIGINT received before Scrapy's handlers were installed
+
+
+def hold_signals() -> None:
+    """From now until Scrapy installs its own handlers, SIGTERM and SIGINT are noted,
+    not fatal: a stop asked for while the crawl starts up (imports, the archive opening)
+    still closes the crawl cleanly. ``crawl`` calls this first thing."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda signum, _frame: _EARLY.append(signum))
+
+
 def run_crawl(settings) -> CrawlResult:
     """Run the ``portal`` spider with these settings; block until it ends.
 
@@ -135,6 +146,7 @@ def run_crawl(settings) -> CrawlResult:
         check_archive(layout, min_free=settings.getint("PORTAL_MIN_FREE_SPACE"))
         process = _crawler_process(settings)
         crawler = process.create_crawler("portal")
+        hold_signals()
         started = process.crawl(crawler)
         failure = []
         started.addErrback(failure.append)
@@ -144,10 +156,19 @@ def run_crawl(settings) -> CrawlResult:
                 raise exc
             raise ArchiveError(f"the crawl could not start ({type(exc).__name__}: {exc}) — see "
                                f"the crawl log in {layout.logs_dir}") from exc
-        process.start()
         ext = ArchiveExtension.of(crawler)
+        if _EARLY and ext is not None:  # stopped before it began: close, nothing fetched
+            ext.session.close("interrupted", {"finish_reason": "shutdown"})
+            stop_signal = _EARLY[0]
+        else:
+            from twisted.internet import reactor
+
+            # a signal between here and Scrapy's own handlers: pass it on once they exist
+            reactor.callWhenRunning(lambda: _EARLY and process._signal_shutdown(_EARLY[0], None))
+            process.start()
+            stop_signal = process.stop_signal
         crawl_id = ext.session.crawl_id if ext is not None else None
-        result = _result(layout, crawl_id, process.stop_signal)
+        result = _result(layout, crawl_id, stop_signal)
         result.message = _failure_message(ext)
         if result.crawl_id is not None:
             try:
@@ -160,8 +181,9 @@ def run_crawl(settings) -> CrawlResult:
 def _failure_message(ext) -> str | None:
     fatal = getattr(getattr(ext, "session", None), "fatal", None)
     if fatal:
-        return (f"{fatal} — free space or fix the archive directory, then run again: "
-                "the next crawl resumes where this one stopped")
+        fix = "free space or fix the archive directory, then run again" if "storage failed" in fatal \
+            else "run again"
+        return f"{fatal} — {fix}: the next crawl resumes where this one stopped"
     return None
 
 

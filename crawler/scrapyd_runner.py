@@ -93,10 +93,10 @@ def main(argv: list[str] | None = None) -> int:
         settings["PORTAL_SCRAPYD_JOB"] = job
     try:
         if site:
-            from archive.fleet.profiles import aliases_from_setting, bind_origin
+            from archive.fleet.profiles import bind_origin
 
             bind_origin(settings["PORTAL_ARCHIVE_DIR"], site, settings["PORTAL_START_URL"],
-                        aliases_from_setting(settings.get("PORTAL_ALIASES") or ""))
+                        [a for a in (settings.get("PORTAL_ALIASES") or "").split(",") if a])
         result = run_crawl(build_settings(None, None, settings))
     except ArchiveError as exc:
         code = getattr(exc, "exit_code", 1)

@@ -32,6 +32,9 @@ def ro(path) -> sqlite3.Connection:
     return conn
 
 
+LIVE: dict[str, str] = {}
+
+
 def fetched_twice(conn, urls) -> list[str]:
     """URLs of ``urls`` that the first crawl fetched more than once (each is taken once per crawl)."""
     return [r[0] for r in conn.execute("SELECT url FROM captures WHERE crawl_id=1 GROUP BY url "
@@ -57,6 +60,7 @@ def crawled(tmp_path_factory):
         src.close()
         run_cli("crawl", "--archive", str(archive), "--start-url", replica.url, "--full", *FAST)
         base = replica.url.rstrip("/")
+        LIVE["url"] = replica.url  # the replica runs while the module's tests do
         yield archive, first, base
 
 
@@ -221,3 +225,17 @@ def test_search_finds_a_phrase_only_inside_a_pdf(crawled):
 def article_url(archive, wp_post_id: int) -> str:
     return ro(archive / "archive.sqlite").execute(
         "SELECT url FROM articles WHERE wp_post_id=?", (wp_post_id,)).fetchone()[0]
+
+
+@pytest.mark.slow
+def test_max_pages_is_an_article_budget(crawled, tmp_path):
+    """Listings, documents and requisites fetched on the way do not count against --max-pages."""
+    budget = 8
+    run_cli("crawl", "--archive", str(tmp_path / "a"), "--start-url", LIVE["url"],
+            "--max-pages", str(budget), *FAST)
+    conn = ro(tmp_path / "a" / "archive.sqlite")
+    articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert budget <= articles < POSTS
+    assert conn.execute("SELECT status FROM crawls").fetchone()[0] == "interrupted"
+    others = conn.execute("SELECT count(*) FROM captures WHERE status = 200").fetchone()[0] - articles
+    assert others > budget  # robots, sitemaps, documents, theme files and images came too

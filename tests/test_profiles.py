@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from clirun import run_cli
 
@@ -91,18 +89,31 @@ def test_origin_is_scheme_host_port():
     assert origin("http://[::1]/") == "http://[::1]:80"
 
 
-def test_archive_remembers_its_origin(tmp_path):
-    first = write(tmp_path, '[sites.a]\nstart_url = "http://portal.vn/"\narchive = "arch"\n')
-    bind_archive(load_config(first).site("a"))
-    record = json.loads((tmp_path / "arch" / "site.json").read_text())
-    assert record["origin"] == "http://portal.vn:80"
-    moved = write(tmp_path, '[sites.a]\nstart_url = "https://portal.vn/"\narchive = "arch"\n')
-    with pytest.raises(ProfileError, match='add "http://portal.vn:80" to the site'):
-        bind_archive(load_config(moved).site("a"))
-    aliased = write(tmp_path, '[sites.a]\nstart_url = "https://portal.vn/"\narchive = "arch"\n'
-                              'aliases = ["http://portal.vn"]\n')
-    bind_archive(load_config(aliased).site("a"))  # the move is declared: accepted and recorded
-    assert json.loads((tmp_path / "arch" / "site.json").read_text())["origin"] == "https://portal.vn:443"
+def archive_of(root, *origins: str):
+    """An archive whose ``origins`` table holds these origins (the first one primary)."""
+    from archive.db import open_db, utcnow
+
+    conn = open_db(root / "archive.sqlite")
+    for o in origins:
+        conn.execute("INSERT INTO origins(origin, canonical, added_at) VALUES (?, ?, ?)",
+                     (o, origins[0], utcnow()))
+    conn.close()
+
+
+def test_archive_refuses_a_profile_that_moves_it(tmp_path):
+    (tmp_path / "arch").mkdir()
+    def site(start, aliases=""):
+        return load_config(write(tmp_path, f'[sites.a]\nstart_url = "{start}"\narchive = "arch"\n'
+                                           f"{aliases}")).site("a")
+    bind_archive(site("http://other.vn/"))  # a new archive: any start URL
+    archive_of(tmp_path / "arch", "http://portal.vn")
+    bind_archive(site("http://portal.vn/"))
+    bind_archive(site("https://portal.vn/"))  # the scheme twin on the default port: the same site
+    with pytest.raises(ProfileError, match='add "http://portal.vn" to the site'):
+        bind_archive(site("http://portal.vn:8080/"))
+    with pytest.raises(ProfileError, match="give the site its own archive"):
+        bind_archive(site("http://other.vn/"))
+    bind_archive(site("http://new.portal.vn/", 'aliases = ["http://portal.vn"]\n'))  # a declared move
 
 
 def test_crawl_site_errors_are_one_line(tmp_path):

@@ -64,7 +64,8 @@ CRAWL_STATUSES = {
     "imported": "a WARC file of another tool (portal-archive import)",
     "reindexed": "rebuilt from the WARC files (portal-archive reindex): status, stats, pid were not in them",
 }
-STOPPED_EARLY = ("shutdown", "closespider_timeout", "closespider_pagecount")  # Scrapy close reasons
+# Scrapy close reasons of a crawl stopped early and cleanly
+STOPPED_EARLY = ("shutdown", "closespider_timeout", "closespider_pagecount", "closespider_itemcount")
 
 
 def crawl_status(close_reason: str) -> str:

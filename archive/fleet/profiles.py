@@ -21,9 +21,9 @@ The file::
     archive = "/var/lib/portal-archive/haiphong"
     settings = { PORTAL_FETCH_AMP = true }       # any other setting, as with -s
 
-An archive remembers the site it was created for (``<archive>/site.json``):
-a profile that moves the archive to another origin is refused unless the old
-origin is listed among its aliases.
+An archive remembers the origins it was crawled from (its ``origins`` table,
+``archive.origins``): a profile that would move it to another site is refused
+unless the old origin is listed among its aliases.
 """
 
 from __future__ import annotations
@@ -41,7 +41,6 @@ from archive.origins import BadOrigin, split_origin
 
 CONFIG_ENV = "PORTAL_ARCHIVE_CONFIG"
 DEFAULT_CONFIG_PATHS = ("portals.toml", "/etc/portal-archive/portals.toml")
-SITE_FILE = "site.json"
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
@@ -228,39 +227,37 @@ def _check_unique(cfg_path: Path, sites: dict[str, SiteProfile]) -> None:
 
 
 def bind_archive(profile: SiteProfile) -> None:
-    """Record the site an archive belongs to, or refuse a profile that moves it."""
-    bind_origin(profile.archive, profile.name, profile.start_url, profile.aliases)
+    """Refuse a profile that would move an existing archive to another site."""
+    bind_origin(profile.archive, profile.name, profile.start_url, profile.alias_pairs())
 
 
-def aliases_from_setting(value: str) -> list[str]:
-    """The old origins of a ``PORTAL_ALIASES`` value (``OLD=NEW`` pairs, comma-separated)."""
-    return [pair.split("=", 1)[0] for pair in value.split(",") if pair.strip()]
-
-
-def bind_origin(archive: str, name: str, start_url: str, aliases=()) -> None:
-    """The first crawl for a site writes ``<archive>/site.json``. Later, a start URL
-    with another origin is refused unless the recorded origin is among the aliases
-    (the site moved, e.g. http→https, and the profile says so).
+def bind_origin(archive: str, name: str, start_url: str, alias_pairs=()) -> None:
+    """An archive belongs to the origins it has crawled (its ``origins`` table,
+    ``archive.origins``). A start URL that none of them reaches — directly, by the
+    profile's aliases, or as the http/https twin on the default port — would start a
+    new site inside this archive: refused, naming the alias that would allow it.
+    A new archive accepts any start URL (its first crawl records its origin).
     """
+    from archive.db import open_db
+    from archive.origins import Scope, parse_aliases, stored_aliases
+
     layout = ArchiveLayout(archive)
-    path = layout.root / SITE_FILE
-    new_origin = origin(start_url)
-    record = {"name": name, "origin": new_origin, "aliases": sorted(origin(a) for a in aliases)}
-    if path.exists():
-        try:
-            known = json.loads(path.read_text(encoding="utf-8"))
-            old = known["origin"]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ArchiveError(f"{path} is unreadable ({exc}) — restore it from a backup "
-                               "or delete it to bind the archive to this profile") from exc
-        if old != new_origin and old not in record["aliases"]:
-            raise ProfileError(
-                f"archive {layout.root} was created for {old}, but site {name!r} now "
-                f"starts at {new_origin} — if the portal moved, add \"{old}\" to the site's "
-                "aliases; otherwise give the site its own archive")
-        if known == record:
-            return
-    layout.create()
-    tmp = path.with_suffix(".json.part")
-    tmp.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    if not layout.db.exists():
+        return
+    conn = open_db(layout.db, readonly=True)
+    try:
+        remembered = stored_aliases(conn)
+    finally:
+        conn.close()
+    if not remembered:
+        return
+    try:
+        scope = Scope.build(start_url, parse_aliases(list(alias_pairs)), remembered)
+    except ValueError as exc:
+        raise ProfileError(f"site {name!r}: {exc}") from exc
+    if not set(remembered) & set(scope.origins):
+        old = next(iter(remembered.values()))
+        raise ProfileError(
+            f"archive {layout.root} holds {old}, but site {name!r} starts at "
+            f"{split_origin(start_url)} — if the portal moved, add \"{old}\" to the site's "
+            "aliases; otherwise give the site its own archive")

@@ -162,10 +162,11 @@ def deep_check(conn: sqlite3.Connection, warc_dir: Path, sample: int | None = No
 
 def unparsed_posts(conn: sqlite3.Connection, warc_dir: Path, guard=None) -> Iterator[str]:
     """200 HTML captures whose URL no article row knows and that parse as a post
-    whose post id and URL no article row has: an article row was deleted."""
+    whose post id and URL no article row has: an article row was deleted. A body
+    cut short (``truncated``) never makes an article, so it is not expected to."""
     rows = conn.execute(
         "SELECT c.id, c.url, c.content_type FROM captures c WHERE c.status = 200"
-        " AND c.record_type = 'response' AND c.warc_file IS NOT NULL"
+        " AND c.record_type = 'response' AND c.warc_file IS NOT NULL AND c.truncated IS NULL"
         " AND NOT EXISTS (SELECT 1 FROM article_urls u WHERE u.url = c.url)"
         " AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.url = c.url OR a.capture_id = c.id)"
         " ORDER BY c.id").fetchall()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from archive.errors import ArchiveError, NotAnArchive
 from archive.layout import ArchiveLayout
-from archive.ports import check_free, free_port  # noqa: F401 - free_port: replay's API
+from archive.ports import check_free, free_port, owns_port  # noqa: F401 - free_port: replay's API
 from archive.warc.cdxj import ensure_indexes
 
 PYWB_REQUIREMENT = "pywb>=2.8,<3"
@@ -99,19 +99,30 @@ def start_replay(layout: ArchiveLayout, port: int, *, host: str = "127.0.0.1",
         [str(venv / "bin" / "wayback"), "-b", host, "-p", str(port)],
         cwd=home, stdout=logf, stderr=subprocess.STDOUT,
     )
+    try:
+        _wait_until_serving(proc, host, port, wait, layout.logs_dir / "pywb.log")
+    except BaseException:  # not serving, or stopped meanwhile (SIGTERM, Ctrl-C): no orphan
+        stop_replay(proc)
+        raise
+    return proc
+
+
+def _wait_until_serving(proc: subprocess.Popen, host: str, port: int, wait: float, log: Path) -> None:
+    """Until *our* pywb answers: the port's listening socket belongs to its pid (another
+    server already on that port answering the probe does not count), then HTTP answers."""
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise ArchiveError(
-                f"pywb exited at start (code {proc.returncode}) — see {layout.logs_dir / 'pywb.log'}; "
-                "is the port in use? try another --port")
-        try:
-            with urllib.request.urlopen(f"http://{host}:{port}/", timeout=2):
-                return proc
-        except OSError:
-            time.sleep(0.2)
-    stop_replay(proc)
-    raise ArchiveError(f"pywb did not answer on {host}:{port} within {wait:.0f} s — see {layout.logs_dir / 'pywb.log'}")
+            raise ArchiveError(f"pywb exited at start (code {proc.returncode}) — see {log}; "
+                               "is the port in use? try another --port")
+        if owns_port(proc.pid, port) is not False:  # None: no /proc to ask, the probe decides
+            try:
+                with urllib.request.urlopen(f"http://{host}:{port}/", timeout=2):
+                    return
+            except OSError:
+                pass
+        time.sleep(0.2)
+    raise ArchiveError(f"pywb did not serve on {host}:{port} within {wait:.0f} s — see {log}")
 
 
 def stop_replay(proc: subprocess.Popen) -> None:

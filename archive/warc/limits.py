@@ -24,7 +24,8 @@ class Limits:
     header_line: int = 64 * KiB  # one WARC or HTTP header line
     header_count: int = 512  # lines in one WARC header block
     record: int = 4 * GiB  # a record's Content-Length (= the inflated size of its member)
-    keep: int = 16 * MiB  # blocks up to this size are held in memory; larger ones are streamed
+    # blocks up to this size are held in memory (the crawl cuts bodies at 32 MiB); larger ones are only digested
+    keep: int = 48 * MiB
     file: int = 64 * GiB  # inflated bytes of one file
     bomb_ratio: int = 200  # inflated/compressed ratio of a file that counts as a bomb…
     bomb_floor: int = 256 * MiB  # …once it has inflated more than this

@@ -17,7 +17,8 @@ from .options import apply_profile, archive_option, site_options
 @click.option("--max-duration", type=click.IntRange(min=1), default=None, metavar="SECONDS",
               help="Stop cleanly after this long (the next run resumes).")
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Stop cleanly after N responses (the next run resumes).")
+              help="Stop cleanly once N articles are stored; listings, documents and page "
+                   "requisites do not count (the next run resumes).")
 @click.option("--alias", "aliases", multiple=True, metavar="OLD=NEW",
               help="Another origin (scheme://host[:port]) of the same site, e.g. after an "
                    "http→https or www. move or a new port (repeatable; the archive remembers it).")
@@ -39,10 +40,13 @@ def crawl(archive_dir, start_url, full, max_duration, max_pages, aliases, verbos
         EXIT_OK,
         EXIT_UNREACHABLE,
         build_settings,
+        hold_signals,
         parse_overrides,
         run_crawl,
         validate_start_url,
     )
+
+    hold_signals()  # a SIGTERM during start-up stops the crawl cleanly, not by default death
 
     try:
         parsed = parse_overrides(overrides)
@@ -69,7 +73,7 @@ def crawl(archive_dir, start_url, full, max_duration, max_pages, aliases, verbos
     if max_duration:
         parsed["CLOSESPIDER_TIMEOUT"] = str(max_duration)
     if max_pages:
-        parsed["CLOSESPIDER_PAGECOUNT"] = str(max_pages)
+        parsed["CLOSESPIDER_ITEMCOUNT"] = str(max_pages)  # items are articles: an article budget
     try:
         settings = build_settings(archive_dir, start_url, parsed)
     except ValueError as exc:  # PORTAL_START_URL given with -s

@@ -369,7 +369,7 @@ class PortalSpider(scrapy.Spider):
                 yield req
             self.done(response)
             return
-        parts = self.parts.hold(article, response.meta.get("capture_id"), None)
+        parts = self.parts.hold(article, response.meta.get("capture_key"), None)
         if parts:
             response.meta["portal_article"] = True   # an article, not a stray (trap guard)
             # stored once every part answered (parse_part / failed)
@@ -381,7 +381,7 @@ class PortalSpider(scrapy.Spider):
             return
         # last: the pipeline marks the page done, after the requests above are in the frontier;
         # rows store the site's URLs on its primary origin (the same post across a host move)
-        yield {"article": self.scope.rebase_article(article), "capture_id": response.meta.get("capture_id"),
+        yield {"article": self.scope.rebase_article(article), "capture_key": response.meta.get("capture_key"),
                "urls": sorted({response.url, *response.meta.get("redirect_urls", ())})}
 
     def parse_part(self, response):
@@ -408,7 +408,7 @@ class PortalSpider(scrapy.Spider):
             if a.sources.get("modified_at") == "rest" or a.sources.get("wp_author") == "rest":
                 self.crawler.stats.inc_value("rest/applied")
             urls = self.held_urls.pop(a.wp_post_id if a.wp_post_id is not None else a.url, [a.url])
-            yield {"article": self.scope.rebase_article(a), "capture_id": r.capture_id, "urls": urls}
+            yield {"article": self.scope.rebase_article(a), "capture_key": r.capture_id, "urls": urls}
 
     def follow_article(self, article, response):
         """The requests an article page leads to: its images, AMP copy, terms and links."""
@@ -472,7 +472,7 @@ class PortalSpider(scrapy.Spider):
         if len(self.parts):
             # parts that will never answer (dropped on the way): store the posts as they are
             for item in self.store_ready(self.parts.drain()):
-                self.archive.save_article(item["article"], item["capture_id"])
+                self.archive.save_article(item["article"], item["capture_key"])
                 for url in item["urls"]:
                     self.archive.frontier.done(url)
         if not self.incremental:
