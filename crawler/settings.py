@@ -76,7 +76,9 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 LOG_LEVEL = "INFO"
 
-PORTAL_PROGRESS = False                     # a progress line on stderr; the CLI turns it on for a terminal
+PORTAL_PROGRESS = False                     # a progress bar on stderr; the CLI turns it on for a terminal
+PORTAL_PROGRESS_INTERVAL = 60.0             # off a terminal: a "progress:" log line this often (s; 0: none)
+PORTAL_MAX_PAGES = 0                        # exactly this many fetches, then a clean stop (0: no limit)
 
 EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,  # no listening socket (see above)
@@ -106,6 +108,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.decompression.DecompressionGuardMiddleware": 595,
     "crawler.middlewares.redirect_guard.RedirectGuardMiddleware": 605,
     "crawler.middlewares.body_limit.BodyLimitMiddleware": 620,
+    "crawler.middlewares.page_budget.PageBudgetMiddleware": 890,  # last before the download
 }
 SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,   # replaced by: (a skips row)
