@@ -45,6 +45,21 @@ def validate_start_url(url: str) -> str:
     return url.strip()
 
 
+def contact_warning(settings) -> str | None:
+    """The user agent names ``PORTAL_CONTACT_URL`` so that a site's admins can reach who
+    crawls them; crawling a real site (not loopback) with the shipped placeholder deserves
+    a warning."""
+    from archive.ports import is_loopback
+
+    from . import settings as defaults
+
+    host = urlsplit(settings.get("PORTAL_START_URL") or "").hostname or ""
+    if settings.get("PORTAL_CONTACT_URL") != defaults.PORTAL_CONTACT_URL or is_loopback(host):
+        return None
+    return (f"the user agent's contact is the placeholder {defaults.PORTAL_CONTACT_URL} — "
+            f"tell {host}'s admins who you are: -s PORTAL_CONTACT_URL=https://your.institution/contact")
+
+
 def parse_overrides(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
     """``-s NAME=VALUE`` pairs → dict (as ``scrapy crawl -s`` does)."""
     out = {}

@@ -84,6 +84,10 @@ DECLARED: tuple[Setting, ...] = (
             "True: pages saying noarchive are skipped, not archived and flagged"),
     Setting("PORTAL_PROGRESS", bool, False,
             "a progress line on stderr; the CLI turns it on for a terminal"),
+    Setting("PORTAL_MAX_PAGES", int, 0,
+            "--max-pages: exactly this many fetches, then a clean stop (0: no limit)", min=0),
+    Setting("PORTAL_PROGRESS_INTERVAL", float, 60.0,
+            "off a terminal: a 'progress:' log line this often (s; 0: none)", min=0),
 
     # --- recurring crawls (archive/crawl/revisit.py, docs/scheduling.md) --------------
     Setting("PORTAL_FULL", bool, False, "True: fetch everything again (--full)"),
@@ -174,6 +178,7 @@ DECLARED: tuple[Setting, ...] = (
         "crawler.middlewares.decompression.DecompressionGuardMiddleware": 595,
         "crawler.middlewares.redirect_guard.RedirectGuardMiddleware": 605,
         "crawler.middlewares.body_limit.BodyLimitMiddleware": 620,
+        "crawler.middlewares.page_budget.PageBudgetMiddleware": 890,  # last before the download
     }),
     Setting("SPIDER_MIDDLEWARES", dict, {
         "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,   # replaced by: (a skips row)

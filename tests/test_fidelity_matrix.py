@@ -17,11 +17,6 @@ THRESHOLD = 0.99
 FIELDS = ("wp_post_id", "url", "slug", "title", "lead", "body_text", "published_at", "published_raw",
           "date_is_bulk_import", "event_date", "author", "source", "original_url", "modified_at",
           "wp_author", "pages", "categories", "tags", "images")
-# what the parser does not read yet (strict: passing turns the mark into a failure, remove it then)
-KNOWN_GAPS = {
-    "author": "post 218's byline 'Thành Việt' (a right-aligned bold 2-word name) is not recognised",
-    "body_text": "post 218's byline 'Thành Việt' is left in body_text",
-}
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +32,7 @@ def test_every_setup_crawls_cleanly_and_stores_only_articles(results):
         assert set(r["shares"]) == set(FIELDS)
 
 
-@pytest.mark.parametrize("field", [pytest.param(f, marks=pytest.mark.xfail(reason=KNOWN_GAPS[f], strict=True))
-                                   if f in KNOWN_GAPS else f for f in FIELDS])
+@pytest.mark.parametrize("field", FIELDS)
 def test_field_equals_truth_for_99_percent(results, field):
     low = {}
     for setup, r in results.items():

@@ -195,7 +195,8 @@ def test_crawl_usage_errors_leave_nothing_behind(tmp_path, args):
 @pytest.mark.parametrize("where", ["refused", "invalid"])
 def test_crawl_of_an_unreachable_portal(tmp_path, where):
     url = f"http://127.0.0.1:{free_port()}/" if where == "refused" else "http://no-such-host.invalid/"
-    proc, secs = cli("crawl", "--archive", str(tmp_path / "archive"), "--start-url", url, *FAST)
+    proc, secs = cli("crawl", "--archive", str(tmp_path / "archive"), "--start-url", url, *FAST,
+                     "-s", "PORTAL_CONTACT_URL=https://archive.example/contact")  # no contact warning
     line = one_line(proc, EXIT_UNREACHABLE, secs, limit=30.0, says="could not be reached")
     assert url in line
 

@@ -237,11 +237,14 @@ class Store:
                                       (*row.values(), article_id))
                 else:
                     # metadata outside the digest (not versioned) follows the newest capture
+                    # (a new theme's date line: published_raw changes, published_at does not)
                     self.conn.execute(
                         "UPDATE articles SET url=?, slug=?, last_seen_at=?, gone_at=NULL,"
-                        " modified_at=?, wp_author=?, pages=? WHERE id=?",
+                        " modified_at=?, wp_author=?, pages=?, published_raw=?,"
+                        " date_is_bulk_import=?, event_date=? WHERE id=?",
                         (article.url, article.slug, seen_at, article.modified_at,
-                         article.wp_author, article.pages, article_id))
+                         article.wp_author, article.pages, article.published_raw,
+                         row["date_is_bulk_import"], article.event_date, article_id))
             self.conn.execute(
                 "INSERT INTO article_urls(article_id, url, first_seen_at, last_seen_at) VALUES (?,?,?,?) "
                 "ON CONFLICT(article_id, url) DO UPDATE SET last_seen_at=excluded.last_seen_at",

@@ -152,8 +152,8 @@ def _one_name(s: str, prefixed: bool) -> bool:
     low = [w.lower() for w in words]
     if len(words) >= 2 and low[0] in _SURNAMES:
         return True                 # "Phạm Hải Nam": a family name first
-    if sum(w in _NOT_NAME for w in low) * 2 > len(low):
-        return False
+    if not prefixed and sum(w in _NOT_NAME for w in low) * 2 > len(low):
+        return False        # common words ("Thành Công"); set apart or prefixed, a pen name ("Thành Việt")
     # a shouted line ("KẾT THÚC") is a name only with a prefix or emphasis marking it
     return title or prefixed
 

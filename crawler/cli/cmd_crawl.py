@@ -40,6 +40,7 @@ def crawl(archive_dir, start_url, full, max_duration, max_pages, aliases, verbos
         EXIT_OK,
         EXIT_UNREACHABLE,
         build_settings,
+        contact_warning,
         hold_signals,
         parse_overrides,
         run_crawl,
@@ -78,6 +79,9 @@ def crawl(archive_dir, start_url, full, max_duration, max_pages, aliases, verbos
         settings = build_settings(archive_dir, start_url, parsed)
     except ValueError as exc:  # PORTAL_START_URL given with -s
         raise click.UsageError(str(exc)) from exc
+    warning = contact_warning(settings)
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
     result = run_crawl(settings)
     line = (f"crawl {result.crawl_id} {result.status}: {result.captures} fetches, "
             f"{result.articles} articles in the archive, {result.errors} errors")
