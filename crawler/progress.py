@@ -87,9 +87,8 @@ class Progress:
     def opened(self, spider):
         self.started = time.monotonic()
         if self.on_terminal:
-            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
             from rich.progress import Progress as RichProgress
-            from rich.progress import TimeRemainingColumn
 
             self.bar = RichProgress(TextColumn("fetched"), BarColumn(), MofNCompleteColumn(),
                                     TextColumn("{task.fields[rate]:.1f} pages/s"),
