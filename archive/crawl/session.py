@@ -237,6 +237,7 @@ class ArchiveSession:
     def touch(self, url: str) -> None:
         """``url`` answered 304 Not Modified: the post is still there, unchanged."""
         self.store.touch_article(url, utcnow())
+        self.counts["touched"] = self.counts.get("touched", 0) + 1
 
     def mark_gone(self, url: str) -> None:
         self.store.mark_gone(url, utcnow())
