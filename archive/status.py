@@ -61,16 +61,21 @@ def _seconds(start: str | None, end: str | None) -> float | None:
         return None
 
 
+def article_changes(conn: sqlite3.Connection, crawl_id: int) -> tuple[int, int]:
+    """(new, changed) articles of a crawl: first versions and later versions it stored."""
+    return tuple(conn.execute(
+        "SELECT coalesce(sum(v.version = 1), 0), coalesce(sum(v.version > 1), 0) "
+        "FROM article_versions v JOIN captures c ON c.id = v.capture_id WHERE c.crawl_id=?",
+        (crawl_id,)).fetchone())
+
+
 def _crawls(conn: sqlite3.Connection, limit: int) -> list[CrawlSummary]:
     rows = conn.execute("SELECT id, started_at, ended_at, status, exit_code, stats_json FROM crawls "
                         "ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
     out = []
     for cid, started, ended, status, exit_code, stats_json in rows:
         fetched = conn.execute("SELECT count(*) FROM captures WHERE crawl_id=?", (cid,)).fetchone()[0]
-        new, changed = conn.execute(
-            "SELECT coalesce(sum(v.version = 1), 0), coalesce(sum(v.version > 1), 0) "
-            "FROM article_versions v JOIN captures c ON c.id = v.capture_id WHERE c.crawl_id=?",
-            (cid,)).fetchone()
+        new, changed = article_changes(conn, cid)
         errors = conn.execute("SELECT count(*) FROM errors WHERE crawl_id=?", (cid,)).fetchone()[0]
         try:
             stats = json.loads(stats_json or "{}")

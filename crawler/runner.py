@@ -22,6 +22,7 @@ from archive.crawl.session import record_exit_code
 from archive.errors import ArchiveError, from_sqlite_error
 from archive.layout import ArchiveLayout
 from archive.lock import CrawlLock
+from archive.status import article_changes
 
 # The README's exit-code table documents each of these.
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_SOME_FAILED = 0, 1, 2, 3
@@ -114,6 +115,14 @@ class CrawlResult:
     message: str | None = None  # why a failed crawl failed, with what to do
     drift: str | None = None    # the parse-drift warning (archive.crawl.parse_health), if any
     stopped_by: int | None = None  # the signal that stopped it (SIGTERM, SIGINT)
+    changes: dict | None = None    # articles new, changed, unchanged (same or 304), gone
+
+    def line(self) -> str:
+        """The crawl's end line."""
+        ch = self.changes or {}
+        counts = "".join(f"{ch.get(k, 0)} {k}, " for k in ("new", "changed", "unchanged", "gone"))
+        return (f"crawl {self.crawl_id} {self.status}: {self.captures} fetches, {counts}"
+                f"{self.errors} errors; {self.articles} articles in the archive")
 
 
 def _crawler_process(settings):
@@ -212,7 +221,8 @@ def _result(layout: ArchiveLayout, crawl_id: int | None, stop_signal: int | None
         if row is None:
             return CrawlResult(crawl_id, "failed", EXIT_FATAL, 0, 0, 0)
         status, stats_json = row
-        reason = json.loads(stats_json or "{}").get("finish_reason")
+        stats = json.loads(stats_json or "{}")
+        reason = stats.get("finish_reason")
         captures = conn.execute("SELECT count(*) FROM captures WHERE crawl_id=?", (crawl_id,)).fetchone()[0]
         answered = conn.execute(  # any answer of the portal but a 5xx, robots.txt aside
             "SELECT count(*) FROM captures WHERE crawl_id=? AND status BETWEEN 200 AND 499"
@@ -221,6 +231,7 @@ def _result(layout: ArchiveLayout, crawl_id: int | None, stop_signal: int | None
             "SELECT count(*) FROM errors WHERE crawl_id=? AND kind != 'broken-link'",
             (crawl_id,)).fetchone()[0]
         articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        new, changed = article_changes(conn, crawl_id)
         drift = parse_health.drift_of(conn, crawl_id)
     except sqlite3.Error as exc:
         raise from_sqlite_error(exc, layout.db) from exc
@@ -237,6 +248,10 @@ def _result(layout: ArchiveLayout, crawl_id: int | None, stop_signal: int | None
         code = EXIT_SOME_FAILED
     elif drift:
         code = EXIT_PARSE_DRIFT
-    return CrawlResult(crawl_id, status, code, captures, articles, errors,
+    stored = int(stats.get("archive/articles", 0) or 0)
+    changes = {"new": new, "changed": changed,
+               "unchanged": max(0, stored - new - changed) + int(stats.get("archive/touched", 0) or 0),
+               "gone": int(stats.get("archive/gone", 0) or 0)}
+    return CrawlResult(crawl_id, status, code, captures, articles, errors, changes=changes,
                        drift=parse_health.drift_message(drift) if drift else None,
                        stopped_by=stop_signal if reason == "shutdown" else None)

@@ -83,8 +83,7 @@ def crawl(archive_dir, start_url, full, max_duration, max_pages, aliases, verbos
     if warning:
         click.echo(f"warning: {warning}", err=True)
     result = run_crawl(settings)
-    line = (f"crawl {result.crawl_id} {result.status}: {result.captures} fetches, "
-            f"{result.articles} articles in the archive, {result.errors} errors")
+    line = result.line()
     if result.stopped_by == signal.SIGTERM:
         line += " — stopped by SIGTERM; the next run resumes"
     elif result.exit_code == EXIT_UNREACHABLE:
