@@ -174,7 +174,12 @@ def run_crawl(settings) -> CrawlResult:
         started = process.crawl(crawler)
         failure = []
         started.addErrback(failure.append)
-        if failure:  # the crawler could not be built: the archive did not open
+        if failure:  # the crawler could not be built (the archive did not open, a bad setting)
+            opened = ArchiveExtension.of(crawler)
+            if opened is not None:  # its storage process must not outlive this: close it
+                opened.session.close("failed", {"finish_reason": "start-failed"})
+            for sig in (signal.SIGTERM, signal.SIGINT):  # no reactor will act on a held signal
+                signal.signal(sig, signal.SIG_DFL if sig == signal.SIGTERM else signal.default_int_handler)
             exc = failure[0].value
             if isinstance(exc, ArchiveError):
                 raise exc
