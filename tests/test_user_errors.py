@@ -192,6 +192,15 @@ def test_crawl_usage_errors_leave_nothing_behind(tmp_path, args):
     assert not root.exists()  # no empty archive.sqlite for `status` to stumble on
 
 
+def test_crawl_whose_engine_cannot_be_built_ends(tmp_path):
+    """The storage session is open when the engine fails to build (a middleware that does
+    not exist): the session is closed and the crawl ends with one line, not a hang."""
+    root = tmp_path / "archive"
+    proc, secs = cli("crawl", "--archive", str(root), "--start-url", "http://127.0.0.1:9/",
+                     "-s", 'DOWNLOADER_MIDDLEWARES={"no.such.Middleware": 1}')
+    one_line(proc, 1, secs, says="could not start")
+
+
 @pytest.mark.parametrize("where", ["refused", "invalid"])
 def test_crawl_of_an_unreachable_portal(tmp_path, where):
     url = f"http://127.0.0.1:{free_port()}/" if where == "refused" else "http://no-such-host.invalid/"
