@@ -198,7 +198,7 @@ def run_crawl(settings) -> CrawlResult:
             stop_signal = process.stop_signal
         crawl_id = ext.session.crawl_id if ext is not None else None
         result = _result(layout, crawl_id, stop_signal)
-        result.message = _failure_message(ext)
+        result.message = _failure_message(ext) or result.message
         if result.crawl_id is not None:
             try:
                 record_exit_code(layout, result.crawl_id, result.exit_code)
@@ -257,6 +257,12 @@ def _result(layout: ArchiveLayout, crawl_id: int | None, stop_signal: int | None
     changes = {"new": new, "changed": changed,
                "unchanged": max(0, stored - new - changed) + int(stats.get("archive/touched", 0) or 0),
                "gone": int(stats.get("archive/gone", 0) or 0)}
-    return CrawlResult(crawl_id, status, code, captures, articles, errors, changes=changes,
-                       drift=parse_health.drift_message(drift) if drift else None,
+    from .middlewares.disk_guard import REASON as DISK_FULL  # (runner runs a crawl: Scrapy is loaded)
+
+    message = None
+    if reason == DISK_FULL:  # the disk guard stopped it: say so (the status word is just "failed")
+        message = (f"{DISK_FULL}: the archive's disk has less free space than PORTAL_MIN_FREE_SPACE "
+                   "— free space, then run again: the next crawl resumes where this one stopped")
+    return CrawlResult(crawl_id, status, code, captures, articles, errors, message=message,
+                       changes=changes, drift=parse_health.drift_message(drift) if drift else None,
                        stopped_by=stop_signal if reason == "shutdown" else None)

@@ -94,7 +94,7 @@ def test_a_small_scheduler_window_still_archives_every_post(tmp_path):
     archive = tmp_path / "a"
     with ReplicaProcess(posts=60, seed=5) as replica:
         run_cli("crawl", "--archive", str(archive), "--start-url", replica.url, *FAST,
-                "-s", "PORTAL_SCHEDULER_WINDOW=10")
+                "-s", "PORTAL_SCHEDULER_WINDOW=1")  # one at a time: posts are always held back
     conn = sqlite3.connect(archive / "archive.sqlite")
     assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 60
     assert conn.execute("SELECT count(*) FROM images WHERE capture_id IS NULL").fetchone()[0] == 0

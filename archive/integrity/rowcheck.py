@@ -160,18 +160,22 @@ def deep_check(conn: sqlite3.Connection, warc_dir: Path, sample: int | None = No
     return
 
 
-def unparsed_posts(conn: sqlite3.Connection, warc_dir: Path, guard=None) -> Iterator[str]:
+def unparsed_posts(conn: sqlite3.Connection, warc_dir: Path, guard=None) -> Iterator[tuple[bool, str]]:
     """200 HTML captures whose URL no article row knows and that parse as a post
-    whose post id and URL no article row has: an article row was deleted. A body
-    cut short (``truncated``) never makes an article, so it is not expected to."""
+    whose post id and URL no article row has: ``(True, line)`` — an article row was
+    deleted. A body cut short (``truncated``) never makes an article, so it is not
+    expected to. A crawl that did not finish (a full disk, a kill) may have stopped
+    while a post waited for its other parts (pages, REST JSON): such a post is
+    ``(False, line)``, a note — the next crawl fetches it again, ``reindex`` stores it."""
     rows = conn.execute(
-        "SELECT c.id, c.url, c.content_type FROM captures c WHERE c.status = 200"
+        "SELECT c.id, c.url, c.content_type, (SELECT status FROM crawls k WHERE k.id = c.crawl_id)"
+        " FROM captures c WHERE c.status = 200"
         " AND c.record_type = 'response' AND c.warc_file IS NOT NULL AND c.truncated IS NULL"
         " AND NOT EXISTS (SELECT 1 FROM article_urls u WHERE u.url = c.url)"
         " AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.url = c.url OR a.capture_id = c.id)"
         " ORDER BY c.id").fetchall()
     seen: set = set()
-    for cid, url, ctype in rows:
+    for cid, url, ctype, crawl_status in rows:
         if not is_html(ctype):
             continue
         try:
@@ -190,9 +194,13 @@ def unparsed_posts(conn: sqlite3.Connection, warc_dir: Path, guard=None) -> Iter
         if article.wp_post_id is not None:
             hit = conn.execute("SELECT 1 FROM articles WHERE wp_post_id=?", (article.wp_post_id,)).fetchone()
         hit = hit or conn.execute("SELECT 1 FROM articles WHERE url=?", (article.url,)).fetchone()
-        if hit is None:
-            yield (f"capture {cid} ({url}): holds post {article.wp_post_id or article.url} that has no "
-                   "article row (deleted) — `portal-archive reindex` rebuilds it")
+        if hit is None and crawl_status == "finished":
+            yield True, (f"capture {cid} ({url}): holds post {article.wp_post_id or article.url} that "
+                         "has no article row (deleted) — `portal-archive reindex` rebuilds it")
+        elif hit is None:
+            yield False, (f"capture {cid} ({url}): post {article.wp_post_id or article.url} of a crawl "
+                          f"that did not finish ({crawl_status}) has no article row yet — the next "
+                          "crawl or `portal-archive reindex` stores it")
 
 
 def missing_captures(conn: sqlite3.Connection, layout, records: dict, captured: set

@@ -259,7 +259,8 @@ def check_database(layout: ArchiveLayout, records: dict, report: VerifyReport, *
                                 "version): their fields cannot be proven; `reindex` gives them one")
         d.extend(rowcheck.orphans(conn))
         guard = capture_guard(conn)
-        d.extend(rowcheck.unparsed_posts(conn, layout.warc_dir, guard))
+        for defect, line in rowcheck.unparsed_posts(conn, layout.warc_dir, guard):
+            (d if defect else report.notes).append(line)
         captured = {(r[0], r[1]) for r in conn.execute(
             "SELECT warc_file, warc_offset FROM captures WHERE warc_file IS NOT NULL")}
         lines, notes = rowcheck.missing_captures(conn, layout, records, captured)

@@ -251,7 +251,8 @@ def run_qa(layout: ArchiveLayout, *, sample: int = 20, live_base: str | None = N
         with sync_playwright() as pw, tempfile.TemporaryDirectory(prefix="portal-qa-") as profile:
             context = pw.chromium.launch_persistent_context(
                 profile, executable_path=browser_path, headless=True, args=CHROMIUM_ARGS,
-                viewport=VIEWPORT, device_scale_factor=1, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+                viewport={"width": VIEWPORT["width"], "height": VIEWPORT["height"]},
+                device_scale_factor=1, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
             try:
                 live, replay = _Loader(context), _Loader(context, replay_host)
                 for n, (url, ts) in enumerate(pages, 1):
