@@ -1,6 +1,8 @@
 """Many portals on two Scrapyd nodes, end to end, with real Scrapyd daemons on loopback.
 
-Three replica portals (different seeds) are three sites of one portals.toml;
+Three replica portals (different seeds and set-ups: the classic theme, the block theme
+with Yoast's JSON-LD, the classic theme with its REST API refused and Rank Math) are
+three sites of one portals.toml;
 two Scrapyd daemons (each with its own eggs, logs and queue directories) are
 two nodes. The project is deployed, every site scheduled, one site scheduled
 again while it runs (refused by the archive lock, visibly), and the archives
@@ -25,11 +27,11 @@ from crawler.replica_process import ReplicaProcess
 
 pytestmark = pytest.mark.slow
 
-SITES = {  # name: (seed, node index, extra replica args)
+SITES = {  # name: (seed, node index, site set-up shared by the replica and its truth, extra replica args)
     # a few of alpha's pages trickle in over 40 s: alpha is certainly still running when scheduled again
-    "alpha": (11, 0, ("--faults", "drip=0.05,drip_s=40")),
-    "beta": (12, 0, ()),
-    "gamma": (13, 1, ()),
+    "alpha": (11, 0, (), ("--faults", "drip=0.05,drip_s=40")),
+    "beta": (12, 0, ("--theme", "block", "--seo", "yoast"), ()),
+    "gamma": (13, 1, ("--theme", "classic", "--rest", "403", "--seo", "rankmath"), ()),
 }
 POSTS = 40
 
@@ -83,12 +85,12 @@ class ScrapydNode:
 @pytest.fixture(scope="module")
 def fleet(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("fleet")
-    replicas = {name: ReplicaProcess(POSTS, seed, extra_args=extra).start()
-                for name, (seed, _node, extra) in SITES.items()}
+    replicas = {name: ReplicaProcess(POSTS, seed, extra_args=(*setup, *extra)).start()
+                for name, (seed, _node, setup, extra) in SITES.items()}
     nodes = [ScrapydNode(tmp / "node1"), ScrapydNode(tmp / "node2")]
     lines = ["[defaults]", "delay = 0", "concurrency = 8",
              "settings = { AUTOTHROTTLE_ENABLED = false, DOWNLOAD_DELAY_JITTER = 0 }", ""]
-    for name, (_seed, node, _extra) in SITES.items():
+    for name, (_seed, node, _setup, _extra) in SITES.items():
         lines += [f"[sites.{name}]", f'start_url = "{replicas[name].url}"',
                   f'archive = "{tmp / ("archive-" + name)}"', f'node = "{nodes[node].url}"', ""]
     config = tmp / "portals.toml"
@@ -142,10 +144,10 @@ def test_every_site_is_archived_equal_to_its_truth(fleet, scheduled):
 
     from test_crawl_e2e import db_article
 
-    for name, (seed, _node, _extra) in SITES.items():
+    for name, (seed, _node, setup, _extra) in SITES.items():
         url = fleet["replicas"][name].url
         truth = [json.loads(line) for line in run_cli(
-            "replica", "truth", "--posts", str(POSTS), "--seed", str(seed), "--base-url", url,
+            "replica", "truth", "--posts", str(POSTS), "--seed", str(seed), "--base-url", url, *setup,
             timeout=120).stdout.splitlines() if line.strip()]
         conn = sqlite3.connect(fleet["tmp"] / f"archive-{name}" / "archive.sqlite")
         conn.row_factory = sqlite3.Row
