@@ -69,20 +69,20 @@ def test_find_drift_thresholds():
 
 def test_each_crawl_stores_its_coverage(archive):
     layout, conn, store = archive
-    cid = _crawl(store, 12, good=True, version=0)
+    cid = _crawl(store, 60, good=True, version=0)
     rows = {r[0]: (r[1], r[2]) for r in conn.execute(
         "SELECT metric, value, articles FROM parse_health WHERE crawl_id=?", (cid,))}
     assert set(rows) == set(H.METRICS)
-    assert rows["author"] == (1.0, 12) and rows["title_theme"] == (1.0, 12)
+    assert rows["author"] == (1.0, 60) and rows["title_theme"] == (1.0, 60)
 
 
 def test_drift_on_the_day_the_theme_changes_and_not_before(archive):
     layout, conn, store = archive
-    ids = [_crawl(store, 12, good=True, version=day) for day in range(3)]
+    ids = [_crawl(store, 60, good=True, version=day) for day in range(3)]
     for cid in ids:
         assert H.drift_of(conn, cid) == []
     assert _result(layout, ids[-1]).exit_code == EXIT_OK
-    changed = _crawl(store, 12, good=False, version=3)            # the theme changed today
+    changed = _crawl(store, 60, good=False, version=3)            # the theme changed today
     drift = H.drift_of(conn, changed)
     assert {d.metric for d in drift} == {"author", "source", "event_date", "images", "title_theme",
                                          H.MEDIAN_BODY}
@@ -95,14 +95,14 @@ def test_drift_on_the_day_the_theme_changes_and_not_before(archive):
     assert [k.id for k in st.crawls if k.parse_drift] == [changed]
     assert f"warning: crawl {changed}: parse drift: author 0%" in format_status(st)
     # failed pages take precedence over the warning
-    failing = _crawl(store, 12, good=False, version=4, errors=1)
+    failing = _crawl(store, 60, good=False, version=4, errors=1)
     assert _result(layout, failing).exit_code == EXIT_SOME_FAILED
 
 
 def test_small_crawls_neither_alarm_nor_set_the_baseline(archive):
     layout, conn, store = archive
-    _crawl(store, 12, good=True, version=0)
+    _crawl(store, 60, good=True, version=0)
     small = _crawl(store, 3, good=False, version=1)              # a quiet day: three new posts
     assert H.drift_of(conn, small) == []
-    later = _crawl(store, 12, good=True, version=2)
+    later = _crawl(store, 60, good=True, version=2)
     assert H.baseline(conn, later)["author"] == 1.0              # the small crawl is not in it
