@@ -17,7 +17,7 @@ def ensure_wget() -> str:
     found = shutil.which("wget")
     if not found:
         pytest.fail("wget is not installed — run `bash .ci/install-system-packages` "
-                    "(or apt-get install -y wget as root)", pytrace=False)
+                    "(the one script that installs the Debian packages the tests need)", pytrace=False)
     return found
 
 
