@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import click
 
+from .options import chosen_sites, config_option, sites_options
+
 SPIDER = "portal"
 
 
 @click.group()
 def scrapyd():
-    """Run the crawls of a portals.toml on Scrapyd nodes (see docs/scheduling.md)."""
-
-
-def _config_option(fn):
-    return click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False),
-                        help="Site profiles file [default: $PORTAL_ARCHIVE_CONFIG, ./portals.toml, "
-                             "/etc/portal-archive/portals.toml].")(fn)
+    """Run the crawls of a portals.toml on Scrapyd nodes (README: "Many portals on Scrapyd nodes")."""
 
 
 @scrapyd.command()
 @click.option("--node", "nodes", multiple=True, metavar="URL",
               help="Scrapyd node to deploy to (repeatable) [default: every node of the config].")
 @click.option("--version", "version", default=None, help="Egg version [default: the Unix time].")
-@_config_option
+@config_option
 def deploy(nodes, version, config_path):
     """Build the project egg and upload it to Scrapyd nodes."""
     from archive.fleet.egg import PROJECT, build_egg, default_version
@@ -44,24 +40,20 @@ def deploy(nodes, version, config_path):
 
 
 @scrapyd.command()
-@click.option("--site", "sites", multiple=True, metavar="NAME", help="Site to schedule (repeatable).")
-@click.option("--all", "all_sites", is_flag=True, help="Schedule every site of the config.")
+@sites_options("Schedule")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a setting for these jobs (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when every site is scheduled (cron).")
-@_config_option
 def schedule(sites, all_sites, overrides, quiet, config_path):
     """Schedule each site's crawl on its node (schedule.json)."""
     from archive.fleet.egg import PROJECT
     from archive.fleet.jobs import new_job_id
-    from archive.fleet.profiles import load_config
     from archive.fleet.scrapyd import Node
-
-    if bool(sites) == all_sites:
-        raise click.UsageError("name the sites with --site NAME, or pass --all")
-    cfg = load_config(config_path)
-    chosen = list(cfg.sites.values()) if all_sites else [cfg.site(n) for n in sites]
     from crawler.runner import parse_overrides
+
+    chosen = chosen_sites(sites, all_sites, config_path)
+    if not chosen:
+        raise click.UsageError("name the sites with --site NAME, or pass --all")
 
     try:
         extra = parse_overrides(overrides)
@@ -69,7 +61,8 @@ def schedule(sites, all_sites, overrides, quiet, config_path):
         raise click.UsageError(str(exc)) from exc
     for profile in chosen:
         if not profile.node:
-            raise click.UsageError(f"site {profile.name!r} names no node in {cfg.path} — add node = URL")
+            raise click.UsageError(f"site {profile.name!r} names no node — add node = URL to its "
+                                   "[sites.NAME] table (or to [defaults])")
         settings = {**profile.to_settings(), **extra}
         _validate(settings)
         job = Node(profile.node).schedule(PROJECT, SPIDER, settings, new_job_id(profile.name))
@@ -93,7 +86,7 @@ def _validate(settings: dict[str, str]) -> None:
 @click.option("--failed", is_flag=True,
               help="Only jobs of the last 24 hours that did not end with exit 0, and nodes that are "
                    "down; print nothing otherwise (for cron mail).")
-@_config_option
+@config_option
 def jobs(sites, fmt, failed, config_path):
     """Pending, running and finished jobs across the nodes, with each outcome."""
     import json

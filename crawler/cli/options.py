@@ -20,11 +20,15 @@ force_option = click.option(
 OUTPUT_HELP = "File to write, or - for standard output (never inside an archive)."
 
 
+config_option = click.option(
+    "--config", "config_path", default=None, type=click.Path(dir_okay=False),
+    help="Site profiles file [default: $PORTAL_ARCHIVE_CONFIG, ./portals.toml, "
+         "/etc/portal-archive/portals.toml].")
+
+
 def site_options(fn):
     """``--site NAME`` and ``--config FILE``: take the crawl's settings from a site profile."""
-    fn = click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False),
-                      help="Site profiles file [default: $PORTAL_ARCHIVE_CONFIG, ./portals.toml, "
-                           "/etc/portal-archive/portals.toml].")(fn)
+    fn = config_option(fn)
     return click.option("--site", default=None, metavar="NAME",
                         help="Crawl this site of the profiles file (start URL, archive, "
                              "politeness, window); -s still overrides.")(fn)
@@ -71,9 +75,7 @@ until_option = click.option(
 def sites_options(what: str):
     """``--site NAME`` (repeatable), ``--all`` and ``--config FILE``: several portals' archives."""
     def deco(fn):
-        fn = click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False),
-                          help="Site profiles file (with --site/--all) [default: "
-                               "$PORTAL_ARCHIVE_CONFIG, ./portals.toml, /etc/portal-archive/portals.toml].")(fn)
+        fn = config_option(fn)
         fn = click.option("--all", "all_sites", is_flag=True, help=f"{what} every site of the profiles file.")(fn)
         return click.option("--site", "sites", multiple=True, metavar="NAME",
                             help=f"{what} this site of the profiles file (repeatable).")(fn)
