@@ -111,8 +111,10 @@ PASSWORD_FORM = (
     "</form>\n")
 
 
-def content_html(base: str, post: Post, page: int = 1) -> str:
-    """The ``entry-content`` inner HTML of page ``page``: lead, blocks, author, source."""
+def content_html(base: str, post: Post, page: int = 1, *, source_in_content: bool = True) -> str:
+    """The ``entry-content`` inner HTML of page ``page``: lead, blocks, author, source.
+    ``source_in_content=False``: the source is shown by the theme (``replica.magazine``),
+    the content ends with the byline alone (the name as credited)."""
     if post.meta.protected:
         return PASSWORD_FORM.format(base=base, id=post.meta.id)
     n_pages = page_count(post)
@@ -120,7 +122,10 @@ def content_html(base: str, post: Post, page: int = 1) -> str:
     out = [f"<p><strong>{t(post.lead)}</strong></p>\n"] if page == 1 else []
     out.extend(_block_html(base, post, b) for b in post.blocks[bounds[page - 1]:bounds[page]])
     if page == n_pages:
-        if post.tail_html is not None:
+        if not source_in_content:
+            if post.author:
+                out.append(f'<p style="text-align: right;"><strong>{t(post.author)}</strong></p>\n')
+        elif post.tail_html is not None:
             out.append(post.tail_html)
         else:
             if post.author:
@@ -188,7 +193,11 @@ def post_page(corpus: Corpus, base: str, post: Post, style: SiteStyle = DEFAULT_
     if page > 1 and "?" in url:
         url = f"{post_url(base, m)}/{page}/"   # WordPress' canonical for page N
     theme = style.theme_on(corpus.day)
-    render = _block_page if theme == "block" else _classic_page
+    if theme == "magazine":
+        from .magazine import magazine_page
+        render = magazine_page
+    else:
+        render = _block_page if theme == "block" else _classic_page
     html = render(corpus, base, post, url, style, page)
     return unicodedata.normalize("NFD", html) if post.nfd else html
 

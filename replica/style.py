@@ -12,29 +12,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-THEMES = ("classic", "block")
+THEMES = ("classic", "block", "magazine")
 REST_MODES = ("on", "401", "403", "404")
 SEO_SHAPES = ("og", "none", "yoast", "rankmath", "newsarticle", "mixed")
 
 
 @dataclass(frozen=True)
 class SiteStyle:
-    """``theme``: ``classic`` (the portal's own theme) or ``block`` (modelled on Twenty
-    Twenty-Three). ``rest``: ``on`` serves ``/wp-json/wp/v2/...``; ``401``/``403``
+    """``theme``: ``classic`` (the portal's own theme), ``block`` (modelled on Twenty
+    Twenty-Three) or ``magazine`` (modelled on tagDiv's Newspaper, the best-selling news
+    theme: its own meta markup, categories and tags without ``rel``, the source line
+    moved out of the content into the theme's "Source" box, ``replica.magazine``).
+    ``rest``: ``on`` serves ``/wp-json/wp/v2/...``; ``401``/``403``
     answer as the "disable REST API" plugins of government sites do; ``404``: the
     API removed. ``seo``: ``og`` = Open Graph and ``article:*`` meta only (the
     default, as before); ``none`` = no SEO plugin (neither OG nor JSON-LD);
     ``yoast`` / ``rankmath`` / ``newsarticle`` = OG plus that plugin's JSON-LD;
     ``mixed`` = OG plus one of the three JSON-LD shapes per post.
-    ``theme_change_day``: from this simulated day on, the theme is ``block`` whatever
-    ``theme`` says (the portal changes its theme)."""
+    ``theme_change_day``: from this simulated day on, the theme is ``theme_after``
+    (``magazine`` unless said otherwise) whatever ``theme`` says: the portal changes its
+    theme, and with ``magazine`` a field the parser read so far degrades (the drift alarm's
+    end-to-end scenario, docs/replica.md)."""
     theme: str = "classic"
     rest: str = "on"
     seo: str = "og"
     theme_change_day: int | None = None
+    theme_after: str = "magazine"
 
     def __post_init__(self):
-        if self.theme not in THEMES:
+        if self.theme not in THEMES or self.theme_after not in THEMES:
             raise ValueError(f"theme must be one of {', '.join(THEMES)}")
         if self.rest not in REST_MODES:
             raise ValueError(f"rest must be one of {', '.join(REST_MODES)}")
@@ -43,7 +49,7 @@ class SiteStyle:
 
     def theme_on(self, day: int) -> str:
         if self.theme_change_day is not None and day >= self.theme_change_day:
-            return "block"
+            return self.theme_after
         return self.theme
 
     def jsonld_shape(self, post_id: int) -> str | None:

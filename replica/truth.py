@@ -55,7 +55,7 @@ def truth_of(post: Post, base_url: str, style: SiteStyle = DEFAULT_STYLE, *, day
     rest = style.rest == "on"
     machine_modified = (style.seo != "none" or rest
                         or (theme == "classic" and variety and m.modified > m.published))
-    account_shown = rest or theme == "block" or style.jsonld_shape(m.id) is not None or \
+    account_shown = rest or theme in ("block", "magazine") or style.jsonld_shape(m.id) is not None or \
         (theme == "classic" and variety)
     wp_author = acc.name if account_shown else None
     author = post.author

@@ -189,11 +189,14 @@ def test_truth_depends_on_the_setup():
 
 
 def test_theme_change_day():
-    style = SiteStyle(theme_change_day=3)
-    for day, theme in ((0, "classic"), (2, "classic"), (3, "block"), (5, "block")):
+    style = SiteStyle(theme_change_day=3)          # to the magazine theme unless said otherwise
+    for day, theme in ((0, "classic"), (2, "classic"), (3, "magazine"), (5, "magazine")):
         corpus = Corpus(40, 1, day=day)
         html = get(Site(corpus, style=style), path_of(corpus.meta(5)))[2].decode()
-        assert ("wp-block-post-title" in html) == (theme == "block"), day
+        assert ("td-post-content" in html) == (theme == "magazine"), day
+    corpus = Corpus(40, 1, day=3)
+    html = get(Site(corpus, style=SiteStyle(theme_change_day=3, theme_after="block")), path_of(corpus.meta(5)))[2]
+    assert b"wp-block-post-title" in html
 
 
 def test_cli_truth_takes_the_setup():

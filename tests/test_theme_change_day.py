@@ -1,13 +1,19 @@
-"""`replica --theme-change-day D`: the portal moves from its classic theme to a block
-theme on day D. Nightly `--full` crawls of days 0..D through `portal-archive crawl`:
-parse health is measured every night, the crawl on day D archives the new markup,
-and since the parser reads the block theme no field's coverage drops, so there is no
-drift alarm (exit 0, not 4) before or on day D; `reindex` then gives the rows of the
-new theme's truth."""
+"""The drift alarm end to end: `replica --theme-change-day D` moves the portal from its
+classic theme to a magazine theme (modelled on tagDiv's Newspaper) on day D, with the
+REST API refused and no JSON-LD, so nothing machine-readable masks what the markup lost:
+the source lines leave the content for the theme's own "Source" box, and categories and
+tags lose their ``rel``. The archivist's loop, through `portal-archive` subprocesses:
+
+- nightly `--full` crawls of days 0..D-1 exit 0 and say nothing of drift;
+- the crawl of day D exits 4 and names the field (source); `status` names it too;
+- the archivist writes `<archive>/parser-profile.toml` (no Python edited) and runs
+  `reindex`: the rows equal the truth of day D, and the day-D crawl's parse health no
+  longer shows drift;
+- a later crawl reads the same profile: exit 0, rows still equal to the truth.
+"""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 
 import pytest
@@ -22,50 +28,93 @@ from replica.truth import iter_truth
 pytestmark = pytest.mark.slow
 
 POSTS, SEED, CHANGE = 60, 5, 2
+SETUP = ("--rest", "403", "--seo", "og")     # no REST API, no JSON-LD: the markup is all there is
+PROFILE = """\
+# the magazine theme (tagDiv Newspaper): what it prints where
+[selectors]
+source = [".td-post-source-via .td-post-small-box a"]
+categories = ["ul.td-category a"]
+tags = ["ul.td-tags a"]
+"""
+
+
+def _crawl(archive, day: int, port: int = 0):
+    args = ("--variety", "--day", str(day), "--theme-change-day", str(CHANGE), *SETUP)
+    with ReplicaProcess(POSTS, SEED, extra_args=args, port=port) as replica:
+        proc = run_cli("crawl", "--archive", str(archive), "--start-url", replica.url, "--full",
+                       *FAST, check=False)
+        return proc, replica.url.rstrip("/")
+
+
+def _truth(base: str, day: int) -> list[dict]:
+    style = SiteStyle(rest="403", seo="og", theme_change_day=CHANGE)
+    return list(iter_truth(POSTS, SEED, base, day=day, variety=True, style=style))
+
+
+def _low(truth, db) -> dict:
+    conn = sqlite3.connect(db)
+    try:
+        shares, diffs = compare(truth, conn)
+    finally:
+        conn.close()
+    low = {f: (e, t) for f, (e, t) in shares.items() if e < 0.99 * t}
+    return {"low": low, "examples": [d for d in diffs if d[1] in low][:3]}
 
 
 @pytest.fixture(scope="module")
 def nights(tmp_path_factory):
     archive = tmp_path_factory.mktemp("theme-change") / "a"
-    out = []
+    runs = []
+    port = 0
     for day in range(CHANGE + 1):
-        args = ("--variety", "--day", str(day), "--theme-change-day", str(CHANGE))
-        with ReplicaProcess(POSTS, SEED, extra_args=args) as replica:
-            proc = run_cli("crawl", "--archive", str(archive), "--start-url", replica.url, "--full",
-                           *FAST, check=False)
-            base = replica.url.rstrip("/")
-        out.append((day, proc, base))
-    return archive, out
+        proc, base = _crawl(archive, day, port)
+        port = int(base.rsplit(":", 1)[1])      # the same address every night (one site)
+        runs.append((day, proc, base))
+    return archive, runs
 
 
-def test_parse_health_every_night_and_no_false_alarm(nights):
+def test_no_alarm_before_the_change_and_exit_4_naming_the_field_on_day_d(nights):
     archive, runs = nights
-    for day, proc, _ in runs:
+    for day, proc, _ in runs[:-1]:
         assert proc.returncode == 0, (day, proc.returncode, proc.stderr[-1500:])
         assert "drift" not in (proc.stdout + proc.stderr).lower(), day
+    day, proc, _ = runs[-1]
+    assert proc.returncode == 4, (proc.returncode, proc.stderr[-1500:])
+    warning = [line for line in proc.stderr.splitlines() if "parse drift" in line]
+    assert len(warning) == 1 and "source" in warning[0], proc.stderr[-1500:]
+    assert "parser-profile.toml" in warning[0] and "reindex" in warning[0]
+    status = run_cli("status", "--archive", str(archive)).stdout
+    assert any("parse drift" in line and "source" in line for line in status.splitlines()), status
+    # every night judged (>= 50 articles parsed), and the day-D crawl holds the new markup
     conn = sqlite3.connect(archive / "archive.sqlite")
-    per_crawl = dict(conn.execute("SELECT crawl_id, count(*) FROM parse_health GROUP BY crawl_id"))
-    assert len(per_crawl) == CHANGE + 1 and all(n >= 5 for n in per_crawl.values())
-    # every night fetched the post pages again (--full): the day-D crawl holds the new markup
-    for (crawl_id,) in conn.execute("SELECT id FROM crawls"):
-        pages = conn.execute("SELECT count(*) FROM captures WHERE crawl_id=? AND url LIKE '%.html'"
-                             " AND status=200", (crawl_id,)).fetchone()[0]
-        assert pages >= POSTS * 0.9, crawl_id
+    judged = dict(conn.execute("SELECT crawl_id, max(articles) FROM parse_health GROUP BY crawl_id"))
+    conn.close()
+    assert len(judged) == CHANGE + 1 and min(judged.values()) >= 50, judged
 
 
-def test_reindex_after_the_change_equals_the_new_truth(nights, tmp_path):
+def test_profile_then_reindex_gives_the_truth_and_the_next_crawl_keeps_it(nights):
     archive, runs = nights
     base = runs[-1][2]
-    run_cli("reindex", "--archive", str(archive), "--db", str(tmp_path / "re.sqlite"))
-    truth = list(iter_truth(POSTS, SEED, base, day=CHANGE, variety=True,
-                            style=SiteStyle(theme_change_day=CHANGE)))
-    shares, diffs = compare(truth, sqlite3.connect(tmp_path / "re.sqlite"))
-    low = {f: (e, t) for f, (e, t) in shares.items() if e < 0.99 * t}
-    assert not low, (low, [d for d in diffs if d[1] in low][:3])
-    # and the crawl-built rows too: a row whose versioned content did not change still takes
-    # the new theme's date line (published_raw is outside content_digest)
-    shares, diffs = compare(truth, sqlite3.connect(archive / "archive.sqlite"))
-    low = {f: (e, t) for f, (e, t) in shares.items() if e < 0.99 * t}
-    assert not low, (low, [d for d in diffs if d[1] in low][:3])
-    assert all(len(t["published_raw"]) == 10 for t in truth)      # the block theme's date display
-    assert json.dumps(truth, ensure_ascii=False)
+    truth = _truth(base, CHANGE)
+    before = _low(truth, archive / "archive.sqlite")["low"]
+    assert {"source", "categories", "tags"} <= set(before), before     # what the theme change cost
+    (archive / "parser-profile.toml").write_text(PROFILE, encoding="utf-8")
+    run_cli("reindex", "--archive", str(archive))
+    assert _low(truth, archive / "archive.sqlite") == {"low": {}, "examples": []}
+    assert "parse drift" not in run_cli("status", "--archive", str(archive)).stdout
+    # the next night's crawl reads the same profile: no alarm, rows still the truth
+    proc, base2 = _crawl(archive, CHANGE + 1, int(base.rsplit(":", 1)[1]))
+    assert proc.returncode == 0, (proc.returncode, proc.stderr[-1500:])
+    assert base2 == base
+    assert _low(_truth(base, CHANGE + 1), archive / "archive.sqlite") == {"low": {}, "examples": []}
+
+
+def test_a_broken_profile_stops_the_crawl_before_any_fetch(nights, tmp_path):
+    archive, _ = nights
+    bad = tmp_path / "a"
+    bad.mkdir()
+    (bad / "parser-profile.toml").write_text("[selectors]\nsource = ['div[']\n", encoding="utf-8")
+    proc = run_cli("crawl", "--archive", str(bad), "--start-url", "http://127.0.0.1:9/", check=False)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].startswith("error: parser profile: 'div[' is not a CSS selector")
+    assert not list((bad / "warc").glob("*.warc.gz*"))

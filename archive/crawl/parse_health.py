@@ -40,7 +40,7 @@ def article_flags(article) -> dict[str, bool]:
         "source": bool(article.source),
         "event_date": bool(article.event_date),
         "images": bool(article.images),
-        "title_theme": article.sources.get("title") == "theme",
+        "title_theme": article.sources.get("title") in ("theme", "profile"),
     }
 
 
@@ -142,5 +142,6 @@ def drift_of(conn: sqlite3.Connection, crawl_id: int) -> list[Drift]:
 def drift_message(drift: list[Drift]) -> str:
     """One line for the end of a crawl and ``status``."""
     return ("parse drift: " + "; ".join(d.describe() for d in drift)
-            + " — the portal may have changed its theme; the WARC files keep every page: update "
-              "portal-archive, then run `portal-archive reindex`")
+            + " — the portal may have changed its theme; the WARC files keep every page: describe "
+              "its new markup in <archive>/parser-profile.toml (docs/parser.md, \"When the drift alarm "
+              "fires\") or update portal-archive, then run `portal-archive reindex`")

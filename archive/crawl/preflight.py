@@ -19,6 +19,7 @@ import sqlite3
 from archive.db import open_db
 from archive.errors import ArchiveError, from_os_error, from_sqlite_error
 from archive.layout import ArchiveLayout
+from archive.parser.profile import load_archive_profile
 
 LOCK_WAIT_MS = 2000  # another program's write transaction: wait this long, then fail
 
@@ -27,6 +28,7 @@ def check_archive(layout: ArchiveLayout, *, min_free: int = 0,
                   lock_wait_ms: int = LOCK_WAIT_MS) -> None:
     """Raise one ``ArchiveError`` (with what to do) if a crawl cannot write ``layout``."""
     layout.create()
+    load_archive_profile(layout.root)   # a broken parser-profile.toml stops the crawl here
     try:
         free = shutil.disk_usage(layout.root).free
     except OSError as exc:

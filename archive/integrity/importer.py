@@ -40,6 +40,7 @@ from archive.integrity.import_log import append_import, read_imports
 from archive.layout import ArchiveLayout
 from archive.origins import stored_aliases
 from archive.parser.page_parse import PageParser, default_jobs
+from archive.parser.profile import load_archive_profile
 from archive.warc import cdxj
 from archive.warc.intake import (
     BadWarc,
@@ -189,7 +190,7 @@ def import_warcs(root: str | os.PathLike | ArchiveLayout, paths: list[str | os.P
             raise ArchiveError("the archive knows no origin of the portal — pass --origin "
                                "https://portal.example (its crawls' start URL); nothing was imported")
         now = stamp(time.time())
-        with PageParser(default_jobs() if jobs is None else jobs) as parser:
+        with PageParser(default_jobs() if jobs is None else jobs, load_archive_profile(layout.root)) as parser:
             for ins in inspected:
                 trust = Trust("import", known, min(now, stamp(ins.path.stat().st_mtime)))
                 done = _import_one(layout, ins, report, parser, trust)

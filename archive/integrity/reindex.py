@@ -42,6 +42,7 @@ from archive.layout import ArchiveLayout
 from archive.origins import Scope, parse_aliases, stored_aliases
 from archive.outputs import OutputRefused, check_output
 from archive.parser.page_parse import PageParser, default_jobs
+from archive.parser.profile import load_archive_profile
 from archive.warc.read import read_record
 from archive.warc.record_io import second, warcinfo_fields
 from archive.warc.rows import IndexCounts, RowBuilder
@@ -230,7 +231,8 @@ def reindex_archive(root: str | os.PathLike | ArchiveLayout, db_path: str | os.P
         if not files:
             raise NotAnArchive(f"no WARC files in {layout.warc_dir} — nothing to rebuild the "
                                "database from; pass the right --archive")
-        with PageParser(default_jobs() if jobs is None else jobs) as parser:
+        profile = load_archive_profile(layout.root)
+        with PageParser(default_jobs() if jobs is None else jobs, profile) as parser:
             return _build(layout, files, target, parser, on_file, default_origin)
 
 

@@ -118,19 +118,20 @@ def _source_of(conn: sqlite3.Connection, warc_dir: Path, capture_id: int):
     return read_record(warc_dir / row[0], row[1])
 
 
-def _parse(conn: sqlite3.Connection, warc_dir: Path, capture_id: int, url: str):
+def _parse(conn: sqlite3.Connection, warc_dir: Path, capture_id: int, url: str, profile=None):
     rec = _source_of(conn, warc_dir, capture_id)
-    parsed = parse_page(page_task(rec, url))
+    parsed = parse_page(page_task(rec, url), profile)
     if parsed.problem is not None:
         raise ArchiveError(parsed.problem)
     return parsed.article
 
 
 def deep_check(conn: sqlite3.Connection, warc_dir: Path, sample: int | None = None,
-               guard=None) -> Iterator[str]:
+               guard=None, profile=None) -> Iterator[str]:
     """Parse each article (or ``sample`` random ones) again from the record it was
     written from and compare with the row; yield one line per difference.
-    ``guard(article, fetched_url)`` applies the capture→rows rules (canonical URL)."""
+    ``guard(article, fetched_url)`` applies the capture→rows rules (canonical URL);
+    ``profile``: the archive's parser profile, as the crawl and reindex used it."""
     conn.row_factory = sqlite3.Row
     ids = [r[0] for r in conn.execute("SELECT id FROM articles WHERE capture_id IS NOT NULL ORDER BY id")]
     if sample is not None and sample < len(ids):
@@ -143,7 +144,7 @@ def deep_check(conn: sqlite3.Connection, warc_dir: Path, sample: int | None = No
             continue
         who = f"article {aid} ({row['url']})"
         try:
-            article = _parse(conn, warc_dir, row["capture_id"], row["fetched_url"])
+            article = _parse(conn, warc_dir, row["capture_id"], row["fetched_url"], profile)
         except ArchiveError as exc:
             yield f"{who}: cannot be parsed again from capture {row['capture_id']} ({exc})"
             continue

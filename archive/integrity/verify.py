@@ -267,7 +267,9 @@ def check_database(layout: ArchiveLayout, records: dict, report: VerifyReport, *
         d.extend(lines)
         report.notes.extend(notes)
         if deep:
-            d.extend(rowcheck.deep_check(conn, layout.warc_dir, sample, guard))
+            from archive.parser.profile import load_archive_profile
+            d.extend(rowcheck.deep_check(conn, layout.warc_dir, sample, guard,
+                                         load_archive_profile(layout.root)))
     finally:
         conn.close()
 

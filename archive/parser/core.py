@@ -30,7 +30,16 @@ from archive.parser.dom import (
 from archive.parser.metadata import read_metadata
 from archive.parser.model import Article, Link
 from archive.parser.multipage import find_pages
-from archive.parser.textpatterns import DateLine, date_line, is_desk_account, place_date_line
+from archive.parser.profile import FIELDS as PROFILE_FIELDS
+from archive.parser.profile import ParserProfile, clean_source, select
+from archive.parser.textpatterns import (
+    DateLine,
+    account_name,
+    byline,
+    date_line,
+    is_desk_account,
+    place_date_line,
+)
 from archive.parser.theme import (
     WANTED_CLASSES,
     WANTED_IDS,
@@ -44,7 +53,8 @@ from archive.parser.theme import (
     within,
 )
 from archive.parser.title import choose_title
-from archive.parser.wpcore import NOT_SINGLE, is_password_protected, read_core
+from archive.parser.wpcore import NOT_SINGLE, is_password_protected, read_core, term_of
+from archive.text import normalize
 
 
 @dataclass(frozen=True)
@@ -58,12 +68,15 @@ _NOTHING = PageReading(None)
 _PROTECTED = PageReading(None, True)
 
 
-def parse_article(html: bytes, url: str, *, encoding: str | None = None) -> Article | None:
-    """The article on a single-post page, or None for any other page. Never raises on bad input."""
-    return read_page(html, url, encoding=encoding).article
+def parse_article(html: bytes, url: str, *, encoding: str | None = None,
+                  profile: ParserProfile | None = None) -> Article | None:
+    """The article on a single-post page, or None for any other page. Never raises on bad input.
+    ``profile``: the site's selectors (``archive.parser.profile``), data like the vocabulary."""
+    return read_page(html, url, encoding=encoding, profile=profile).article
 
 
-def read_page(html: bytes, url: str, *, encoding: str | None = None) -> PageReading:
+def read_page(html: bytes, url: str, *, encoding: str | None = None,
+              profile: ParserProfile | None = None) -> PageReading:
     """``parse_article`` telling a password-protected post apart from other non-articles."""
     if not html:
         return _NOTHING
@@ -83,12 +96,12 @@ def read_page(html: bytes, url: str, *, encoding: str | None = None) -> PageRead
     if root is None:
         return _NOTHING
     try:
-        return _parse(root, url or "")
+        return _parse(root, url or "", profile)
     except RecursionError:  # absurdly deep markup
         return _NOTHING
 
 
-def _parse(root, url: str) -> PageReading:
+def _parse(root, url: str, profile: ParserProfile | None = None) -> PageReading:
     body = find_body(root)
     if body is not None:        # listings, pages, 404: known before any real work
         bc = classes(body)
@@ -100,12 +113,15 @@ def _parse(root, url: str) -> PageReading:
         return _NOTHING
     if is_password_protected(core, idx):
         return _PROTECTED
-    art = _article(root, idx, core, url)
+    art = _article(root, idx, core, url, profile)
     return PageReading(art) if art is not None else _NOTHING
 
 
-def _article(root, idx, core, url: str) -> Article | None:
+def _article(root, idx, core, url: str, profile: ParserProfile | None = None) -> Article | None:
     meta = read_metadata(root)
+    # the site profile's elements, field by field (empty without a profile)
+    picked = {name: select(root, profile, name) for name in PROFILE_FIELDS} if profile else {}
+    own = [el for name, els in picked.items() if name != "body" for el in els]
     # relative URLs: against <base href>, else the fetched URL, else the canonical one
     page_url = url if url.startswith(("http://", "https://")) else (core.canonical or url)
     base = absolute(page_url, core.base_href) or page_url
@@ -113,12 +129,12 @@ def _article(root, idx, core, url: str) -> Article | None:
     if meta.is_article():
         signals.append("metadata")
     region = find_region(root, idx, core.article)
-    container = find_container(idx, region)
+    container = picked["body"][0] if picked.get("body") else find_container(idx, region)
     related, boxes = find_related(idx, base)
     if container is not None:
-        blocks = extract_blocks(container, base, boxes)
+        blocks = extract_blocks(container, base, boxes + own)
     else:   # without a body element, the post's <header> (title, meta line) is not text
-        blocks = extract_blocks(region, base, boxes + list(region.iter("header")))
+        blocks = extract_blocks(region, base, boxes + own + list(region.iter("header")))
     blocks, dline = B.cut_head(blocks, container is None)
     if dline is None:
         dline = B.header_date(idx, region, container)
@@ -142,6 +158,7 @@ def _article(root, idx, core, url: str) -> Article | None:
     # title
     qr = B.qr_title(idx)
     art.title, layer = choose_title([
+        (_first_text(picked.get("title")), "profile", False),
         (find_title(idx, region), "theme", False),
         (meta.headline, "metadata", False),
         (meta.og.get("og:title"), "metadata", True),
@@ -155,6 +172,9 @@ def _article(root, idx, core, url: str) -> Article | None:
             blocks.pop(0)
 
     # dates (a "Hải Phòng, ngày 24 tháng 01 năm 2020" dateline only as the last resort)
+    shown_date = _first_text(picked.get("published"))
+    if shown_date and date_line(shown_date) is not None:
+        dline = date_line(shown_date)
     if dline is None:
         dline = next(filter(None, (place_date_line(b.text) for b in blocks[:3] + blocks[-3:])), None)
     _dates(art, core, meta, dline)
@@ -163,12 +183,17 @@ def _article(root, idx, core, url: str) -> Article | None:
     blocks = B.cut_boilerplate(blocks)
     teasers = B.cut_tail(art, blocks)
     B.cut_head_byline(art, blocks)
+    if picked:
+        _profile_credits(art, picked)
     captions = B.images(art, blocks)
     lead_block = None
     art.page_urls, art.page = find_pages(idx, base, art.url if core.canonical else page_url)
-    lead_el, lead_text = find_lead(idx, region, container)
+    if picked.get("lead"):
+        lead_el, lead_text = picked["lead"][0], text_of(picked["lead"][0]) or None
+    else:
+        lead_el, lead_text = find_lead(idx, region, container)
     if lead_el is not None and lead_text:
-        art.lead, src["lead"] = lead_text, "theme"
+        art.lead, src["lead"] = lead_text, "profile" if picked.get("lead") else "theme"
         blocks = [b for b in blocks if not within(b.el, lead_el)]
     else:
         # pages 2… of a multi-page post open with an ordinary paragraph, not a lead
@@ -184,7 +209,7 @@ def _article(root, idx, core, url: str) -> Article | None:
     if texts:
         src["body_text"] = src["body_html"] = "theme" if container is not None else "text"
     _event_date(art, dline, texts)
-    _account(art, meta, idx, region)
+    _account(art, meta, idx, region, picked.get("account"))
 
     # terms and links
     art.categories, art.tags = core.categories, core.tags
@@ -192,6 +217,11 @@ def _article(root, idx, core, url: str) -> Article | None:
         src["categories"] = "wp-core"
     if art.tags:
         src["tags"] = "wp-core"
+    for name in ("categories", "tags"):
+        terms = _profile_terms(picked.get(name), base)
+        if terms:
+            setattr(art, name, terms)
+            src[name] = "profile"
     art.original_url = find_original(idx, base)
     if art.original_url:
         src["original_url"] = "theme"
@@ -229,8 +259,49 @@ def _event_date(art: Article, dline: DateLine | None, texts: list[str]) -> None:
         art.sources["event_date"] = "text"
 
 
-def _account(art: Article, meta, idx, region) -> None:
+def _first_text(els) -> str | None:
+    for el in els or ():
+        t = text_of(el)
+        if t:
+            return t
+    return None
+
+
+def _profile_credits(art: Article, picked: dict) -> None:
+    """The byline and source where the site profile says the theme prints them."""
+    text = _first_text(picked.get("author"))
+    if text:
+        credit = byline(text, marked=True)
+        name = credit.author if credit is not None else account_name(text)
+        if name:
+            art.author, art.sources["author"] = normalize(name), "profile"
+    text = _first_text(picked.get("source"))
+    if text:
+        src = clean_source(text)
+        if src:
+            art.source, art.sources["source"] = src, "profile"
+
+
+def _profile_terms(els, base: str) -> list:
+    """Terms from the links a profile selector matched (the links themselves, or inside them)."""
+    out, seen = [], set()
+    for el in els or ():
+        for a in ([el] if el.tag == "a" else list(el.iter("a"))):
+            term = term_of(a, base)
+            if term is not None and term.slug not in seen:
+                seen.add(term.slug)
+                out.append(term)
+    return out
+
+
+def _account(art: Article, meta, idx, region, picked=None) -> None:
     """``wp_author`` (the posting account) and the ``author`` fallback to it."""
+    text = _first_text(picked)
+    name = account_name(text) if text else None
+    if name:
+        art.wp_author, art.sources["wp_author"] = name, "profile"
+        apply_account_fallback(art)
+        return
     for value, layer in ((meta.ld_author, "metadata"), (meta.meta_author, "metadata"),
                          (lambda: find_account(idx, region), "theme")):
         name = value() if callable(value) else value

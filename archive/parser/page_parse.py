@@ -14,6 +14,7 @@ from __future__ import annotations
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from archive.errors import ArchiveError
+from archive.parser.profile import ParserProfile
 from archive.warc.capture_rows import Parsed, parse_capture
 from archive.warc.read import decode_content
 
@@ -26,22 +27,25 @@ def default_jobs() -> int:
     return 1
 
 
-def parse_page(task: Task) -> Parsed:
+def parse_page(task: Task, profile: ParserProfile | None = None) -> Parsed:
     raw, coding, url, content_type = task
     try:
         html = decode_content(raw, coding)
     except ArchiveError as exc:
         return Parsed(problem=str(exc), undecodable=True)
-    return parse_capture(html, url, content_type)
+    return parse_capture(html, url, content_type, profile)
 
 
-def _batch(tasks: list[Task]) -> list[Parsed]:
-    return [parse_page(t) for t in tasks]
+def _batch(tasks: list[Task], profile: ParserProfile | None = None) -> list[Parsed]:
+    return [parse_page(t, profile) for t in tasks]
 
 
 class PageParser:
-    def __init__(self, jobs: int = 1):
+    """``profile``: the archive's parser profile, handed to every page it parses."""
+
+    def __init__(self, jobs: int = 1, profile: ParserProfile | None = None):
         self.jobs = max(1, int(jobs))
+        self.profile = profile
         self._pool: ProcessPoolExecutor | None = None
 
     def submit(self, tasks: list[Task]):
@@ -50,12 +54,13 @@ class PageParser:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self.jobs)
         size = -(-len(tasks) // self.jobs)
-        return ("pool", [self._pool.submit(_batch, tasks[i:i + size]) for i in range(0, len(tasks), size)])
+        return ("pool", [self._pool.submit(_batch, tasks[i:i + size], self.profile)
+                         for i in range(0, len(tasks), size)])
 
     def results(self, handle) -> list[Parsed]:
         where, items = handle
         if where == "here":
-            return _batch(items)
+            return _batch(items, self.profile)
         out: list[Parsed] = []
         for future in items:
             assert isinstance(future, Future)

@@ -166,6 +166,14 @@ def _terms(idx, scope, base: str, core: Core) -> None:
             bucket.append(Term(slug=slug, name=name, url=url))
 
 
+def term_of(a, base: str) -> Term | None:
+    """A term link as a ``Term`` (slug from the URL's last segment, name from its text)."""
+    url = absolute(base, a.get("href"))
+    name = text_of(a)
+    slug = _term_slug(url) if url and name else None
+    return Term(slug=slug, name=name, url=url) if slug else None
+
+
 @lru_cache(maxsize=4096)
 def _term_slug(url: str) -> str | None:
     try:

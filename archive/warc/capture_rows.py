@@ -102,12 +102,13 @@ def wants_parse(status: int | None, content_type: str | None, truncated: str | N
     return is_html(content_type) or not (content_type or "").strip()
 
 
-def parse_capture(body: bytes, url: str, content_type: str | None) -> Parsed:
-    """Rules 1–3 on a body whose Content-Encoding is already undone. Never raises."""
+def parse_capture(body: bytes, url: str, content_type: str | None, profile=None) -> Parsed:
+    """Rules 1–3 on a body whose Content-Encoding is already undone. Never raises.
+    ``profile``: the archive's parser profile (``archive.parser.profile``), or None."""
     if not is_html(content_type) and not looks_like_html(body):
         return NOTHING
     try:
-        article = parse_article(body, url, encoding=charset(content_type))
+        article = parse_article(body, url, encoding=charset(content_type), profile=profile)
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop a crawl or a rebuild
         return Parsed(problem=f"parser failed ({type(exc).__name__}: {exc})")
     return Parsed(article) if article is not None else NOTHING

@@ -350,7 +350,7 @@ class RowBuilder:
             except ArchiveError as exc:
                 counts.problems.append(f"revisit {rec.record_id} of {url}: {exc}")
                 return
-            parsed = parse_page(page_task(source, url))
+            parsed = parse_page(page_task(source, url), self.parser.profile)
         counts.pages_parsed += 1
         if parsed.problem is not None:  # the capture→rows rule: an errors row, as the crawl writes
             counts.problems.append(f"{url} ({rec.record_id}): {parsed.problem}")

@@ -24,7 +24,8 @@ def style_options(f):
     from replica.style import REST_MODES, SEO_SHAPES, THEMES
     for opt in reversed((
         click.option("--theme", type=click.Choice(THEMES), default="classic", show_default=True,
-                     help="classic: the portal's own theme; block: modelled on Twenty Twenty-Three."),
+                     help="classic: the portal's own theme; block: modelled on Twenty Twenty-Three; "
+                          "magazine: modelled on tagDiv's Newspaper (source in the theme's box)."),
         click.option("--rest", type=click.Choice(REST_MODES), default="on", show_default=True,
                      help="REST API: on, or answer 401/403 (disabled by a plugin) / 404 (removed)."),
         click.option("--seo", type=click.Choice(SEO_SHAPES), default="og", show_default=True,
@@ -34,15 +35,18 @@ def style_options(f):
                      help="Editorial and WordPress variety: bylines, sources and date lines in many forms, "
                           "reporter accounts, edited, multi-page and password-protected posts."),
         click.option("--theme-change-day", type=click.IntRange(1), default=None,
-                     help="From this simulated day on, the site uses the block theme."),
+                     help="From this simulated day on, the site uses the --theme-after theme."),
+        click.option("--theme-after", type=click.Choice(THEMES), default="magazine", show_default=True,
+                     help="The theme from --theme-change-day on."),
     )):
         f = opt(f)
     return f
 
 
-def make_style(theme, rest, seo, theme_change_day):
+def make_style(theme, rest, seo, theme_change_day, theme_after="magazine"):
     from replica.style import SiteStyle
-    return SiteStyle(theme=theme, rest=rest, seo=seo, theme_change_day=theme_change_day)
+    return SiteStyle(theme=theme, rest=rest, seo=seo, theme_change_day=theme_change_day,
+                     theme_after=theme_after)
 
 
 @click.group("replica", invoke_without_command=True)
@@ -63,7 +67,7 @@ def make_style(theme, rest, seo, theme_change_day):
 @style_options
 @click.pass_context
 def replica(ctx, host, port, posts, seed, day, lastmod, fault_spec, no_validators, crawl_delay,
-            theme, rest, seo, variety, theme_change_day):
+            theme, rest, seo, variety, theme_change_day, theme_after):
     """Serve the offline WordPress replica of the portal on loopback until stopped.
 
     The first line on stdout is ``serving http://HOST:PORT/``.
@@ -90,7 +94,7 @@ def replica(ctx, host, port, posts, seed, day, lastmod, fault_spec, no_validator
     signal.signal(signal.SIGTERM, stop)
     site = Site(Corpus(posts, seed, day=day, variety=variety), lastmod=lastmod, faults=faults,
                 validators=not no_validators, crawl_delay=crawl_delay,
-                style=make_style(theme, rest, seo, theme_change_day))
+                style=make_style(theme, rest, seo, theme_change_day, theme_after))
 
     def ready(base_url):
         site.default_base = base_url
@@ -117,7 +121,7 @@ def replica(ctx, host, port, posts, seed, day, lastmod, fault_spec, no_validator
 @style_options
 @click.option("--documents", is_flag=True,
               help="Print the posts' documents instead (one JSON object per document, PDF text included).")
-def truth(posts, seed, day, base_url, theme, rest, seo, variety, theme_change_day, documents):
+def truth(posts, seed, day, base_url, theme, rest, seo, variety, theme_change_day, theme_after, documents):
     """Print the ground truth: one JSON object per article, in post-id order.
 
     Give the same set-up options as the served replica: what a perfect crawler
@@ -129,7 +133,7 @@ def truth(posts, seed, day, base_url, theme, rest, seo, variety, theme_change_da
         rows = iter_document_truth(posts, seed, base_url, day=day, variety=variety)
     else:
         rows = iter_truth(posts, seed, base_url, day=day, variety=variety,
-                          style=make_style(theme, rest, seo, theme_change_day))
+                          style=make_style(theme, rest, seo, theme_change_day, theme_after))
     for row in rows:
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
 

@@ -24,6 +24,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from archive.crawl.revisit import RevisitPolicy, load_known
 from archive.origins import BadOrigin, Scope, parse_aliases, stored_aliases
 from archive.parser.core import read_page
+from archive.parser.profile import load_archive_profile
 from archive.parser.requisites import css_requisites, html_requisites, is_stylesheet
 from archive.warc.assemble import PostParts, rest_post_id
 from archive.warc.rows import guard_canonical
@@ -92,6 +93,9 @@ class PortalSpider(scrapy.Spider):
             max_page=s.getint("PORTAL_MAX_DEPTH_LISTING"),
         )
         spider.follow_links = s.getbool("PORTAL_FOLLOW_LINKS")
+        # the archive's parser-profile.toml: the same file reindex, import and verify read
+        archive_dir = s.get("PORTAL_ARCHIVE_DIR")
+        spider.parser_profile = load_archive_profile(archive_dir) if archive_dir else None
         spider.fetch_requisites = s.getbool("PORTAL_FETCH_REQUISITES")
         spider.offsite_requisites = s.getbool("PORTAL_FETCH_OFFSITE_REQUISITES")
         spider.parts = PostParts(fetch_rest=s.getbool("PORTAL_FETCH_REST"))
@@ -349,7 +353,8 @@ class PortalSpider(scrapy.Spider):
 
     def parse_html(self, response):
         yield from self.requisites(response)
-        reading = read_page(response.body, response.url, encoding=_charset(response))
+        reading = read_page(response.body, response.url, encoding=_charset(response),
+                            profile=self.parser_profile)
         article = guard_canonical(reading.article, response.url, self.scope)
         if reading.password_protected:
             # archived, not an article: counted (the form hides the post's content)
@@ -392,7 +397,8 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.inc_value("rest/fetched")
         else:
             yield from self.requisites(response)
-            reading = read_page(response.body, response.url, encoding=_charset(response))
+            reading = read_page(response.body, response.url, encoding=_charset(response),
+                                profile=self.parser_profile)
             if reading.article is None:
                 ready = self.parts.failed(response.url)
             else:
