@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from archive.crawl.planner import DEFER, FETCH, SKIP, CrawlPlanner
+from archive.crawl.planner import DEFER, FETCH, NOT_DUE, SKIP, CrawlPlanner
 from archive.crawl.revisit import KnownPage, RevisitPolicy
 
 TODAY = date(2026, 12, 1)
@@ -95,3 +95,41 @@ def test_a_404_of_a_known_post_is_a_deletion():
     p = planner()
     assert p.is_known_post(f"{B}/old.html")
     assert not p.is_known_post(f"{B}/wp-content/uploads/a.jpg") and not p.is_known_post(f"{B}/nope.html")
+
+
+def test_a_skipped_known_post_says_why_and_a_deferred_one_is_no_skip():
+    p = planner()
+    assert p.plan(f"{B}/old.html", "post", "2026-10-01T00:00:00+07:00").reason == NOT_DUE
+    assert p.plan(f"{B}/wp-content/uploads/a.jpg", "image").reason != NOT_DUE  # not a revisit skip
+    assert p.plan(f"{B}/recent.html", "post").reason != NOT_DUE
+
+
+def test_page_requisites_skip_known_uploads_only():
+    p = planner()
+    upload = f"{B}/wp-content/uploads/a.jpg"
+    assert p.plan_requisite(upload, "image").action == SKIP
+    assert p.plan_requisite(f"{B}/wp-content/uploads/new.jpg", "image").action == FETCH
+    # a theme file is fetched every crawl, known or not; so is anything the URL policy
+    # classifies as a page (a requisite never enters the post rules: no deferral)
+    theme = f"{B}/wp-content/themes/t/style.css"
+    q = planner({theme: KnownPage("2026-11-20T00:00:00Z", None, None, None, False)})
+    assert q.plan_requisite(theme, None).action == FETCH
+    assert q.plan_requisite(theme, "requisite").action == FETCH
+    assert q.plan_requisite(f"{B}/old.html", "post").action == FETCH and q.due_deferred() == []
+    assert planner(full=True).plan_requisite(upload, "image").action == FETCH
+
+
+def test_the_vanished_check_says_whether_it_ran():
+    p = planner()
+    p.due_vanished()
+    assert not p.vanished_checked             # no sitemap yet: it runs later
+    p.note_sitemap_post(f"{B}/old.html")
+    p.due_vanished()
+    assert p.vanished_checked
+
+
+def test_a_crawl_planner_from_the_crawl_settings():
+    p = CrawlPlanner.for_crawl({f"{B}/old.html": post(1)}, recent_days=5, period_days=30)
+    assert p.incremental and p.policy.recent_days == 5 and p.policy.period_days == 30
+    assert not CrawlPlanner.for_crawl({f"{B}/old.html": post(1)}, recent_days=5, period_days=30,
+                                      full=True).incremental

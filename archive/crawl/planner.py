@@ -19,7 +19,10 @@ recurring crawl:
   every sitemap are re-checked (deleted or renamed), and old slugs and gone
   posts on their rotation turn (``due_vanished``);
 - **gone**: a 404/410 of a known post is a deletion, not a failure
-  (``is_known_post``).
+  (``is_known_post``);
+- **page requisites**: a requisite under a known upload URL is not fetched
+  again; theme files (stylesheets, scripts, fonts) are fetched every crawl
+  (``plan_requisite``).
 
 A full crawl (``--full``) or a first crawl fetches everything: every answer
 is ``fetch`` without conditional headers.
@@ -37,6 +40,7 @@ from dataclasses import dataclass, field
 from archive.crawl.revisit import KnownPage, RevisitPolicy
 
 FETCH, SKIP, DEFER = "fetch", "skip", "defer"
+NOT_DUE = "not-due"  # the reason of a known post's skip (the crawl's ``incremental/skipped``)
 POST = "post"
 UPLOADS = ("image", "document")  # files under their upload URL: a changed file gets a new URL
 
@@ -61,12 +65,19 @@ class CrawlPlanner:
     policy: RevisitPolicy = field(default_factory=RevisitPolicy)
     full: bool = False
 
+    @classmethod
+    def for_crawl(cls, known: dict[str, KnownPage], *, recent_days: int, period_days: int,
+                  full: bool = False) -> CrawlPlanner:
+        """The planner of one crawl, from its settings (``PORTAL_REVISIT_RECENT_DAYS``,
+        ``PORTAL_REVISIT_PERIOD_DAYS``, ``PORTAL_FULL``)."""
+        return cls(known, RevisitPolicy(recent_days=recent_days, period_days=period_days), full=full)
+
     def __post_init__(self) -> None:
         self.incremental = bool(self.known) and not self.full
         self.sitemap_posts: set[str] = set()   # post URLs the sitemaps list
         self._decided: set[str] = set()        # known posts judged on their sitemap lastmod
         self._deferred: set[str] = set()       # known posts seen without lastmod
-        self._vanished_checked = False
+        self.vanished_checked = False          # due_vanished ran (once per crawl)
 
     # -- one discovered URL --------------------------------------------------------
     def plan(self, url: str, kind: str, lastmod: str | None = None) -> Decision:
@@ -88,9 +99,18 @@ class CrawlPlanner:
 
     def _revisit(self, url: str, known: KnownPage, lastmod: str | None = None) -> Decision:
         if not self.policy.should_fetch(url, known, lastmod):
-            return Decision(SKIP, None, "not-due")
+            return Decision(SKIP, None, NOT_DUE)
         return Decision(FETCH, self.policy.conditional_headers(known) or None,
                         "lastmod" if lastmod else "due")
+
+    def plan_requisite(self, url: str, kind: str | None) -> Decision:
+        """A page requisite (``url`` canonical, on the site) the URL policy classifies
+        as ``kind``: under a known upload URL it is not fetched again (a changed
+        upload gets a new URL); anything else — theme files may change under their
+        URL — is fetched once per crawl."""
+        if self.incremental and kind in UPLOADS and url in self.known:
+            return Decision(SKIP, None, "known-upload")
+        return NEW
 
     def note_sitemap_post(self, url: str) -> None:
         """A post URL listed by a sitemap (canonical form): it has not vanished."""
@@ -118,9 +138,9 @@ class CrawlPlanner:
         """Once per crawl, when sitemaps were read: known live posts no sitemap
         lists any more (re-checked at once), and old slugs and gone posts on their
         rotation turn. Every answer is a fetch, with conditional headers."""
-        if not self.incremental or self._vanished_checked or not self.sitemap_posts:
+        if not self.incremental or self.vanished_checked or not self.sitemap_posts:
             return []
-        self._vanished_checked = True
+        self.vanished_checked = True
         out = []
         for url, page in self.known.items():
             if not page.is_article or url in self.sitemap_posts:

@@ -21,7 +21,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from archive.crawl.revisit import RevisitPolicy, load_known
+from archive.crawl.planner import FETCH, NOT_DUE, CrawlPlanner, Decision
+from archive.crawl.revisit import load_known
 from archive.origins import BadOrigin, Scope, parse_aliases, stored_aliases
 from archive.parser.core import read_page
 from archive.parser.profile import load_archive_profile
@@ -102,16 +103,12 @@ class PortalSpider(scrapy.Spider):
         # no allow_domains: Scrapy compares it with host:port; follow() checks the host
         spider.link_extractor = LinkExtractor(tags=("a", "link"), attrs=("href",))
         spider.full = s.getbool("PORTAL_FULL")
-        spider.revisit = RevisitPolicy(recent_days=s.getint("PORTAL_REVISIT_RECENT_DAYS"),
-                                       period_days=s.getint("PORTAL_REVISIT_PERIOD_DAYS"))
-        spider.known = {}
+        spider.revisit_days = {"recent_days": s.getint("PORTAL_REVISIT_RECENT_DAYS"),
+                               "period_days": s.getint("PORTAL_REVISIT_PERIOD_DAYS")}
+        # what to fetch of what the archive holds: replaced once the archive is open (start)
+        spider.planner = CrawlPlanner.for_crawl({}, **spider.revisit_days, full=True)
         spider.held_urls = {}       # post key → URLs of page 1, marked done once the post is stored
         spider.requested = set()  # hashes of post/image URLs requested in this crawl
-        spider.incremental = False
-        spider.sitemap_posts = set()
-        spider.decided = set()      # known posts judged on their sitemap lastmod
-        spider.deferred = set()     # known posts seen without a lastmod: judged at idle
-        spider.vanished_checked = False
         spider.window = RequestWindow(
             crawler, s.getint("PORTAL_SCHEDULER_WINDOW"),
             lambda url, kind, headers, meta: spider.request(url, kind, headers,
@@ -140,56 +137,64 @@ class PortalSpider(scrapy.Spider):
 
     def follow(self, url: str, base: str | None = None, lastmod: str | None = None,
                listed: bool = False):
-        """A request for ``url`` if the URL policy and the revisit policy keep it.
+        """A request for a discovered ``url``, or None: the link is put in canonical
+        form and checked against the site's scope, classified, dropped if this crawl
+        already has it, and then the crawl planner (``archive.crawl.planner``)
+        decides; the spider carries its decision out.
 
         ``listed``: the site itself lists the URL (sitemap, feed), so a 404 is a
         failure; a 404 of a URL merely linked from a page is a broken link.
-        Posts and images already requested in this crawl are dropped at once:
-        every post links several others that the sitemaps gave already, and
-        canonicalising, the frontier lookup and Scrapy's own duplicate filter
-        would cost more than this set of hashes.
+        ``lastmod``: the sitemap's, the planner's best evidence of a change.
         """
         raw = urljoin(base or self.start_url, url)
         if hash(raw) in self.requested:
+            return None  # every post links several others the sitemaps gave: cheapest test first
+        found = self._in_scope(raw, base)
+        if found is None:
             return None
+        key, url = found
+        kind = self.policy.classify(url)
+        if not kind or self._already_have(key, url, kind):
+            return None
+        decision = self.planner.plan(key, kind, lastmod)
+        return self._carry_out(decision, url, kind, listed, (raw, key))
+
+    def _in_scope(self, raw: str, referrer: str | None) -> tuple[str, str] | None:
+        """``(key, url)`` of an absolute link on the site — key: the canonical URL as
+        rows store it (primary origin); url: as fetched (live origin) — or None
+        (a ``skips`` row says why, where it is worth one)."""
         url = canonical(raw)
         if url is None:
             return None
         reason = self.scope.why_not(url)
         if reason is not None:
-            self.skip(url, reason, base)
+            self.skip(url, reason, referrer)
             return None
-        # key: the URL as rows store it (primary origin); url: as fetched (live origin)
         key, url = self.scope.canonical(url), self.scope.live_url(url)
         if self.url_limit and len(url) > self.url_limit:
-            self.skip(url, "too-long", base, f"longer than URLLENGTH_LIMIT ({self.url_limit})")
+            self.skip(url, "too-long", referrer, f"longer than URLLENGTH_LIMIT ({self.url_limit})")
             return None
-        kind = self.policy.classify(url)
-        if not kind:
-            return None
+        return key, url
+
+    def _already_have(self, key: str, url: str, kind: str) -> bool:
+        """Requested earlier in this crawl, or fetched by the interrupted crawl it resumes.
+        Canonicalising, this set of hashes and the frontier cost less than Scrapy's own
+        duplicate filter would."""
         if kind in (POST, *FILES) and hash(key) in self.requested:
-            return None
-        if self.archive.frontier.is_done(url):
-            return None  # fetched by the interrupted crawl this one resumes
-        headers = None
-        if self.incremental and kind in (POST, IMAGE, DOCUMENT):
-            known = self.known.get(key)
-            if kind in (IMAGE, DOCUMENT) and known is not None:
-                return None  # uploads keep their URL when unchanged; --full fetches them again
-            if known is not None and not lastmod:
-                # a sitemap lastmod, if any, is better evidence than recency or the
-                # rotation: wait until discovery is over (see idle)
-                self.deferred.add(key)
-                return None
-            if known is not None:
-                self.decided.add(key)
-            if not self.revisit.should_fetch(key, known, lastmod):
+            return True
+        return self.archive.frontier.is_done(url)
+
+    def _carry_out(self, decision: Decision, url: str, kind: str, listed: bool,
+                   hashes: tuple[str, str]) -> scrapy.Request | None:
+        """The request the planner's ``decision`` asks for (with its conditional
+        headers), or None for skip and defer (a deferred post comes back at idle)."""
+        if decision.action != FETCH:
+            if decision.reason == NOT_DUE:
                 self.crawler.stats.inc_value("incremental/skipped")
-                return None
-            headers = self.revisit.conditional_headers(known) or None
+            return None
         if kind in (POST, *FILES):
-            self.requested.update((hash(raw), hash(key)))
-        return self.request(url, kind, headers, **({"listed": True} if listed else {}))
+            self.requested.update(map(hash, hashes))
+        return self.request(url, kind, decision.headers, **({"listed": True} if listed else {}))
 
     def skip(self, url: str, reason: str, referrer: str | None = None,
              detail: str | None = None) -> None:
@@ -233,9 +238,8 @@ class PortalSpider(scrapy.Spider):
         self.requested.add(hash(key))
         if self.archive.frontier.is_done(canon):
             return None
-        if self.incremental and not offsite and key in self.known and \
-                self.policy.classify(canon) in (IMAGE, DOCUMENT):
-            return None  # uploads keep their URL when unchanged; theme files are taken each crawl
+        if not offsite and not self.planner.plan_requisite(key, self.policy.classify(canon)).fetch:
+            return None  # a known upload (the planner: theme files are taken each crawl)
         self.crawler.stats.inc_value("requisites/offsite" if offsite else "requisites/requested")
         # off-site: let through the scope guard and Scrapy's offsite filter, never followed further
         meta = {"offsite_embed": True, "allow_offsite": True} if offsite else {}
@@ -248,10 +252,10 @@ class PortalSpider(scrapy.Spider):
         if len(self.scope.origins) > 1:
             self.logger.info("the site's origins: %s; rows use %s", ", ".join(
                 sorted(map(str, self.scope.origins))), self.scope.primary)
-        self.known = load_known(self.archive.conn, self.scope.canonical)
-        self.incremental = bool(self.known) and not self.full
-        self.crawler.stats.set_value("incremental/enabled", self.incremental)
-        self.crawler.stats.set_value("incremental/known_urls", len(self.known))
+        known = load_known(self.archive.conn, self.scope.canonical)
+        self.planner = CrawlPlanner.for_crawl(known, **self.revisit_days, full=self.full)
+        self.crawler.stats.set_value("incremental/enabled", self.planner.incremental)
+        self.crawler.stats.set_value("incremental/known_urls", len(known))
 
     async def start(self):
         self._load_state()
@@ -338,7 +342,7 @@ class PortalSpider(scrapy.Spider):
             if sitemap.type == "sitemapindex" and "-users-" in loc:
                 continue  # author archives: not posts
             if sitemap.type == "urlset":
-                self.sitemap_posts.add(self.scope.canonical(canonical(loc) or loc))
+                self.planner.note_sitemap_post(self.scope.canonical(canonical(loc) or loc))
             req = self.follow(loc, response.url, lastmod=entry.get("lastmod"), listed=True)
             if req is not None:
                 yield from self.window.offer(req)
@@ -443,25 +447,23 @@ class PortalSpider(scrapy.Spider):
                         yield req
 
     def parse_listing(self, response):
-        """Home, category and tag listings: follow posts; page on only while they are new."""
+        """Home, category and tag listings: follow posts; page on only while the
+        planner says so (a page without a post new to the archive ends the paging)."""
         if not self.follow_links:
             return
-        requests, paged, new_posts, posts = [], [], 0, 0
+        requests, paged, posts = [], [], []
         for link in self.link_extractor.extract_links(response):
             url = link.url.split("#", 1)[0]
             if self.policy.classify(url) == POST:
-                posts += 1
-                if self.incremental and self.scope.canonical(url) not in self.known:
-                    new_posts += 1
+                posts.append(self.scope.canonical(url))  # as linked: an unknown form counts as new
             req = self.follow(url, response.url)
             if req is None:
                 continue
             (paged if is_paged(req.url) else requests).append(req)
         # posts already requested (from the sitemaps) yield no request: tell the trap guard
         # that this page did list posts, so its pagination is no empty-listing trap
-        response.meta["portal_links_posts"] = posts > 0
-        if self.incremental and not new_posts:
-            # newest first: a page without a new post means the rest is known
+        response.meta["portal_links_posts"] = bool(posts)
+        if not self.planner.listing_goes_on(posts):
             self.crawler.stats.inc_value("incremental/listing_stops")
             for req in paged:
                 self.archive.frontier.done(req.url)
@@ -471,8 +473,8 @@ class PortalSpider(scrapy.Spider):
 
     # -- end of discovery ------------------------------------------------------
     def idle(self):
-        """Once discovery is over: judge known posts seen without a lastmod, and
-        re-check known posts that left the sitemaps."""
+        """Once discovery is over: the planner's deferred posts (seen without a
+        lastmod) and the known posts that left the sitemaps."""
         if self.window.refill() or self.window.backlog:
             raise DontCloseSpider  # discovery is not over while posts are held back
         if len(self.parts):
@@ -481,43 +483,36 @@ class PortalSpider(scrapy.Spider):
                 self.archive.save_article(item["article"], item["capture_key"])
                 for url in item["urls"]:
                     self.archive.frontier.done(url)
-        if not self.incremental:
+        if not self.planner.incremental:
             return
         scheduled = self._revisit_deferred()
-        if not self.vanished_checked and self.sitemap_posts:
+        if not self.planner.vanished_checked:
             scheduled += self._recheck_vanished()
         if scheduled:
             raise DontCloseSpider
 
     def _revisit_deferred(self) -> int:
-        pending, self.deferred = self.deferred - self.decided, set()
         scheduled = 0
-        for url in sorted(pending):
-            self.decided.add(url)
-            known = self.known.get(url)
-            if (self.archive.frontier.is_done(self.scope.live_url(url))
-                    or not self.revisit.should_fetch(url, known)):
+        for key, decision in self.planner.due_deferred():
+            url = self.scope.live_url(key)
+            if self.archive.frontier.is_done(url) or not decision.fetch:
                 self.crawler.stats.inc_value("incremental/skipped")
                 continue
-            headers = self.revisit.conditional_headers(known) or None
-            self.crawler.engine.crawl(self.request(self.scope.live_url(url), POST, headers))
+            self.crawler.engine.crawl(self.request(url, POST, decision.headers))
             scheduled += 1
         self.crawler.stats.inc_value("incremental/revisited", scheduled)
         return scheduled
 
     def _recheck_vanished(self) -> int:
-        self.vanished_checked = True
-        # a live post's current URL at once; old slugs and gone posts on their slice turn
-        vanished = [url for url, page in self.known.items()
-                    if page.is_article and url not in self.sitemap_posts
-                    and ((page.current and not page.gone) or self.revisit.in_slice(url, page))]
+        due = self.planner.due_vanished()
+        if not self.planner.vanished_checked:
+            return 0  # no sitemap read: nothing is known to be missing
         scheduled = 0
-        for key in vanished:
+        for key, decision in due:
             url = self.scope.live_url(key)
             if self.archive.frontier.is_done(url) or not self.scope.on_site(url):
                 continue
-            headers = self.revisit.conditional_headers(self.known[key]) or None
-            self.crawler.engine.crawl(self.request(url, POST, headers, vanished=True))
+            self.crawler.engine.crawl(self.request(url, POST, decision.headers, vanished=True))
             scheduled += 1
         self.crawler.stats.set_value("incremental/vanished_rechecked", scheduled)
         return scheduled
@@ -553,7 +548,7 @@ class PortalSpider(scrapy.Spider):
         if failure.check(HttpError):
             status = failure.value.response.status
             if status in (404, 410) and (request.meta.get("probe") or
-                                         self._gone(request.url, request.meta)):
+                                         self._gone(request.url)):
                 self.archive.frontier.done(request.url)
                 return
             kind, message = f"http-{status}", f"HTTP {status}"
@@ -572,12 +567,11 @@ class PortalSpider(scrapy.Spider):
         self.archive.error(request.url, kind, message)
         self.archive.frontier.done(request.url)
 
-    def _gone(self, url: str, meta: dict) -> bool:
-        """A known post answering 404/410 was deleted: mark it, it is no failure."""
-        key = self.scope.canonical(url)
-        page = self.known.get(key)
-        if page is None or not page.is_article:
+    def _gone(self, url: str) -> bool:
+        """Whether a 404/410 of ``url`` is a deletion (the planner: a known post), not a
+        failure; the storage marks the post gone when it records the answer
+        (``archive.warc.capture_rows``)."""
+        if not self.planner.is_known_post(self.scope.canonical(url)):
             return False
-        # marked gone by the storage when it recorded the 404 (archive.warc.capture_rows)
         self.crawler.stats.inc_value("incremental/gone")
         return True
