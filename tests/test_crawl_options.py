@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from clirun import run_cli
+from clirun import invoke_cli, run_cli
 
 from archive.warc.read import iter_records
 from crawler.replica_process import ReplicaProcess
@@ -48,7 +48,7 @@ def test_overrides_win(tmp_path):
 
 
 def test_bad_setting_is_a_usage_error(tmp_path):
-    proc = run_cli("crawl", "--archive", str(tmp_path / "a"), "-s", "NOEQUALS", check=False)
+    proc = invoke_cli("crawl", "--archive", str(tmp_path / "a"), "-s", "NOEQUALS")
     assert proc.returncode == 2
     assert "NAME=VALUE" in proc.stderr
 

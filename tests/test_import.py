@@ -17,7 +17,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from clirun import run_cli
+from clirun import invoke_cli, run_cli
 from reindex_compare import assert_same
 from wget import wget_mirror
 
@@ -216,8 +216,9 @@ def test_bad_input_is_refused_and_nothing_changes(archived, tmp_path, make, mess
         import_warcs(archived, [good, bad], origins=[SMALL])  # the good file is not imported either
     assert message in str(info.value) and str(bad) in str(info.value) and " — " in str(info.value)
     assert tree(archived) == before
-    proc = run_cli("import", str(good), str(bad), "--archive", str(archived), check=False)
+    proc = invoke_cli("import", str(good), str(bad), "--archive", str(archived))
     assert proc.returncode == 1 and proc.stderr.startswith("error: ") and message in proc.stderr
+    assert len(proc.stderr.splitlines()) == 1, proc.stderr
     assert tree(archived) == before
 
 

@@ -50,6 +50,7 @@ def test_service_runs_the_crontab_command_and_accepts_3_and_75():
     assert "MAILTO=" in (DEPLOY / "crontab.example").read_text()
 
 
+@pytest.mark.slow  # runs systemd-analyze
 def test_systemd_units_verify(tmp_path):
     assert shutil.which("systemd-analyze"), "systemd-analyze is missing: run .ci/install-system-packages"
     cli = Path(sys.executable).with_name("portal-archive")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from clirun import invoke_cli
 
 from archive.errors import ArchiveError
 from archive.outputs import OutputRefused, check_output, write_output
@@ -103,19 +104,17 @@ def _umask():
 
 # -- standard output ------------------------------------------------------------------
 def test_dash_is_standard_output(layout, tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "crawler", "export", "--format", "jsonl", "-o", "-",
-                           "--archive", str(layout.root)], capture_output=True, cwd=tmp_path)
+    proc = invoke_cli("export", "--format", "jsonl", "-o", "-", "--archive", str(layout.root), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    rows = [json.loads(line) for line in proc.stdout.decode("utf-8").splitlines()]
+    rows = [json.loads(line) for line in proc.stdout_bytes.decode("utf-8").splitlines()]
     assert len(rows) == len(ARTICLES)
     assert not (tmp_path / "-").exists()
 
 
 def test_report_to_standard_output(layout, tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "crawler", "report", "-o", "-",
-                           "--archive", str(layout.root)], capture_output=True, cwd=tmp_path)
+    proc = invoke_cli("report", "-o", "-", "--archive", str(layout.root), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith(b"<!DOCTYPE html>") or b"<html" in proc.stdout[:200]
+    assert proc.stdout_bytes.startswith(b"<!DOCTYPE html>") or b"<html" in proc.stdout_bytes[:200]
     assert not (tmp_path / "-").exists()
 
 
@@ -297,11 +296,15 @@ def test_reindex_db_and_salvage_follow_the_same_rule(tmp_path):
     one_error_line(r, "inside")
 
 
-def test_dev_stdout(layout, tmp_path):
-    """/dev/stdout is a link: refused with a hint, written to standard output with --force."""
+def test_dev_stdout_is_refused_with_a_hint(layout):
+    """/dev/stdout is a link: refused with a hint (written to with --force: below)."""
     r = export(layout, "/dev/stdout")
     assert r.exit_code == 2
     one_error_line(r, "-o -")
+
+
+@pytest.mark.slow  # /dev/stdout is the file descriptor of a real process
+def test_dev_stdout_with_force_is_standard_output(layout, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "crawler", "export", "--format", "jsonl", "-o", "/dev/stdout",
                            "--force", "--archive", str(layout.root)], capture_output=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr

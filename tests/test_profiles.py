@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from clirun import run_cli
+from clirun import invoke_cli
 
 from archive.crawl.outcome import Outcome, parse_outcome
 from archive.fleet.egg import build_egg
@@ -118,11 +118,11 @@ def test_archive_refuses_a_profile_that_moves_it(tmp_path):
 
 def test_crawl_site_errors_are_one_line(tmp_path):
     cfg = write(tmp_path, '[sites.a]\nstart_url = "http://portal.vn/"\narchive = "arch"\n')
-    proc = run_cli("crawl", "--site", "b", "--config", str(cfg), check=False, timeout=60)
+    proc = invoke_cli("crawl", "--site", "b", "--config", str(cfg))
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
         f"error: no site 'b' in {cfg} (sites: a) — check the name or add a [sites.NAME] table"]
-    proc = run_cli("crawl", "--site", "a", "--archive", "x", "--config", str(cfg), check=False, timeout=60)
+    proc = invoke_cli("crawl", "--site", "a", "--archive", "x", "--config", str(cfg))
     assert proc.returncode == 2 and "drop --archive" in proc.stderr and "Traceback" not in proc.stderr
 
 
@@ -158,6 +158,7 @@ def test_shipped_example_config_loads():
     assert cfg.site("haiphong").alias_pairs() == ["http://thanhphohaiphong.gov.vn=https://thanhphohaiphong.gov.vn"]
 
 
+@pytest.mark.slow  # runs systemd-analyze
 def test_scrapyd_unit_verifies(tmp_path):
     import shutil
     import subprocess

@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from clirun import run_cli
+from clirun import invoke_cli, run_cli
 from reindex_compare import assert_same
 from session_crawl import BASE, T0, crawl
 
@@ -125,7 +125,7 @@ def test_reindex_of_a_garbage_database(three_crawls):
     for side in ("-wal", "-shm"):
         Path(f"{layout.db}{side}").unlink(missing_ok=True)
     layout.db.write_bytes(b"this is not a database" * 100)
-    run_cli("reindex", "--archive", str(three_crawls))
+    invoke_cli("reindex", "--archive", str(three_crawls), check=True)
     assert ro(layout.db).execute("SELECT count(*) FROM articles").fetchone()[0] == 3
     backups = list(three_crawls.glob("archive.sqlite.bak-*"))
     assert len(backups) == 1 and backups[0].read_bytes().startswith(b"this is not")
@@ -150,7 +150,7 @@ def test_reindex_waits_for_no_crawl(three_crawls):
     with CrawlLock(layout):
         with pytest.raises(ArchiveLocked):
             reindex_archive(layout)
-        proc = run_cli("reindex", "--archive", str(three_crawls), check=False)
+        proc = invoke_cli("reindex", "--archive", str(three_crawls))
         assert proc.returncode == 75 and "being crawled" in proc.stderr
     assert layout.db.read_bytes() == before
 
@@ -158,7 +158,7 @@ def test_reindex_waits_for_no_crawl(three_crawls):
 def test_reindex_needs_warc_files(tmp_path):
     with pytest.raises(NotAnArchive, match="no WARC files"):
         reindex_archive(tmp_path)
-    proc = run_cli("reindex", "--archive", str(tmp_path / "nowhere"), check=False)
+    proc = invoke_cli("reindex", "--archive", str(tmp_path / "nowhere"))
     assert proc.returncode == 1 and proc.stderr.startswith("error: no archive at")
 
 

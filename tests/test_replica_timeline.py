@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 
 import pytest
+from clirun import invoke_cli
 
 from replica.content import Corpus
 from replica.site import Site
@@ -138,10 +136,7 @@ def test_rename_redirects_and_delete_answers_404_or_410(sites):
 
 
 def test_cli_day_and_events():
-    exe = str(Path(sys.executable).with_name("portal-archive"))
-    truth = subprocess.run([exe, "replica", "truth", "--posts", "60", "--day", "2"],
-                           capture_output=True, text=True, check=True).stdout.splitlines()
+    truth = invoke_cli("replica", "truth", "--posts", "60", "--day", "2", check=True).stdout.splitlines()
     assert [json.loads(x) for x in truth] == list(iter_truth(60, 1, day=2))
-    events = subprocess.run([exe, "replica", "events", "--posts", "60", "--day", "2"],
-                            capture_output=True, text=True, check=True).stdout.splitlines()
+    events = invoke_cli("replica", "events", "--posts", "60", "--day", "2", check=True).stdout.splitlines()
     assert [json.loads(x) for x in events] == Corpus(60, 1, day=2).events

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from clirun import run_cli
+from clirun import invoke_cli
 
 from archive.layout import ArchiveLayout
 from archive.lock import CrawlLock
@@ -114,7 +114,7 @@ def test_third_party_settings_pass_only_with_their_component():
                                   "CONCURRENT_REQUESTS=-3"])
 def test_cli_rejects_a_bad_setting_with_one_line_and_exit_2(tmp_path, pair):
     archive = tmp_path / "a"
-    proc = run_cli("crawl", "--archive", str(archive), "-s", pair, check=False)
+    proc = invoke_cli("crawl", "--archive", str(archive), "-s", pair)
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and pair.split("=")[0] in lines[0]
@@ -128,6 +128,7 @@ def _scrapy(*args: str, cwd: Path = REPO):
                           env=dict(os.environ, SCRAPY_SETTINGS_MODULE="crawler.settings"))
 
 
+@pytest.mark.slow
 def test_scrapy_crawl_checks_settings_the_same_way(tmp_path):
     proc = _scrapy("-s", f"PORTAL_ARCHIVE_DIR={tmp_path / 'a'}", "-s", "PORTAL_TYPO=1")
     assert proc.returncode == 2, proc.stderr[-2000:]
@@ -135,6 +136,7 @@ def test_scrapy_crawl_checks_settings_the_same_way(tmp_path):
     assert not (tmp_path / "a").exists()
 
 
+@pytest.mark.slow
 def test_scrapy_crawl_takes_the_crawl_lock(tmp_path):
     """Recovery of a killed crawl assumes the lock: scrapy crawl must not run beside a crawl."""
     root = tmp_path / "a"

@@ -6,7 +6,8 @@ import json
 import os
 import sqlite3
 
-from clirun import run_cli
+import pytest
+from clirun import invoke_cli, run_cli
 
 from archive.db import SCHEMA_VERSION, register_functions, utcnow
 from archive.db.migrations import MIGRATIONS
@@ -46,12 +47,12 @@ def test_export_and_search_upgrade_an_old_archive(tmp_path):
     root = old_archive(tmp_path / "old")
     assert max(versions(root)) == 5 < SCHEMA_VERSION
     out = tmp_path / "a.jsonl"
-    proc = run_cli("export", "--archive", str(root), "--format", "jsonl", "-o", str(out), timeout=120)
+    proc = invoke_cli("export", "--archive", str(root), "--format", "jsonl", "-o", str(out), check=True)
     assert "Traceback" not in proc.stderr
     assert json.loads(out.read_text(encoding="utf-8"))["title"] == "Đà Nẵng hợp tác"
     assert max(versions(root)) == SCHEMA_VERSION
-    hits = json.loads(run_cli("search", "--archive", str(root), "--format", "json", "--", "Đà Nẵng",
-                              timeout=120).stdout)
+    hits = json.loads(invoke_cli("search", "--archive", str(root), "--format", "json", "--", "Đà Nẵng",
+                                 check=True).stdout)
     assert [h["title"] for h in hits] == ["Đà Nẵng hợp tác"]
 
 
@@ -73,6 +74,7 @@ def run_on_read_only(root, *args):
                            sys.executable, *args], capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow  # a process in its own mount namespace
 def test_unwritable_old_archive_is_one_line(tmp_path):
     root = old_archive(tmp_path / "old")
     proc = run_on_read_only(root, "search", "--archive", str(root), "--", "Đà")

@@ -36,13 +36,15 @@ def _archive_db(args: list[str]) -> str:
 
 
 class _Group(click.Group):
+    _argv: list[str] = []
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except ArchiveError as exc:
             self._fail(exc)
         except sqlite3.Error as exc:
-            self._fail(from_sqlite_error(exc, _archive_db(sys.argv[1:])))
+            self._fail(from_sqlite_error(exc, _archive_db(self._argv)))
         except OSError as exc:
             error = from_os_error(exc)
             if error is None:
@@ -51,6 +53,7 @@ class _Group(click.Group):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Click's own errors (usage, bad option values) become one line too, exit 2."""
+        self._argv = list(args) if args is not None else sys.argv[1:]  # for an error message
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
