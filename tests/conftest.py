@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,41 @@ def require_root(what: str) -> None:
     if os.geteuid() != 0:
         pytest.fail(f"{what} needs root (or a user namespace): run the suite as root, or as "
                     f"yourself in user+network+mount namespaces: {USERNS_COMMAND}", pytrace=False)
+
+
+# -- the quick subset starts no process -----------------------------------------------
+# The project's rule: a test that runs a crawl or any other process is marked slow.
+# Checked, not trusted: an audit hook sees every process this interpreter starts,
+# and a test without the mark that starts one (in set-up, call or tear-down) fails.
+_SPAWN_EVENTS = {"subprocess.Popen", "os.system", "os.posix_spawn", "os.spawn", "os.exec", "os.fork",
+                 "os.forkpty"}
+_spawns: list[str] | None = None
+
+
+def _audit(event: str, args: tuple) -> None:
+    if _spawns is not None and event in _SPAWN_EVENTS:
+        what = args[1] if event == "subprocess.Popen" else args[:2]
+        _spawns.append(f"{event}: {what!r}"[:300])
+
+
+sys.addaudithook(_audit)
+
+
+def _quick_phase(item):
+    global _spawns
+    if item.get_closest_marker("slow") is not None:
+        return (yield)
+    _spawns = []
+    try:
+        result = yield
+    finally:
+        spawned, _spawns = _spawns, None
+    if spawned:
+        pytest.fail("a test that starts a process is marked @pytest.mark.slow (tests/conftest.py); "
+                    f"this one started: {spawned[0]}", pytrace=False)
+    return result
+
+
+pytest_runtest_setup = pytest.hookimpl(wrapper=True)(_quick_phase)
+pytest_runtest_call = pytest.hookimpl(wrapper=True)(_quick_phase)
+pytest_runtest_teardown = pytest.hookimpl(wrapper=True)(_quick_phase)

@@ -69,9 +69,10 @@ def three_crawls(tmp_path) -> Path:
     return root
 
 
-def test_reindex_over_three_crawls_keeps_ids_versions_and_revisits(three_crawls, tmp_path):
+@pytest.mark.parametrize("jobs", [1, pytest.param(2, marks=pytest.mark.slow)])  # 2: worker processes parse
+def test_reindex_over_three_crawls_keeps_ids_versions_and_revisits(three_crawls, tmp_path, jobs):
     rebuilt = tmp_path / "rebuilt.sqlite"
-    report = reindex_archive(three_crawls, rebuilt, jobs=2)  # pages parsed in 2 worker processes
+    report = reindex_archive(three_crawls, rebuilt, jobs=jobs)
     assert report.files == 3 and report.crawls == 3 and report.articles == 3
     built, new = ro(three_crawls / "archive.sqlite"), ro(rebuilt)
     counts = assert_same(built, new)
