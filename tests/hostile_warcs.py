@@ -19,8 +19,9 @@ def record(headers: list[tuple[str, str]], block: bytes, version: bytes = b"WARC
     return b"\r\n".join(head) + b"\r\n\r\n" + block + b"\r\n\r\n"
 
 
-def response(url: str, html: bytes, rid: str, date: str = "2024-05-01T10:00:00Z") -> bytes:
-    http = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=UTF-8\r\n"
+def response(url: str, html: bytes, rid: str, date: str = "2024-05-01T10:00:00Z",
+             status: str = "200 OK") -> bytes:
+    http = (b"HTTP/1.1 " + status.encode() + b"\r\nContent-Type: text/html; charset=UTF-8\r\n"
             b"Content-Length: " + str(len(html)).encode() + b"\r\n\r\n" + html)
     return record([("WARC-Type", "response"), ("WARC-Record-ID", f"<urn:uuid:{rid}>"),
                    ("WARC-Date", date), ("WARC-Target-URI", url),

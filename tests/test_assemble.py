@@ -7,7 +7,7 @@ import json
 import pytest
 
 from archive.parser.core import read_page
-from archive.warc.assemble import PostParts, load_rest, rest_post_id, with_embed
+from archive.warc.assemble import PostParts, load_rest, rest_post_id, settles, with_embed
 from replica.content import Corpus
 from replica.site import Site
 from replica.style import SiteStyle
@@ -82,3 +82,86 @@ def test_parts_that_never_answer_are_drained():
     assert [r.capture_id for r in ready] == [3] and ready[0].article.url == t["url"]
     assert not len(parts)
     assert PostParts(fetch_rest=False).hold(article, 1, "t") == article.page_urls[1:]
+
+
+# ---- which answer of a part counts (archive.warc.assemble.settles) ---------------------
+
+@pytest.mark.parametrize("status, final", [
+    (200, True), (203, True), (401, True), (403, True), (404, True), (410, True), (400, True),
+    (408, False), (429, False), (500, False), (502, False), (503, False), (504, False),
+    (301, False), (302, False), (None, False)])
+def test_which_answers_settle_a_part(status, final):
+    assert settles(status) is final
+
+
+def _held_post(site, parts):
+    t = next(t for t in iter_truth(POSTS, SEED, BASE, variety=True) if t["wp_author"])
+    article = read_page(get(site, t["url"])[1], t["url"]).article
+    urls = parts.hold(article, 1, "2026-01-01T00:00:00Z")
+    for url in urls[:-1]:                                   # the other pages first
+        assert parts.page(read_page(get(site, url)[1], url).article) == []
+    return t, urls[-1]
+
+
+def test_a_transient_rest_answer_waits_for_the_retry():
+    """The crawl retries a 5xx/429 and keeps the 200; the rebuild reads both from the
+    WARC file, in that order: both take the 200."""
+    site = Site(Corpus(POSTS, SEED, variety=True))
+    parts = PostParts()
+    t, rest_url = _held_post(site, parts)
+    assert parts.rest(rest_url, 500, b"<html>error</html>") == []
+    assert parts.rest(rest_url, 429, b"") == []
+    assert parts.is_part(rest_url)
+    status, body = get(site, rest_url)
+    [ready] = parts.rest(rest_url, status, body)
+    assert ready.article.wp_author == t["wp_author"] and ready.article.sources["wp_author"] == "rest"
+
+
+def test_a_part_that_only_ever_failed_settles_without_it():
+    site = Site(Corpus(POSTS, SEED, variety=True))
+    for settle in ("failed", "drain", "404"):
+        parts = PostParts()
+        t, rest_url = _held_post(site, parts)
+        assert parts.rest(rest_url, 503, b"") == []
+        if settle == "failed":          # the crawl: retries exhausted
+            [ready] = parts.failed(rest_url)
+        elif settle == "drain":         # the rebuild: the end of the crawl's files
+            [ready] = parts.drain()
+        else:                           # a refusal a retry does not change
+            [ready] = parts.rest(rest_url, 404, b"{}")
+        assert ready.article.sources.get("wp_author") != "rest", settle
+        assert not len(parts)
+
+
+def test_the_rebuild_takes_the_rest_answer_after_a_transient_one(tmp_path):
+    """WARC file as the crawl writes it: page 1, the REST URL's 503, its 200 (the
+    retry) — RowBuilder stores the post with the REST author, as the crawl did."""
+    from datetime import datetime, timedelta, timezone
+
+    from archive.db import open_db
+    from archive.db.store import Store
+    from archive.warc import Exchange, WarcWriter
+    from archive.warc.rows import RowBuilder
+
+    site = Site(Corpus(POSTS, SEED, variety=True))
+    t = next(t for t in iter_truth(POSTS, SEED, BASE, variety=True) if t["wp_author"] and t["pages"] == 1)
+    page = get(site, t["url"])[1]
+    rest_url = next(u for u in PostParts().hold(read_page(page, t["url"]).article, 1, "t")
+                    if rest_post_id(u) is not None)
+    when = datetime(2026, 11, 28, 22, 0, tzinfo=timezone.utc)
+    answers = [(t["url"], 200, "text/html; charset=UTF-8", page),
+               (rest_url, 503, "text/html", b"<html>busy</html>"),
+               (rest_url, 200, "application/json; charset=UTF-8", get(site, rest_url)[1])]
+    writer = WarcWriter(tmp_path / "warc", warcinfo={"test": "yes"})
+    for n, (url, status, ctype, body) in enumerate(answers):
+        writer.write_exchange(Exchange(url=url, status=status, response_headers=[("Content-Type", ctype)],
+                                       body=body, fetched_at=when + timedelta(seconds=n)))
+    writer.close()
+    store = Store(open_db(tmp_path / "rebuilt.sqlite"))
+    builder = RowBuilder(store, tmp_path / "warc")
+    for path in sorted((tmp_path / "warc").glob("*.warc.gz")):
+        builder.index_file(path, None)
+    builder.finish()
+    store.conn.commit()
+    row = store.conn.execute("SELECT wp_author, extract_sources FROM articles").fetchone()
+    assert row[0] == t["wp_author"] and json.loads(row[1])["wp_author"] == "rest"

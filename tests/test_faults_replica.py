@@ -179,10 +179,6 @@ def test_reading_the_bomb_back_is_bounded_too(fault_crawl, db):
         rec.payload(max_size=8 * 1024 * 1024)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known gap (since the multi-page/REST assembly landed): ~19 posts whose REST JSON answered "
-    "a transient fault before its 200 get wp_author from REST in the crawl but not in the rebuild "
-    "(archive.warc.assemble takes the first answer of the part) — remove this mark once fixed"))
 def test_rebuild_and_import_of_the_fault_crawl_give_its_rows(fault_crawl, tmp_path):
     """Retries, resets, truncations, bad pages: the capture→rows rules give the
     crawl, a reindex and an import the same rows (tests/reindex_compare.py)."""

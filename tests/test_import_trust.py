@@ -153,3 +153,34 @@ def test_an_import_logged_before_the_boundary_is_rebuilt_as_it_was_taken_in(tmp_
     conn = ro(tmp_path / "r.sqlite")
     assert tuple(conn.execute("SELECT count(*), min(provenance) FROM captures").fetchone()) == (2, "import")
     assert conn.execute("SELECT count(*) FROM refused_records").fetchone()[0] == 0
+
+
+@pytest.mark.slow
+def test_an_imported_404_or_304_judges_only_what_imports_brought(tmp_path):
+    """A crawl's post is never marked gone or touched by an imported 404/304 (a forged
+    file cannot hide a post from the archive's own revisits); a post that only imports
+    brought is, as the crawl's own 404/304 would — so an import of a crawl's files
+    gives the crawl's rows (tests/reindex_compare.py) — but not by a 404 older than
+    the post's last sighting."""
+    from session_crawl import post_html
+
+    root = tmp_path / "archive"
+    crawl(root, [(1, 1)], T0)
+    day = (T0 + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    later = (T0 + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    earlier = (T0 - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    src = warc(tmp_path / "other.warc",
+               response(f"{BASE}/bai-1.html", b"gone", "g1", date=day, status="404 Not Found"),
+               response(f"{BASE}/bai-2.html", post_html(2, 1), "p2", date=day),
+               response(f"{BASE}/bai-3.html", post_html(3, 1), "p3", date=day),
+               response(f"{BASE}/bai-2.html", b"", "n2", date=later, status="304 Not Modified"),
+               response(f"{BASE}/bai-3.html", b"gone", "g3", date=later, status="410 Gone"),
+               response(f"{BASE}/bai-2.html", b"gone", "o2", date=earlier, status="404 Not Found"))
+    run_cli("import", str(src), "--archive", str(root))
+    conn = ro(root / "archive.sqlite")
+    rows = {r["wp_post_id"]: r for r in conn.execute("SELECT wp_post_id, last_seen_at, gone_at FROM articles")}
+    assert rows[1]["gone_at"] is None                      # the crawl's post: not the import's to judge
+    assert rows[1]["last_seen_at"] < day
+    assert (rows[2]["last_seen_at"], rows[2]["gone_at"]) == (later, None)   # touched; the older 404 ignored
+    assert rows[3]["gone_at"] == later
+    assert_same(conn, ro(reindexed(root, tmp_path)))

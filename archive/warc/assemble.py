@@ -12,6 +12,16 @@ are the same.
 The REST API is a source, not a requirement: a 401/403/404 (common on
 government sites), a body that is not JSON, or JSON about another post changes
 nothing — the article stands on its HTML alone.
+
+Which answer of a part counts (``settles``), for the crawl and the rebuild
+alike: the **final** answer the crawl that fetched page 1 got for it. A 2xx
+or a refusal that a retry does not change (a 4xx other than 408/429) settles
+the part at once. A transient answer (408, 429, any 5xx) or a redirect does
+not: the crawl asks again (Scrapy's retry) or follows it, and the WARC file
+holds that later answer after the first — the later one counts. A part whose
+every answer was transient (retries exhausted: the crawl calls ``failed``; the
+rebuild reaches the end of that crawl's files) settles as failed, and the post
+is stored from what it has.
 """
 
 from __future__ import annotations
@@ -52,6 +62,15 @@ def load_rest(body: bytes | None) -> dict | None:
     except (ValueError, UnicodeDecodeError):
         return None
     return data if isinstance(data, dict) and isinstance(data.get("id"), int) else None
+
+
+def settles(status: int | None) -> bool:
+    """Whether an answer with this HTTP status is a part's final answer (module doc):
+    a 2xx, or a 4xx a retry does not change; not a transient 408/429/5xx, a redirect,
+    or no answer at all."""
+    if status is None:
+        return False
+    return 200 <= status < 300 or (400 <= status < 500 and status not in (408, 429))
 
 
 def assemble(pages: list[Article], rest: dict | None = None) -> Article:
@@ -152,21 +171,29 @@ class PostParts:
         return None
 
     def rest(self, url: str, status: int | None, body: bytes | None) -> list[Ready]:
-        """The REST post URL answered (any status; ``body`` decoded)."""
+        """The REST post URL answered (any status; ``body`` decoded). An answer that
+        does not settle the part (``settles``: a transient 5xx/429, a redirect) is
+        passed over: the post waits for the next answer."""
+        if not settles(status):
+            return []
+        return self._rest_settled(url, load_rest(body) if status == 200 else None)
+
+    def _rest_settled(self, url: str, rest: dict | None) -> list[Ready]:
         rid = rest_post_id(url)
         key = self._by_rest.pop(rid, None) if rid is not None else None
         if key is None:
             return []
         held = self.held[key]
         held.want_rest = False
-        held.rest = load_rest(body) if status == 200 else None
+        held.rest = rest
         return self._check(key)
 
     def failed(self, url: str) -> list[Ready]:
-        """A part that never answered (connection failure after retries)."""
+        """A part that will not answer (connection failure or transient answers after the
+        last retry, a page that is not the post's): settled without it."""
         rid = rest_post_id(url)
         if rid is not None:
-            return self.rest(url, None, None)
+            return self._rest_settled(url, None)
         stem, n = _page_key(url)
         key = self._by_page.pop((stem, n), None)
         if key is None:

@@ -28,10 +28,15 @@ The rules:
    PDF or office file gets its ``documents`` row (type, size, extracted text).
 5. **Status rules** (``STATUS_RULES``): 304 → the post was seen unchanged
    (``last_seen_at`` moves); 404/410 → the post is gone (``gone_at``; every
-   row is kept).
-6. **Newest capture wins**: an article is saved with ``seen_at`` = the
-   capture's time, unless the database saw that post at a later capture
-   (an imported older snapshot never overwrites a newer crawl).
+   row is kept). A crawl's 304/404 always counts; an imported one (a WARC file
+   of another tool, or the archive's own files taken into another archive)
+   only judges a post whose row an import made, and only when it is not older
+   than the row's last sighting: an import never touches or marks gone what
+   the archive's own crawls fetched (``precedence``).
+6. **Precedence** (``precedence``, ``outranked``): an article is saved with
+   ``seen_at`` = the capture's time, unless the post's row outranks the
+   capture: the portal's own crawls always win over imports, whatever the
+   dates; among captures of the same provenance the newest wins.
 
 Extending: a new kind of page (documents, REST JSON) adds its test to
 ``wants_parse``/``parse_capture`` and its saving to ``apply_parsed``; a new
@@ -64,6 +69,7 @@ class CaptureFacts:
     fetched_at: str            # ISO 8601 UTC to the second (``captures.fetched_at``)
     crawl_id: int | None = None
     capture_id: int | None = None
+    provenance: str = "crawl"  # or "import" (``captures.provenance``)
 
 
 @dataclass(frozen=True)
@@ -141,10 +147,48 @@ def apply_document(store, facts: CaptureFacts, content_type: str | None, content
                            content_encoding, disposition, body_of, payload_digest, truncated)
 
 
+PROVENANCE_RANK = {"import": 0, "crawl": 1}
+
+
+def precedence(provenance: str, seen_at: str) -> tuple[int, str]:
+    """Rule 6: which capture of a post its article row shows: the portal's own crawls
+    always win over imports (an imported copy, even one dated later, never replaces
+    what the archive fetched itself); among captures of the same provenance the
+    newest wins. Crawl, import and reindex all follow it, so a rebuilt database
+    equals the crawl-built one whatever the order of files."""
+    return PROVENANCE_RANK.get(provenance, 1), seen_at
+
+
+def _row_rank(store, row) -> tuple[int, str]:
+    """``precedence`` of the capture an article row shows."""
+    got = store.conn.execute("SELECT provenance FROM captures WHERE id=?", (row["capture_id"],)).fetchone() \
+        if row["capture_id"] is not None else None
+    return precedence(got[0] if got is not None else "crawl", row["last_seen_at"] or "")
+
+
+def outranked(store, article: Article, facts: CaptureFacts) -> bool:
+    """Whether the post's row outranks this capture: then the capture must not overwrite it."""
+    existing = store.find_article(article.wp_post_id, article.url)
+    return existing is not None and _row_rank(store, existing) > precedence(facts.provenance, facts.fetched_at)
+
+
+def _status_applies(store, facts: CaptureFacts) -> bool:
+    """Rule 5's trust: a crawl's 304/404 always; an imported one only on posts whose rows
+    imports made, and not before their last sighting."""
+    if facts.provenance == "crawl":
+        return True
+    rows = store.conn.execute(
+        "SELECT id, capture_id, last_seen_at FROM articles WHERE url=?"
+        " OR id IN (SELECT article_id FROM article_urls WHERE url=?)", (facts.url, facts.url)).fetchall()
+    return all(_row_rank(store, row) <= precedence(facts.provenance, facts.fetched_at) for row in rows)
+
+
 def apply_status(store, facts: CaptureFacts) -> str | None:
     """Rule 5, right after the capture's row is written."""
     rule = STATUS_RULES.get(facts.status or 0)
-    return rule(store, facts) if rule else None
+    if rule is None or not _status_applies(store, facts):
+        return None
+    return rule(store, facts)
 
 
 def apply_parsed(store, facts: CaptureFacts, parsed: Parsed) -> str | None:
@@ -159,8 +203,7 @@ def apply_parsed(store, facts: CaptureFacts, parsed: Parsed) -> str | None:
     article = parsed.article
     if article is None:
         return None
-    existing = store.find_article(article.wp_post_id, article.url)
-    if existing is not None and (existing["last_seen_at"] or "") > facts.fetched_at:
+    if outranked(store, article, facts):
         return None
     store.save_article(article, facts.capture_id, facts.fetched_at)
     return "article"

@@ -37,7 +37,7 @@ from archive.origins import Scope, origin_of
 from archive.parser.dom import slug_of
 from archive.parser.page_parse import PageParser, parse_page
 from archive.warc import capture_rows
-from archive.warc.assemble import PostParts, Ready, rest_post_id
+from archive.warc.assemble import PostParts, Ready, rest_post_id, settles
 from archive.warc.capture_rows import CaptureFacts
 from archive.warc.dedup import DigestIndex
 from archive.warc.members import Damage
@@ -112,18 +112,6 @@ class IndexCounts:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.problems.extend(other.problems)
         self.refused.extend(other.refused)
-
-
-PROVENANCE_RANK = {"import": 0, "crawl": 1}
-
-
-def precedence(provenance: str, seen_at: str) -> tuple[int, str]:
-    """Which capture of a post its article row shows: the portal's own crawls
-    always win over imports (an imported copy, even one dated later, never
-    replaces what the archive fetched itself); among captures of the same
-    provenance the newest wins. Crawl, import and reindex all follow it, so a
-    rebuilt database equals the crawl-built one whatever the order of files."""
-    return PROVENANCE_RANK.get(provenance, 1), seen_at
 
 
 class RowBuilder:
@@ -290,19 +278,21 @@ class RowBuilder:
         elif status == 200 and rec.payload_digest and size and not rec.warc_header("WARC-Truncated"):
             self.digests.remember(rec.payload_digest, SimpleNamespace(
                 record_id=rec.record_id, target_uri=url, date=rec.date), capture_id)
-        facts = CaptureFacts(url, status, fetched_at, crawl_id, capture_id)
+        facts = CaptureFacts(url, status, fetched_at, crawl_id, capture_id, self.trust.provenance)
         capture_rows.apply_document(self.store, facts, rec.content_type, rec.http_header("Content-Encoding"),
                                     rec.http_header("Content-Disposition"),
                                     lambda: self._payload_of(body, refers_to), rec.payload_digest,
                                     rec.warc_header("WARC-Truncated"))
         stored_url = self.scope.canonical(url) if self.scope is not None else url
-        if len(self.parts) and rest_post_id(url) is not None and self.parts.is_part(url):
+        part = bool(len(self.parts)) and self.parts.is_part(url)
+        if part and rest_post_id(url) is not None:
             self._rest_part(rec, url, status, refers_to, counts)
         elif capture_rows.wants_parse(status, rec.content_type, rec.warc_header("WARC-Truncated")):
             self._article(rec, url, fetched_at, capture_id, refers_to, counts, parsed, crawl_id)
-        elif self.trust.provenance != "crawl":
-            pass  # an imported 304 or 404 says nothing about the live post: only crawls touch or mark gone
         else:
+            if part and settles(status):
+                # a later page's final answer is not the page (a 404): the post goes without it
+                self._save(self.parts.failed(url), counts)
             capture_rows.apply_status(self.store, replace(facts, url=stored_url))
 
     def _payload_of(self, body: bytes | None, refers_to: tuple[int, str, int] | None) -> bytes | None:
@@ -361,6 +351,8 @@ class RowBuilder:
         if article is not None and self.scope is not None:
             article = self.scope.rebase_article(article)  # after the guard: on the primary origin
         if article is None:
+            if self.parts.is_part(url):     # a later page that is not the post's page
+                self._save(self.parts.failed(url), counts)
             return
         if article.page > 1:     # a later page of a multi-page post: part of page 1's article
             self._save(self.parts.page(article), counts)
@@ -394,18 +386,9 @@ class RowBuilder:
 
     def _save(self, ready: list[Ready], counts: IndexCounts) -> None:
         for r in ready:
-            if self._newer_in_db(r.article, r.fetched_at):
+            facts = CaptureFacts(r.article.url, 200, r.fetched_at or "", self._parts_crawl, r.capture_id,
+                                 self.trust.provenance)
+            if capture_rows.outranked(self.store, r.article, facts):
                 continue
             self.store.save_article(r.article, r.capture_id, r.fetched_at)
             counts.articles += 1
-
-    def _newer_in_db(self, article, fetched_at: str) -> bool:
-        """Whether the post's row outranks this capture (``precedence``): then the
-        capture must not overwrite it."""
-        existing = self.store.find_article(article.wp_post_id, article.url)
-        if existing is None:
-            return False
-        row = self.conn.execute("SELECT provenance FROM captures WHERE id=?",
-                                (existing["capture_id"],)).fetchone() if self._has_refused_table() else None
-        theirs = row[0] if row is not None else "crawl"
-        return precedence(theirs, existing["last_seen_at"] or "") > precedence(self.trust.provenance, fetched_at)
