@@ -166,3 +166,24 @@ def test_replica_uses_the_standard_library_and_archive_text_only():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"replica imported: {out.stdout.strip()}"
+
+
+def test_the_revisit_policy_is_used_by_the_crawl_planner_alone():
+    """What a recurring crawl fetches again is decided in one place,
+    ``archive.crawl.planner``; the spider only carries its decisions out."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    policy = {"RevisitPolicy", "should_fetch", "in_slice", "conditional_headers"}
+    owners = {root / "archive/crawl/revisit.py", root / "archive/crawl/planner.py"}
+    users = []
+    for path in sorted((*root.joinpath("archive").rglob("*.py"), *root.joinpath("crawler").rglob("*.py"))):
+        if path in owners:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = (node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name)
+                    else None)
+            if name in policy:
+                users.append(f"{path.relative_to(root)}:{node.lineno} {name}")
+    assert users == []
