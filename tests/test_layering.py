@@ -171,10 +171,7 @@ def test_replica_uses_the_standard_library_and_archive_text_only():
 def test_the_revisit_policy_is_used_by_the_crawl_planner_alone():
     """What a recurring crawl fetches again is decided in one place,
     ``archive.crawl.planner``; the spider only carries its decisions out."""
-    import ast
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent
+    root = REPO
     policy = {"RevisitPolicy", "should_fetch", "in_slice", "conditional_headers"}
     owners = {root / "archive/crawl/revisit.py", root / "archive/crawl/planner.py"}
     users = []
