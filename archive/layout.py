@@ -9,6 +9,7 @@ from pathlib import Path
 from archive.errors import ReadOnlyArchive
 
 DEFAULT_ARCHIVE = "archive-data"
+PARSER_PROFILE = "parser-profile.toml"   # the archivist's site selectors (archive.parser.profile)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,10 @@ class ArchiveLayout:
     @property
     def manifest(self) -> Path:
         return self.root / "manifest-sha256.txt"
+
+    @property
+    def parser_profile(self) -> Path:
+        return self.root / PARSER_PROFILE
 
     def create(self) -> "ArchiveLayout":
         """Create the directories; a clear error if the place is not writable."""

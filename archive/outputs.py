@@ -39,6 +39,7 @@ from typing import Iterator
 
 from archive.errors import ArchiveError
 from archive.fsutil import fsync_dir
+from archive.layout import PARSER_PROFILE
 
 STDOUT = "-"
 STDOUT_NAMES = ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")  # with --force: standard output
@@ -101,7 +102,7 @@ def _archive_part(path: Path, archives: list[Path]) -> str | None:
         first = rel.parts[0]
         if len(rel.parts) > 1 and first in ARCHIVE_DIRS:
             return f"the archive's {first}/ directory ({root / first})"
-        if len(rel.parts) == 1 and (first.startswith(ARCHIVE_DB) or first == ARCHIVE_MANIFEST):
+        if len(rel.parts) == 1 and (first.startswith(ARCHIVE_DB) or first in (ARCHIVE_MANIFEST, PARSER_PROFILE)):
             return f"the archive's own file {root / first}"
     return None
 

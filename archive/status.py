@@ -48,6 +48,7 @@ class ArchiveStatus:
     skips: dict[str, int] = field(default_factory=dict)  # reason → URLs the last crawl skipped
     skips_crawl_id: int | None = None
     noarchive: int = 0               # captures of pages that said noarchive (archived anyway)
+    parser_profile: str | None = None  # the archive's parser-profile.toml, its fields (or why it is broken)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1)
@@ -117,6 +118,18 @@ def _skips(conn: sqlite3.Connection, status: ArchiveStatus) -> None:
             (last,)).fetchall())
 
 
+def _parser_profile(layout: ArchiveLayout) -> str | None:
+    """The archive's parser profile in one line (docs/parser.md), None without one."""
+    if not layout.parser_profile.is_file():
+        return None
+    from archive.parser.profile import ProfileError, load_profile
+
+    try:
+        return load_profile(layout.parser_profile).describe()
+    except ProfileError as exc:
+        return f"broken — {exc}"
+
+
 def _disk(layout: ArchiveLayout) -> dict[str, int]:
     total = 0
     for dirpath, _dirs, files in os.walk(layout.root):
@@ -144,6 +157,7 @@ def archive_status(root: str | os.PathLike, *, crawls: int = 10, errors: int = 1
     finally:
         conn.close()
     status.disk = _disk(layout)
+    status.parser_profile = _parser_profile(layout)
     return status
 
 
@@ -171,6 +185,8 @@ def format_status(st: ArchiveStatus) -> str:
                  f"captures {c['captures']}, errors {c['errors']}, crawls {c['crawls']}")
     lines.append(f"WARC files {c['warc_files']} ({_size(c['warc_bytes'])}); disk: archive "
                  f"{_size(st.disk['archive_bytes'])}, free {_size(st.disk['free_bytes'])}")
+    if st.parser_profile:
+        lines.append(f"parser profile: {st.parser_profile}")
     if st.skips or st.noarchive:
         parts = ", ".join(f"{reason} {n}" for reason, n in st.skips.items()) or "none"
         where = f" (crawl {st.skips_crawl_id})" if st.skips_crawl_id else ""

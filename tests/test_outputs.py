@@ -191,7 +191,7 @@ def test_archive_files_are_never_targets(layout, tmp_path):
     link_into_warc = tmp_path / "innocent.jsonl"
     link_into_warc.symlink_to(warc)
     targets = [layout.db, warc, root / "warc" / "new.warc.gz", root / "state" / "lock",
-               root / "manifest-sha256.txt", root / "archive.sqlite-wal"]
+               root / "manifest-sha256.txt", root / "archive.sqlite-wal", layout.parser_profile]
     for target in targets:
         for extra in ((), ("--force",)):
             r = export(layout, target, *extra)

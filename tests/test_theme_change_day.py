@@ -14,6 +14,8 @@ tags lose their ``rel``. The archivist's loop, through `portal-archive` subproce
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 
 import pytest
@@ -101,11 +103,17 @@ def test_profile_then_reindex_gives_the_truth_and_the_next_crawl_keeps_it(nights
     (archive / "parser-profile.toml").write_text(PROFILE, encoding="utf-8")
     run_cli("reindex", "--archive", str(archive))
     assert _low(truth, archive / "archive.sqlite") == {"low": {}, "examples": []}
-    assert "parse drift" not in run_cli("status", "--archive", str(archive)).stdout
+    status = run_cli("status", "--archive", str(archive)).stdout
+    assert "parse drift" not in status
+    assert "parser profile: " + str(archive / "parser-profile.toml") + " (source, categories, tags)" in status
     # the next night's crawl reads the same profile: no alarm, rows still the truth
     proc, base2 = _crawl(archive, CHANGE + 1, int(base.rsplit(":", 1)[1]))
     assert proc.returncode == 0, (proc.returncode, proc.stderr[-1500:])
     assert base2 == base
+    conn = sqlite3.connect(archive / "archive.sqlite")
+    stats = json.loads(conn.execute("SELECT stats_json FROM crawls ORDER BY id DESC LIMIT 1").fetchone()[0])
+    conn.close()
+    assert stats["parser/profile"] == "sha256:" + hashlib.sha256(PROFILE.encode()).hexdigest()
     assert _low(_truth(base, CHANGE + 1), archive / "archive.sqlite") == {"low": {}, "examples": []}
 
 

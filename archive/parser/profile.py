@@ -34,8 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from archive.errors import ArchiveError
-
-PROFILE_FILE = "parser-profile.toml"
+from archive.layout import PARSER_PROFILE as PROFILE_FILE
 
 # field → what its selectors point at
 FIELDS = {

@@ -76,7 +76,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "first_seen_at": "first crawl time the post was fetched (UTC)",
         "last_seen_at": "latest crawl time the post was fetched (UTC)",
         "capture_id": "the capture (WARC record) this row was parsed from",
-        "extract_sources": "JSON: which layer gave each field (wp-core, metadata, theme, text)",
+        "extract_sources": "JSON: which layer gave each field (wp-core, rest, metadata, theme, text, profile)",
         "content_digest": "sha1 of title, lead and body text, to tell edits apart",
         "gone_at": "when the post was found deleted (404/410); NULL while it exists"}),
     "article_versions": ("One row per distinct content of a post: an edit adds a version, "

@@ -259,6 +259,8 @@ class PortalSpider(scrapy.Spider):
 
     async def start(self):
         self._load_state()
+        if self.parser_profile is not None:   # provenance: which profile parsed this crawl's pages
+            self.crawler.stats.set_value("parser/profile", f"sha256:{self.parser_profile.sha256}")
         resumed = self.archive.frontier.queued()
         if resumed:
             self.logger.info("resuming an interrupted crawl: %d queued URLs", len(resumed))
