@@ -161,7 +161,8 @@ def deep_check(conn: sqlite3.Connection, warc_dir: Path, sample: int | None = No
     return
 
 
-def unparsed_posts(conn: sqlite3.Connection, warc_dir: Path, guard=None) -> Iterator[tuple[bool, str]]:
+def unparsed_posts(conn: sqlite3.Connection, warc_dir: Path, guard=None,
+                   profile=None) -> Iterator[tuple[bool, str]]:
     """200 HTML captures whose URL no article row knows and that parse as a post
     whose post id and URL no article row has: ``(True, line)`` — an article row was
     deleted. A body cut short (``truncated``) never makes an article, so it is not
@@ -180,7 +181,7 @@ def unparsed_posts(conn: sqlite3.Connection, warc_dir: Path, guard=None) -> Iter
         if not is_html(ctype):
             continue
         try:
-            article = _parse(conn, warc_dir, cid, url)
+            article = _parse(conn, warc_dir, cid, url, profile)
         except ArchiveError:
             continue  # unreadable records are reported by the WARC walk
         if article is None:

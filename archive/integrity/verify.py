@@ -247,6 +247,7 @@ def check_database(layout: ArchiveLayout, records: dict, report: VerifyReport, *
                    deep: bool, sample: int | None) -> None:
     """Rows proven against the WARC walk: digests of article rows, deleted rows, missing captures."""
     from archive.integrity import rowcheck
+    from archive.parser.profile import load_archive_profile
     from archive.warc.rows import capture_guard
 
     d = report.defects
@@ -259,7 +260,8 @@ def check_database(layout: ArchiveLayout, records: dict, report: VerifyReport, *
                                 "version): their fields cannot be proven; `reindex` gives them one")
         d.extend(rowcheck.orphans(conn))
         guard = capture_guard(conn)
-        for defect, line in rowcheck.unparsed_posts(conn, layout.warc_dir, guard):
+        profile = load_archive_profile(layout.root)     # as the crawl and reindex parse
+        for defect, line in rowcheck.unparsed_posts(conn, layout.warc_dir, guard, profile):
             (d if defect else report.notes).append(line)
         captured = {(r[0], r[1]) for r in conn.execute(
             "SELECT warc_file, warc_offset FROM captures WHERE warc_file IS NOT NULL")}
@@ -267,9 +269,7 @@ def check_database(layout: ArchiveLayout, records: dict, report: VerifyReport, *
         d.extend(lines)
         report.notes.extend(notes)
         if deep:
-            from archive.parser.profile import load_archive_profile
-            d.extend(rowcheck.deep_check(conn, layout.warc_dir, sample, guard,
-                                         load_archive_profile(layout.root)))
+            d.extend(rowcheck.deep_check(conn, layout.warc_dir, sample, guard, profile))
     finally:
         conn.close()
 
