@@ -9,7 +9,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from crawler.middlewares.crawl_delay import slot_delay_for
+from archive.crawl.estimate import slot_delay_for
 from crawler.middlewares.decompression import TooLarge, check_decoded_size
 from crawler.middlewares.redirect_guard import host_allowed
 from crawler.middlewares.retry_after import backoff, parse_retry_after

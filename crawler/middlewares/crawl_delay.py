@@ -17,14 +17,9 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from archive.crawl.estimate import slot_delay_for
+
 log = logging.getLogger(__name__)
-
-
-def slot_delay_for(crawl_delay: float, jitter: float) -> float:
-    """The slot delay whose randomised lower bound ``delay * (1 - jitter)`` is ``crawl_delay``."""
-    if 0 < jitter < 1:
-        return crawl_delay / (1 - jitter)
-    return crawl_delay
 
 
 class CrawlDelayMiddleware:
