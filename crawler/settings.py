@@ -88,6 +88,9 @@ DECLARED: tuple[Setting, ...] = (
             "--max-pages: exactly this many fetches, then a clean stop (0: no limit)", min=0),
     Setting("PORTAL_PROGRESS_INTERVAL", float, 60.0,
             "off a terminal: a 'progress:' log line this often (s; 0: none)", min=0),
+    Setting("PORTAL_PLAN_WINDOW", float, 21600.0,
+            "crawl --plan without --max-duration: the window it counts in (s; the nightly "
+            "6 hours of docs/scheduling.md)", min=1),
 
     # --- recurring crawls (archive/crawl/revisit.py, docs/scheduling.md) --------------
     Setting("PORTAL_FULL", bool, False, "True: fetch everything again (--full)"),

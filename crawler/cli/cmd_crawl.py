@@ -23,11 +23,15 @@ from .options import apply_profile, archive_option, site_options
               help="Another origin (scheme://host[:port]) of the same site, e.g. after an "
                    "http→https or www. move or a new port (repeatable; the archive remembers it).")
 @click.option("-v", "--verbose", is_flag=True, help="Print the summary even when not on a terminal.")
+@click.option("--plan", is_flag=True,
+              help="Fetch nothing but robots.txt and the sitemaps: estimate the crawl's fetches, "
+                   "duration and --max-duration windows at this politeness (writes nothing).")
+@click.option("--json", "as_json", is_flag=True, help="With --plan: the estimate as one JSON object.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override any Scrapy or PORTAL_* setting (repeatable).")
 @site_options
-def crawl(archive_dir, start_url, full, max_duration, max_pages, aliases, verbose, overrides, site,
-          config_path):
+def crawl(archive_dir, start_url, full, max_duration, max_pages, aliases, verbose, plan, as_json,
+          overrides, site, config_path):
     """Crawl the portal into WARC files and the SQLite database.
 
     \b
@@ -35,6 +39,7 @@ def crawl(archive_dir, start_url, full, max_duration, max_pages, aliases, verbos
     2 usage, 3 finished but some pages failed, 4 finished but the articles parsed
     far worse than in recent crawls (parse drift), 69 the portal could not be
     reached at all, 75 another crawl holds the archive, 130 stopped by SIGINT.
+    With --plan: 0, or 69 when the portal could not be reached.
     """
     from crawler.runner import (
         EXIT_OK,
@@ -47,7 +52,10 @@ def crawl(archive_dir, start_url, full, max_duration, max_pages, aliases, verbos
         validate_start_url,
     )
 
-    hold_signals()  # a SIGTERM during start-up stops the crawl cleanly, not by default death
+    if as_json and not plan:
+        raise click.UsageError("--json goes with --plan")
+    if not plan:
+        hold_signals()  # a SIGTERM during start-up stops the crawl cleanly, not by default death
 
     try:
         parsed = parse_overrides(overrides)
@@ -82,6 +90,9 @@ def crawl(archive_dir, start_url, full, max_duration, max_pages, aliases, verbos
     warning = contact_warning(settings)
     if warning:
         click.echo(f"warning: {warning}", err=True)
+    if plan:
+        _plan(settings, window_given=bool(max_duration), as_json=as_json)
+        return
     result = run_crawl(settings)
     line = result.line()
     if result.stopped_by == signal.SIGTERM:
@@ -99,6 +110,18 @@ def crawl(archive_dir, start_url, full, max_duration, max_pages, aliases, verbos
     elif verbose or sys.stdout.isatty():
         click.echo(line)
     sys.exit(result.exit_code)
+
+
+def _plan(settings, *, window_given: bool, as_json: bool) -> None:
+    import json
+
+    from crawler.plan import plan_crawl
+
+    estimate = plan_crawl(settings, window_given=window_given)
+    if as_json:
+        click.echo(json.dumps(estimate.to_json(), ensure_ascii=False))
+    else:
+        click.echo("\n".join(estimate.lines()))
 
 
 COMMANDS = [crawl]
