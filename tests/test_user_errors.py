@@ -194,10 +194,22 @@ def test_crawl_usage_errors_leave_nothing_behind(tmp_path, args):
 
 def test_crawl_whose_engine_cannot_be_built_ends(tmp_path):
     """The storage session is open when the engine fails to build (a middleware that does
-    not exist): the session is closed and the crawl ends with one line, not a hang."""
+    not exist passes -s validation: a dict of component paths): the session is closed, SIGTERM
+    and SIGINT are given back, and the crawl ends with one line. Without that (runner's
+    ``if failure:`` branch) the process hung at exit, held by its storage child, SIGTERM
+    ignored: this test then timed out after 60 s."""
     root = tmp_path / "archive"
-    proc, secs = cli("crawl", "--archive", str(root), "--start-url", "http://127.0.0.1:9/",
-                     "-s", 'DOWNLOADER_MIDDLEWARES={"no.such.Middleware": 1}')
+    args = ("crawl", "--archive", str(root), "--start-url", "http://127.0.0.1:9/",
+            "-s", 'DOWNLOADER_MIDDLEWARES={"no.such.Middleware": 1}')
+    proc, secs = cli(*args)
+    one_line(proc, 1, secs, says="could not start")
+    conn = sqlite3.connect(f"file:{root / 'archive.sqlite'}?mode=ro", uri=True)
+    try:
+        status, stats = conn.execute("SELECT status, stats_json FROM crawls").fetchone()
+    finally:
+        conn.close()
+    assert status == "failed" and '"finish_reason": "start-failed"' in stats
+    proc, secs = cli(*args)  # the lock and the session were let go: the same failure, not exit 75
     one_line(proc, 1, secs, says="could not start")
 
 
