@@ -43,7 +43,7 @@ from archive.crawl.estimate import (
     would_fetch,
 )
 from archive.crawl.planner import CrawlPlanner
-from archive.crawl.revisit import RevisitPolicy, load_known
+from archive.crawl.revisit import load_known
 from archive.errors import PortalUnreachable
 from archive.layout import ArchiveLayout
 from archive.origins import Scope, parse_aliases, stored_aliases
@@ -293,9 +293,9 @@ def plan_crawl(settings, *, window_given: bool) -> CrawlPlan:
         if not reader.answered:
             raise PortalUnreachable(str(unreachable).format(error=reader.last_error))
 
-    planner = CrawlPlanner(known, RevisitPolicy(
-        recent_days=settings.getint("PORTAL_REVISIT_RECENT_DAYS"),
-        period_days=settings.getint("PORTAL_REVISIT_PERIOD_DAYS")), full=settings.getbool("PORTAL_FULL"))
+    planner = CrawlPlanner.for_crawl(known, recent_days=settings.getint("PORTAL_REVISIT_RECENT_DAYS"),
+                                     period_days=settings.getint("PORTAL_REVISIT_PERIOD_DAYS"),
+                                     full=settings.getbool("PORTAL_FULL"))
     would = would_fetch(planner, posts, from_sitemaps=source == "sitemaps")
     if source == "listings":
         live = sum(1 for p in known.values() if p.is_article and p.current and not p.gone)
