@@ -71,8 +71,9 @@ def fts_query(query: str) -> str:
     return p.match if p else ""
 
 
-__all__ = ["BadSearchQuery", "Hit", "MARK_END", "MARK_START", "MODES", "filter_sql", "fts_query",
-           "rebuild_index", "search", "search_ids"]
+__all__ = ["BROAD_MATCHES", "BROAD_RULE", "BadSearchQuery", "Hit", "MARK_END", "MARK_START",
+           "MODES", "RANKS", "filter_sql", "fts_query", "rebuild_index", "search", "search_ids",
+           "search_summary"]
 
 # Rank with bm25 only (article rows only when a filter needs them); snippets are made in
 # Python for the rows kept (archive.research.snippet), which is far cheaper than FTS5's.
@@ -86,36 +87,143 @@ ORDER BY tier DESC, score, {ix}.rowid DESC
 LIMIT :limit OFFSET :offset
 """
 
-_SEARCH_SQL = """
-WITH top AS ({ranked})
+# A query whose words match more articles than this (filters aside: they narrow the
+# hits, not the work) is broad: bm25 over every match would take longer than a researcher
+# should wait (about 1 µs a match), so broad queries are ranked by ``_BROAD_ARM``s instead
+# (docs/researchers.md, "Broad queries"); ``rank="bm25"`` forces bm25.
+BROAD_MATCHES = 10_000
+RANKS = ("auto", "bm25")
+BROAD_RULE = ("letters as typed first, then posts with the words in the title, then the "
+              "others; most recently archived first within each group")
+
+_ROWS_SQL = """
 SELECT a.id, a.url, a.title, a.lead, a.body_text, a.published_at, a.published_raw,
-       a.date_is_bulk_import, a.event_date, a.author, top.score, top.tier,
+       a.date_is_bulk_import, a.event_date, a.author,
        (SELECT group_concat(slug, ' ') FROM (
             SELECT c.slug FROM article_categories ac JOIN categories c ON c.id = ac.category_id
             WHERE ac.article_id = a.id ORDER BY ac.position)) AS cats
-FROM top CROSS JOIN articles a ON a.id = top.id
-ORDER BY top.tier DESC, top.score, top.id DESC
+FROM articles a WHERE a.id IN (SELECT value FROM json_each(:ids))
+"""
+
+_COUNT_SQL = """
+SELECT count(*) FROM (SELECT 1 FROM {ix} WHERE {ix} MATCH :match {conditions} LIMIT :bound)
+"""
+
+# One group of a broad query's ranking, in index order (newest id first): FTS5 walks its
+# doclists backwards and stops once the page is full, so no arm visits every match.
+_BROAD_ARM = """
+SELECT * FROM (SELECT {ix}.rowid AS id, {tier} AS tier FROM {ix} {join}
+               WHERE {ix} MATCH {match} {filters} {extra} ORDER BY {ix}.rowid DESC)
 """
 
 
-def _ranked_sql(conn, p: Plan, *, since, until, category, author, limit, offset) -> tuple[str, dict]:
+@dataclass
+class _Parts:
+    """A planned query with its filters: what every statement of a search shares."""
+
+    p: Plan
+    join: str
+    filters: str
+    params: dict
+
+    @property
+    def ix(self) -> str:
+        return self.p.index
+
+
+def _parts(conn, p: Plan, *, since, until, category, author) -> _Parts:
     sets, tests, params, row = plan_filters(conn, p.match, since=since, until=until,
                                             category=category, author=author, index=p.index)
     # unary + keeps the id sets out of FTS5's plan: it scans the matches once and each
     # set is built once, instead of running one FTS5 query per id
     filters = "".join(f" AND +{p.rowid()} IN ({sub})" for sub in sets) + tests
     join = f"JOIN articles a ON a.id = {p.rowid()}" if row else ""
-    tier = "0"
-    if p.literal:
-        tier = (f"(+{p.rowid()} IN (SELECT rowid FROM {p.exact_index}"
-                f" WHERE {p.exact_index} MATCH :literal))")
-        params["literal"] = p.literal
     params.update(p.params)
-    params.update(match=p.match, limit=-1 if limit is None else max(1, int(limit)),
+    params["match"] = p.match
+    if p.literal:
+        params["literal"] = p.literal
+    return _Parts(p, join, filters, params)
+
+
+def _literal_set(p: Plan) -> str:
+    return f"(SELECT rowid FROM {p.exact_index} WHERE {p.exact_index} MATCH :literal)"
+
+
+def _ranked_sql(parts: _Parts, *, limit, offset) -> tuple[str, dict]:
+    p = parts.p
+    tier = f"(+{p.rowid()} IN {_literal_set(p)})" if p.literal else "0"
+    params = dict(parts.params, limit=-1 if limit is None else max(1, int(limit)),
                   offset=max(0, int(offset)))
-    sql = _RANKED_SQL.format(ix=p.index, join=join, tier=tier, conditions=p.conditions,
-                             filters=filters)
+    sql = _RANKED_SQL.format(ix=p.index, join=parts.join, tier=tier, conditions=p.conditions,
+                             filters=parts.filters)
     return sql, params
+
+
+def _count(conn, p: Plan, bound: int | None, query: str) -> int:
+    """Matches of the query's words (filters aside), at most ``bound``."""
+    sql = _COUNT_SQL.format(ix=p.index, conditions=p.conditions)
+    params = dict(p.params, match=p.match, bound=-1 if bound is None else bound)
+    return _run(conn, sql, params, query)[0][0]
+
+
+def _broad_sql(conn, parts: _Parts, query: str, mode: str, *, limit, offset) -> tuple[str, dict]:
+    """The ids of a broad query in the order of ``BROAD_RULE``, as ``(id, tier)`` rows.
+
+    Groups: (1) the letters as typed in the title, (2) the letters as typed elsewhere,
+    (3) the words (any reading) in the title, (4) the other matches; (1)-(2) only when some
+    word was typed without marks (else every match has its letters as typed). The first
+    two walk the exact index (the letters as typed imply the folded match; the match is
+    checked too when the query leaves terms out), the others the query's index."""
+    p = parts.p
+    ix, ex = p.index, p.exact_index
+    params = dict(parts.params, limit=-1 if limit is None else max(1, int(limit)),
+                  offset=max(0, int(offset)))
+    titled = plan(conn, query, mode, columns=("title",), prefix="pa_t")
+    if titled is None or titled.match == p.match:  # every word already names its columns
+        titled = None
+    else:
+        params.update(titled.params, t_match=titled.match)
+
+    def arm(index: str, match: str, extra: str, tier: int) -> str:
+        filters = parts.filters.replace(f"{ix}.rowid", f"{index}.rowid")
+        join = parts.join.replace(f"{ix}.rowid", f"{index}.rowid")
+        return _BROAD_ARM.format(ix=index, join=join, tier=tier, match=match, filters=filters,
+                                 extra=extra.replace("{rowid}", f"{index}.rowid"))
+
+    matched = f"(SELECT rowid FROM {ix} WHERE {ix} MATCH :match{p.conditions})"
+    arms = []
+    if p.literal:
+        check = f" AND +{{rowid}} IN {matched}" if p.negated else ""
+        literal_set = f"(SELECT rowid FROM {ex} WHERE {ex} MATCH :literal)"
+        if titled is not None and titled.literal:
+            params["t_literal"] = titled.literal
+            arms.append(arm(ex, ":t_literal", check, 1))
+            check += f" AND +{{rowid}} NOT IN (SELECT rowid FROM {ex} WHERE {ex} MATCH :t_literal)"
+        arms.append(arm(ex, ":literal", check, 1))
+        rest, tier = f" AND +{{rowid}} NOT IN {literal_set}", 0
+    else:
+        rest, tier = "", 1
+    if titled is not None:
+        arms.append(arm(ix, ":t_match" + titled.conditions, rest, tier))
+        title_set = f"(SELECT rowid FROM {ix} WHERE {ix} MATCH :t_match{titled.conditions})"
+        rest += f" AND +{{rowid}} NOT IN {title_set}"
+    arms.append(arm(ix, ":match" + p.conditions, rest, tier))
+    # SQLite runs the arms of a UNION ALL in turn and stops at the LIMIT
+    return " UNION ALL ".join(arms) + " LIMIT :limit OFFSET :offset", params
+
+
+def _ranked_ids(conn, p: Plan, query: str, mode: str, rank: str, *, since, until, category,
+                author, limit, offset, broad: int | None = None) -> tuple[list, bool]:
+    """``(id, score, tier)`` rows of the page, best first, and whether the query was broad."""
+    if rank not in RANKS:
+        raise BadSearchQuery(f"unknown ranking {rank!r} — use one of {', '.join(RANKS)}")
+    parts = _parts(conn, p, since=since, until=until, category=category, author=author)
+    threshold = BROAD_MATCHES if broad is None else broad
+    if rank == "auto" and _count(conn, p, threshold + 1, query) > threshold:
+        sql, params = _broad_sql(conn, parts, query, mode, limit=limit, offset=offset)
+        return [(r[0], 0.0, r[1]) for r in _run(conn, sql, params, query)], True
+    sql, params = _ranked_sql(parts, limit=limit, offset=offset)
+    return [(r[0], r[1], r[2]) for r in _run(conn, sql, params, query)], False
 
 
 def _run(conn, sql, params, query):
@@ -145,7 +253,8 @@ def _plan(conn, query, mode, since, until) -> Plan | None:
 def search_ids(conn: sqlite3.Connection, query: str, *, mode: str = "auto",
                since: str | None = None, until: str | None = None,
                category: str | None = None, author: str | None = None,
-               limit: int | None = None, offset: int = 0) -> list[int]:
+               limit: int | None = None, offset: int = 0, rank: str = "auto",
+               broad: int | None = None) -> list[int]:
     """Ids of the articles matching ``query``, best first, exactly as ``search`` ranks them
     (``limit=None``: all of them). Datasette's search runs this (``pa_search_ids``)."""
     if is_document_query(query):
@@ -155,9 +264,31 @@ def search_ids(conn: sqlite3.Connection, query: str, *, mode: str = "auto",
     p = _plan(conn, query, mode, since, until)
     if p is None:
         return []
-    sql, params = _ranked_sql(conn, p, since=since, until=until, category=category,
-                              author=author, limit=limit, offset=offset)
-    return [r[0] for r in _run(conn, sql, params, query)]
+    rows, _ = _ranked_ids(conn, p, query, mode, rank, since=since, until=until,
+                          category=category, author=author, limit=limit, offset=offset,
+                          broad=broad)
+    return [r[0] for r in rows]
+
+
+def search_summary(conn: sqlite3.Connection, query: str, *, mode: str = "auto",
+                   since: str | None = None, until: str | None = None,
+                   category: str | None = None, author: str | None = None,
+                   rank: str = "auto", broad: int | None = None) -> tuple[int, str | None]:
+    """How many articles ``search`` finds for ``query`` (filters included) and, when the
+    query is broad and ranked without bm25, the rule it is ranked by (``BROAD_RULE``)."""
+    if is_document_query(query):
+        return len(search_ids(conn, query, mode=mode, since=since, until=until,
+                              category=category, author=author)), None
+    p = _plan(conn, query, mode, since, until)
+    if p is None:
+        return 0, None
+    parts = _parts(conn, p, since=since, until=until, category=category, author=author)
+    sql = _COUNT_SQL.format(ix=p.index, conditions=p.conditions + " " + parts.filters)
+    sql = sql.replace(f"FROM {p.index} WHERE", f"FROM {p.index} {parts.join} WHERE", 1)
+    total = _run(conn, sql, dict(parts.params, bound=-1), query)[0][0]
+    threshold = BROAD_MATCHES if broad is None else broad
+    is_broad = rank == "auto" and _count(conn, p, threshold + 1, query) > threshold
+    return total, (BROAD_RULE if is_broad else None)
 
 
 def search_ids_json(conn: sqlite3.Connection, query: str | None, mode: str | None = None,
@@ -170,9 +301,12 @@ def search_ids_json(conn: sqlite3.Connection, query: str | None, mode: str | Non
 def search(conn: sqlite3.Connection, query: str, *, mode: str = "auto",
            since: str | None = None, until: str | None = None, category: str | None = None,
            author: str | None = None, limit: int = 20, offset: int = 0,
-           marks: tuple[str, str] = ("[", "]"), snippet_tokens: int = 24) -> list[Hit]:
+           marks: tuple[str, str] = ("[", "]"), snippet_tokens: int = 24,
+           rank: str = "auto", broad: int | None = None) -> list[Hit]:
     """Articles matching ``query``, best first: posts holding the query's letters as typed,
-    then the others; each group by bm25 (title weighs most).
+    then the others; each group by bm25 (title weighs most). A broad query (more than
+    ``broad`` matches, default ``BROAD_MATCHES``) is ranked by ``BROAD_RULE`` instead, its
+    hits scored 0, unless ``rank="bm25"``.
 
     ``snippet`` is a passage of the lead or body (whichever holds a match) in
     the original, diacritic text, with the matched words between ``marks``. A ``document:``
@@ -186,22 +320,25 @@ def search(conn: sqlite3.Connection, query: str, *, mode: str = "auto",
     p = _plan(conn, query, mode, since, until)
     if p is None:
         return []
-    ranked, params = _ranked_sql(conn, p, since=since, until=until, category=category,
-                                 author=author, limit=limit, offset=offset)
-    rows = _run(conn, _SEARCH_SQL.format(ranked=ranked), params, query)
+    ranked, _ = _ranked_ids(conn, p, query, mode, rank, since=since, until=until,
+                            category=category, author=author, limit=limit, offset=offset,
+                            broad=broad)
+    found = {r["id"]: r for r in _run(conn, _ROWS_SQL, {"ids": json.dumps([x[0] for x in ranked])},
+                                      query)}
     terms = Terms.of(highlight_terms(query, mode))
     size = max(4, min(64, int(snippet_tokens)))
     hits = []
-    for r in rows:
+    for rid, score, tier in ranked:
+        r = found[rid]
         snip, _ = best_snippet(terms, r["body_text"], r["lead"], marks, size)
         hits.append(Hit(
             article_id=r["id"], url=r["url"], title=r["title"],
             published_at=r["published_at"], published_raw=r["published_raw"],
             date_is_bulk_import=r["date_is_bulk_import"], event_date=r["event_date"],
             author=r["author"], categories=(r["cats"] or "").split(),
-            score=float(f"{r['score']:.6g}"), snippet=snip,
+            score=float(f"{score:.6g}"), snippet=snip,
             title_highlighted=highlight(r["title"], terms, marks),
-            exact_letters=bool(r["tier"]) or p.literal is None,
+            exact_letters=bool(tier) or p.literal is None,
         ))
     return hits
 

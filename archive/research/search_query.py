@@ -207,6 +207,7 @@ class Plan:
     params: dict = field(default_factory=dict)
     literal: str | None = None
     exact_index: str = EXACT_INDEX
+    negated: bool = False  # the query has terms to leave out
 
     def rowid(self) -> str:
         return f"{self.index}.rowid"
@@ -224,13 +225,21 @@ def is_document_query(query: str) -> bool:
 
 
 def plan(conn: sqlite3.Connection | None, query: str, mode: str = "auto",
-         indexes: tuple[str, str] = (FOLD_INDEX, EXACT_INDEX)) -> Plan | None:
+         indexes: tuple[str, str] = (FOLD_INDEX, EXACT_INDEX), *,
+         columns: tuple[str, ...] | None = None, prefix: str = "pa_c") -> Plan | None:
     """The plan of ``query`` (None when it has no words to look for) on a pair of indexes
     (folded, exact) with the same columns: the articles' by default. ``document:`` terms
-    are planned on the documents' indexes (``search_documents``) without a column."""
+    are planned on the documents' indexes (``search_documents``) without a column.
+
+    ``columns``: the columns of every word to look for that names none (``("title",)``:
+    the query's words in the title; terms to leave out keep every column); ``prefix``:
+    of the names of its SQL parameters (to run two plans in one statement)."""
     if mode not in MODES:
         raise BadSearchQuery(f"unknown search mode {mode!r} — use one of {', '.join(MODES)}")
     q = parse(query)
+    if columns:
+        for t in (t for c in q.clauses for t in c):
+            t.columns = t.columns or columns
     for t in [t for c in q.clauses for t in c] + q.negated:
         if t.columns == DOCUMENT:
             if indexes == (FOLD_INDEX, EXACT_INDEX):
@@ -250,11 +259,11 @@ def plan(conn: sqlite3.Connection | None, query: str, mode: str = "auto",
 
     positive = [t for c in q.clauses for t in c]
     index = exact_ix if all(ix_of(t) == exact_ix for t in positive) else fold_ix
-    p = Plan(index=index, match="", exact_index=exact_ix)
+    p = Plan(index=index, match="", exact_index=exact_ix, negated=bool(q.negated))
     rowid = p.rowid()
 
     def sub(other: str, expr: str, negate: bool = False) -> str:
-        name = f"pa_c{len(p.params)}"
+        name = f"{prefix}{len(p.params)}"
         p.params[name] = expr
         return (f"+{rowid} {'NOT ' if negate else ''}IN "
                 f"(SELECT rowid FROM {other} WHERE {other} MATCH :{name})")

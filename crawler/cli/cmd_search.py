@@ -10,7 +10,14 @@ import click
 
 from archive.db import open_db
 from archive.layout import ArchiveLayout
-from archive.research.search import MARK_END, MARK_START, search, search_portals
+from archive.research.search import (
+    BROAD_MATCHES,
+    MARK_END,
+    MARK_START,
+    search,
+    search_portals,
+    search_summary,
+)
 
 from .options import (
     archive_option,
@@ -75,6 +82,9 @@ def _table(hits) -> None:
               help="Every word matches its letters exactly (ha noi finds only unaccented text).")
 @click.option("--fold", "mode", flag_value="fold",
               help="Ignore every diacritic (Đà Nẵng also finds đã nâng).")
+@click.option("--rank", "rank", flag_value="bm25", default="auto",
+              help=f"Rank every match by relevance (bm25), even for a broad query (more than "
+                   f"{BROAD_MATCHES:,} matches), which is slower.")
 @click.option("--versions", is_flag=True,
               help="Search every archived version (article_versions) and show what changed.")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10000))
@@ -84,7 +94,7 @@ def _table(hits) -> None:
               show_default=True)
 @archive_option
 @sites_options("Search")
-def search_cmd(query, since, until, category, author, mode, versions, limit, offset, fmt,
+def search_cmd(query, since, until, category, author, mode, rank, versions, limit, offset, fmt,
                archive_dir, sites, all_sites, config_path):
     """Search titles, leads, bodies, authors and sources.
 
@@ -95,7 +105,9 @@ def search_cmd(query, since, until, category, author, mode, versions, limit, off
     Words are AND-ed; "a phrase"; word* for a prefix; OR between terms; NOT term;
     title:, lead:, body:, author:, source: before a word, "a phrase" or (a group):
     title:(cong an). document:(…) searches the text of linked documents instead.
-    Put -- before a query that starts with a dash.
+    Put -- before a query that starts with a dash. A broad query (more than
+    10,000 matches) is ranked without relevance scores: letters as typed first, then
+    title matches, newest archived first (--rank: relevance, slower).
     """
     marks = (MARK_START, MARK_END) if fmt == "table" else ("[", "]")
     options = dict(mode=mode or "auto", since=since, until=until, category=category, author=author,
@@ -110,7 +122,8 @@ def search_cmd(query, since, until, category, author, mode, versions, limit, off
         return
     else:
         conn = open_db(ArchiveLayout(archive_dir).db, readonly=True)
-        hits = search(conn, " ".join(query), **options)
+        hits = search(conn, " ".join(query), rank=rank, **options)
+        _summary(conn, " ".join(query), rank, fmt, options)
     if fmt == "table":
         _table(hits)
     elif fmt == "json":
@@ -123,6 +136,15 @@ def search_cmd(query, since, until, category, author, mode, versions, limit, off
             row = h.to_dict()
             row["categories"] = "|".join(row["categories"])
             w.writerow(row)
+
+
+def _summary(conn, query, rank, fmt, options) -> None:
+    """For a broad query: how many hits, and how they are ranked (on stderr unless a table)."""
+    total, rule = search_summary(conn, query, rank=rank, **{
+        k: options[k] for k in ("mode", "since", "until", "category", "author")})
+    if rule:
+        click.echo(f"{total:,} matches; broad query (more than {BROAD_MATCHES:,}): ranked by {rule}"
+                   " — --rank ranks them by relevance (slower)", err=fmt != "table")
 
 
 VERSION_FIELDS = ("score", "article_id", "version", "versions", "seen_at", "title", "url",
