@@ -166,6 +166,18 @@ def _count(conn, p: Plan, bound: int | None, query: str) -> int:
     return _run(conn, sql, params, query)[0][0]
 
 
+def _is_broad(conn, p: Plan, threshold: int, query: str) -> bool:
+    """Whether the query's words match more than ``threshold`` articles. The letters as
+    typed, when the query leaves nothing out, are a subset of its matches found in one
+    index: counting them first spares building the other index's set of ids for a
+    query that mixes words with and without marks."""
+    if p.literal and not p.negated:
+        literal = Plan(index=p.exact_index, match=p.literal, exact_index=p.exact_index)
+        if _count(conn, literal, threshold + 1, query) > threshold:
+            return True
+    return _count(conn, p, threshold + 1, query) > threshold
+
+
 def _broad_sql(conn, parts: _Parts, query: str, mode: str, *, limit, offset) -> tuple[str, dict]:
     """The ids of a broad query in the order of ``BROAD_RULE``, as ``(id, tier)`` rows.
 
@@ -219,7 +231,7 @@ def _ranked_ids(conn, p: Plan, query: str, mode: str, rank: str, *, since, until
         raise BadSearchQuery(f"unknown ranking {rank!r} — use one of {', '.join(RANKS)}")
     parts = _parts(conn, p, since=since, until=until, category=category, author=author)
     threshold = BROAD_MATCHES if broad is None else broad
-    if rank == "auto" and _count(conn, p, threshold + 1, query) > threshold:
+    if rank == "auto" and _is_broad(conn, p, threshold, query):
         sql, params = _broad_sql(conn, parts, query, mode, limit=limit, offset=offset)
         return [(r[0], 0.0, r[1]) for r in _run(conn, sql, params, query)], True
     sql, params = _ranked_sql(parts, limit=limit, offset=offset)
@@ -287,8 +299,7 @@ def search_summary(conn: sqlite3.Connection, query: str, *, mode: str = "auto",
     sql = sql.replace(f"FROM {p.index} WHERE", f"FROM {p.index} {parts.join} WHERE", 1)
     total = _run(conn, sql, dict(parts.params, bound=-1), query)[0][0]
     threshold = BROAD_MATCHES if broad is None else broad
-    is_broad = rank == "auto" and _count(conn, p, threshold + 1, query) > threshold
-    return total, (BROAD_RULE if is_broad else None)
+    return total, (BROAD_RULE if rank == "auto" and _is_broad(conn, p, threshold, query) else None)
 
 
 def search_ids_json(conn: sqlite3.Connection, query: str | None, mode: str | None = None,
