@@ -84,7 +84,8 @@ def test_csv(conn, tmp_path):
 
 
 def test_parquet(conn, tmp_path):
-    pq = pytest.importorskip("pyarrow.parquet")
+    import pyarrow.parquet as pq
+
     out = tmp_path / "a.parquet"
     assert export(conn, "parquet", out, include_html=True) == len(ARTICLES)
     table = pq.read_table(out)
@@ -110,7 +111,8 @@ def test_filters(conn, tmp_path):
 
 
 def test_parquet_empty_result(conn, tmp_path):
-    pq = pytest.importorskip("pyarrow.parquet")
+    import pyarrow.parquet as pq
+
     out = tmp_path / "e.parquet"
     assert export(conn, "parquet", out, category="no-such") == 0
     assert pq.read_table(out).num_rows == 0

@@ -18,8 +18,6 @@ try:
 except ImportError:
     from researcher_archive import build_archive
 
-pytest.importorskip("matplotlib")
-
 CHARTS = ("months", "categories", "crawls", "statuses", "errors", "documents", "dates")
 
 

@@ -112,8 +112,6 @@ def test_console_command_gives_its_rows(layout, cmd, tmp_path, monkeypatch):
         out_file = tmp_path / args[args.index(">") + 1]
         args = args[:args.index(">")]
     if args[0] == "portal-archive":
-        if "parquet" in args:
-            pytest.importorskip("pyarrow")
         argv = [sys.executable, "-m", "crawler", *args[1:]]
     else:
         argv = [shutil.which(args[0], path=str(Path(sys.executable).parent)) or args[0], *args[1:]]
@@ -173,8 +171,6 @@ def test_every_date_column_is_explained():
 @pytest.mark.parametrize("code", blocks("python"), ids=lambda c: "pandas" if "pandas" in c else "lib")
 def test_python_block_runs(layout, code, tmp_path, monkeypatch):
     if "pandas" in code:
-        pytest.importorskip("pandas")
-        pytest.importorskip("pyarrow")
         from archive.db import open_db
         from archive.research.export import export
         export(open_db(layout.db, readonly=True), "parquet", tmp_path / "articles.parquet")

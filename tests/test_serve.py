@@ -26,8 +26,6 @@ try:
 except ImportError:
     from researcher_archive import build_archive
 
-pytest.importorskip("datasette")
-
 
 @pytest.fixture(scope="module")
 def layout(tmp_path_factory):
