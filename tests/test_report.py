@@ -10,7 +10,7 @@ from lxml import html as lxml_html
 
 from archive.db import open_db
 from archive.research.export import DATE_TRUST_SQL
-from archive.research.report import build_report, write_report
+from archive.research.report import build_report
 from archive.research.report.data import collect
 
 try:
@@ -34,9 +34,19 @@ def conn(layout):
 
 
 @pytest.fixture(scope="module")
-def doc(conn, tmp_path_factory):
+def written(layout, tmp_path_factory):
+    """The report as ``portal-archive report -o FILE`` writes it (the command calls
+    write_report): rendered once for every test of this module (charts cost)."""
+    from crawler.cli import main
     out = tmp_path_factory.mktemp("out") / "report.html"
-    write_report(conn, out)
+    result = CliRunner().invoke(main, ["report", "--archive", str(layout.root), "-o", str(out)])
+    return result, out
+
+
+@pytest.fixture(scope="module")
+def doc(written):
+    result, out = written
+    assert result.exit_code == 0, result.output
     return lxml_html.fromstring(out.read_text(encoding="utf-8"))
 
 
@@ -132,9 +142,8 @@ def test_tolerates_odd_stats_and_empty_archive(tmp_path):
     assert page.count("data:image/png;base64,") == len(CHARTS)
 
 
-def test_cli(layout, tmp_path):
-    from crawler.cli import main
-    out = tmp_path / "r.html"
-    r = CliRunner().invoke(main, ["report", "--archive", str(layout.root), "-o", str(out)])
+def test_cli(written):
+    r, out = written
     assert r.exit_code == 0, r.output
+    assert f"wrote {out}" in r.stderr
     assert out.read_text(encoding="utf-8").count("data:image/png;base64,") == len(CHARTS)
