@@ -76,7 +76,9 @@ def test_profile_fields_body_title_author_account_published():
 <body class="single single-post postid-7"><div class="hdr"><div class="ttl">Lễ hội Hoa Phượng Đỏ 2024</div>
 <span class="when">Thứ Hai, 06/05/2024 09:30</span><span class="who">Đăng bởi: Minh Anh</span></div>
 <div class="xyz-text"><p class="credit">Bài, ảnh: Thu Hà</p><p>Sáng 5/5, thành phố khai mạc lễ hội với nhiều hoạt động văn hóa đặc sắc.</p>
-<p>Đoạn thứ hai của bài viết kể về chương trình nghệ thuật.</p></div>
+<p>Đoạn thứ hai của bài viết kể về chương trình nghệ thuật.</p>
+<div class="inline-ad"><p>Quảng cáo: đặt vé máy bay giá rẻ tại đây ngay hôm nay để nhận ưu đãi.</p></div>
+<p class="readmore">Đọc tiếp: những điều cần biết về lễ hội năm nay ở thành phố cảng</p></div>
 <div class="src">Nguồn: Báo Hải Phòng</div></body></html>""".encode()
     profile = profile_from_toml("""[selectors]
 body = ".xyz-text"
@@ -85,6 +87,7 @@ author = ".credit"
 account = [".who"]
 published = ".when"
 source = ".src"
+exclude = [".inline-ad", "p.readmore"]
 """)
     art = parse_article(html, "http://s/le-hoi.html", profile=profile)
     assert art.title == "Lễ hội Hoa Phượng Đỏ 2024"
@@ -114,3 +117,11 @@ def test_the_archive_profile_file(tmp_path):
     assert p == profile_from_toml(MAGAZINE, str(tmp_path / PROFILE_FILE))
     import pickle
     assert pickle.loads(pickle.dumps(p)) == p          # handed to worker processes
+
+
+def test_the_shipped_example_is_a_valid_profile():
+    from pathlib import Path
+    example = Path(__file__).resolve().parent.parent / "deploy" / "parser-profile.toml.example"
+    profile = profile_from_toml(example.read_text(encoding="utf-8"))
+    for html, url, truth in list(_posts("magazine"))[:20]:       # its example: the magazine theme
+        assert _fields(parse_article(html, url, profile=profile)) == _want(truth), url

@@ -47,6 +47,7 @@ FIELDS = {
     "published": "the displayed publication date (published_raw)",
     "categories": "category links (each <a>, or the links inside the matched element)",
     "tags": "tag links (each <a>, or the links inside the matched element)",
+    "exclude": "elements that are never article text (a theme's boxes inside the content); every selector",
 }
 
 
@@ -67,6 +68,7 @@ class ParserProfile:
     published: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
     origin: str = ""
     sha256: str = ""
 
@@ -137,14 +139,17 @@ def load_archive_profile(root: str | Path) -> ParserProfile | None:
 # ---- applying a profile to one page (called by archive.parser.core) ----------------
 
 def select(root, profile: ParserProfile | None, name: str) -> list:
-    """The elements the first matching selector of field ``name`` finds (page order)."""
+    """The elements the first matching selector of field ``name`` finds (page order);
+    for ``exclude``, what every selector finds."""
     if profile is None:
         return []
+    out: list = []
     for s in profile.selectors(name):
         found = compiled(s)(root)
-        if found:
+        if found and name != "exclude":
             return found
-    return []
+        out.extend(found)
+    return out
 
 
 def _label():
