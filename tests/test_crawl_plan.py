@@ -125,6 +125,32 @@ def test_plan_reads_the_robots_crawl_delay(corpus, tmp_path):
     assert got["seconds_per_fetch"] == pytest.approx(0.3 / (1 - 0.5))
 
 
+class NoSitemaps(RecordingSite):
+    """A WordPress site with its sitemaps switched off (every ``.xml`` answers 404)."""
+
+    def respond(self, method, target, headers=None):
+        if urlsplit(target).path.endswith(".xml"):
+            self.paths.append(target)
+            return (*self._not_found(self.default_base), None)
+        return super().respond(method, target, headers)
+
+
+def test_without_sitemaps_the_listings_give_the_count(corpus, tmp_path):
+    site = NoSitemaps(corpus)
+    server, _thread = start_server(site)
+    try:
+        got = plan(tmp_path / "archive", server.base_url + "/", "-s", "DOWNLOAD_DELAY=0")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert got["source"] == "listings"
+    assert got["posts_found"] == len(published_paths(corpus))
+    paths = {urlsplit(p).path for p in site.paths}
+    assert not paths & published_paths(corpus), paths
+    listing_pages = {p for p in paths if p != "/robots.txt" and not p.endswith(".xml")}
+    assert len(listing_pages) == 2, listing_pages     # the start page and its last page
+
+
 def test_human_report(replica, tmp_path):
     _site, url = replica
     proc, _secs = cli("crawl", "--plan", "--archive", str(tmp_path / "a"), "--start-url", url, *NO_WARNING,
