@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from archive.parser import vocabulary as V
 from archive.parser.blocks import Block
-from archive.parser.dom import text_of
+from archive.parser.dom import text_of, within
 from archive.parser.model import Article, Image
 from archive.parser.textpatterns import (
     STOP_LINES,
@@ -25,7 +25,6 @@ from archive.parser.theme import (
     is_italic_only,
     is_layout_boilerplate,
     is_right_aligned,
-    within,
 )
 from archive.text import normalize
 

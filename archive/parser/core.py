@@ -26,6 +26,7 @@ from archive.parser.dom import (
     is_feed,
     slug_of,
     text_of,
+    within,
 )
 from archive.parser.metadata import read_metadata
 from archive.parser.model import Article, Link
@@ -50,7 +51,6 @@ from archive.parser.theme import (
     find_region,
     find_related,
     find_title,
-    within,
 )
 from archive.parser.title import choose_title
 from archive.parser.wpcore import NOT_SINGLE, is_password_protected, read_core, term_of

@@ -85,6 +85,7 @@ class Index:
         by_class: dict[str, list] = {}
         by_id: dict[str, object] = {}
         heads, goc, qr, slash, times, rel_links = [], [], [], [], [], []
+        keyed: list[tuple[str, object, bool]] = []   # (short text holding a hint, element, is tail)
         memo = _CLASS_MEMO.get(classes_wanted)
         if memo is None or len(memo) > _MEMO_MAX:
             memo = _CLASS_MEMO[classes_wanted] = {}
@@ -109,15 +110,7 @@ class Index:
                     slash.append(el)
                 # every key holds one of the hint characters (vocabulary.check() makes sure)
                 if len(t) < _KEY_MAX and not _HINTS.isdisjoint(t):
-                    low = key_memo.get(t)
-                    if low is None:
-                        low = _text_key(t)
-                    if low:
-                        if low in _GOC:
-                            if el.tag == "a":
-                                goc.append(el)
-                        else:
-                            heads.append(el)
+                    keyed.append((t, el, False))
                 if "QR" in t:
                     qr.append(el)
             tail = el.tail
@@ -127,17 +120,21 @@ class Index:
                     if parent is not None and parent not in slash[-3:]:
                         slash.append(parent)
                 if len(tail) < _KEY_MAX and not _HINTS.isdisjoint(tail):
-                    # "<a><i></i> Gốc</a>", "<h3><i></i> Tin khác</h3>"
-                    low = key_memo.get(tail)
-                    if low is None:
-                        low = _text_key(tail)
-                    if low:
-                        parent = el.getparent()
-                        if parent is not None and not (parent.text or "").strip():
-                            if low not in _GOC:
-                                heads.append(parent)
-                            elif parent.tag == "a":
-                                goc.append(parent)
+                    keyed.append((tail, el, True))
+        for text, el, in_tail in keyed:   # in document order
+            low = key_memo.get(text)
+            if low is None:
+                low = _text_key(text)
+            if not low:
+                continue
+            if in_tail:   # "<a><i></i> Gốc</a>", "<h3><i></i> Tin khác</h3>": the text's parent
+                el = el.getparent()
+                if el is None or (el.text or "").strip():
+                    continue
+            if low not in _GOC:
+                heads.append(el)
+            elif el.tag == "a":
+                goc.append(el)
         for el in root.iter("a", "time"):    # filtered in C
             if el.tag == "a":
                 if el.get("rel"):
@@ -157,6 +154,15 @@ class Index:
         for t in tokens:
             out.extend(self.by_class.get(t, ()))
         return out
+
+
+def within(el, ancestor) -> bool:
+    """``el`` is ``ancestor`` or inside it."""
+    while el is not None:
+        if el is ancestor:
+            return True
+        el = el.getparent()
+    return False
 
 
 def find_body(root):

@@ -11,7 +11,7 @@ import re
 
 from lxml import etree
 
-from archive.parser.dom import absolute, classes, find_body, rel_tokens, text_of
+from archive.parser.dom import absolute, classes, find_body, rel_tokens, text_of, within
 from archive.parser.multipage import PAGE_LINK_CLASS, PAGE_LINK_WRAPPERS
 from archive.parser.textpatterns import account_name
 from archive.parser.wpcore import PASSWORD_CLASSES
@@ -106,14 +106,6 @@ def is_layout_boilerplate(el) -> bool:
         attrs = _joined(*key)
         r = _LAYOUT_MEMO[key] = bool(attrs.strip()) and bool(_LAYOUT_BOILER.search(attrs))
     return r
-
-
-def within(el, ancestor) -> bool:
-    while el is not None:
-        if el is ancestor:
-            return True
-        el = el.getparent()
-    return False
 
 
 def find_region(root, idx, article):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
-from archive.parser.dom import absolute, classes, find_body, rel_tokens, text_of
+from archive.parser.dom import absolute, classes, find_body, rel_tokens, text_of, within
 from archive.parser.model import Term
 from archive.text import normalize
 
@@ -253,18 +253,10 @@ def _time(idx, core: Core) -> None:
             chosen = t
             break
     if chosen is None and scope is not None:
-        inside = [t for t in times if _within(t, scope) and t.get("datetime") != core.time_modified]
+        inside = [t for t in times if within(t, scope) and t.get("datetime") != core.time_modified]
         chosen = inside[0] if inside else None
     if chosen is None and len(times) == 1:
         chosen = times[0]
     if chosen is not None:
         core.time_published = chosen.get("datetime")
         core.time_published_text = text_of(chosen) or None
-
-
-def _within(el, ancestor) -> bool:
-    while el is not None:
-        if el is ancestor:
-            return True
-        el = el.getparent()
-    return False
