@@ -1,7 +1,8 @@
 """Downloader and spider middlewares that keep the crawler polite, bounded and on the site.
 
-One component per module, each configured from ``PORTAL_*`` settings in
-``from_crawler`` and raising ``NotConfigured`` when switched off:
+One component per module, each a ``base.CrawlerMiddleware`` (one ``from_crawler``
+for all: its switch setting, the ``PORTAL_*`` settings it reads, its signals),
+raising ``NotConfigured`` when switched off:
 
 | module | component | does |
 |---|---|---|

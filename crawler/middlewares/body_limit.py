@@ -16,30 +16,28 @@ row ``truncated`` and drops the response: a cut page is archived, never parsed.
 
 from __future__ import annotations
 
-from scrapy import signals
+from dataclasses import dataclass
+
 from scrapy.exceptions import IgnoreRequest, NotConfigured, StopDownload
 
+from .base import CrawlerMiddleware
 from .errors import record_error
 
 _COUNT = "_portal_body_bytes"
 
 
-class BodyLimitMiddleware:
-    def __init__(self, crawler, *, max_size: int, download_maxsize: int):
-        self.crawler = crawler
-        self.max_size = max_size
-        self.download_maxsize = download_maxsize
+@dataclass(eq=False)
+class BodyLimitMiddleware(CrawlerMiddleware):
+    SIGNALS = ("headers_received", "bytes_received")
+    max_size: int
+    download_maxsize: int
 
     @classmethod
-    def from_crawler(cls, crawler):
-        s = crawler.settings
+    def options(cls, s):
         max_size = s.getint("PORTAL_MAX_BODY_SIZE")
         if max_size <= 0:
             raise NotConfigured("PORTAL_MAX_BODY_SIZE is 0: bodies are not bounded here")
-        mw = cls(crawler, max_size=max_size, download_maxsize=s.getint("DOWNLOAD_MAXSIZE"))
-        crawler.signals.connect(mw.headers_received, signal=signals.headers_received)
-        crawler.signals.connect(mw.bytes_received, signal=signals.bytes_received)
-        return mw
+        return {"max_size": max_size, "download_maxsize": s.getint("DOWNLOAD_MAXSIZE")}
 
     # -- signals (one download) ---------------------------------------------------
     def headers_received(self, headers, body_length, request, spider):

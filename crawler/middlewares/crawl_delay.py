@@ -12,33 +12,32 @@ An absurd ``Crawl-delay`` is capped at ``PORTAL_CRAWL_DELAY_MAX`` seconds.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from archive.crawl.estimate import slot_delay_for
 
+from .base import CrawlerMiddleware
+
 log = logging.getLogger(__name__)
 
 
-class CrawlDelayMiddleware:
-    def __init__(self, crawler, *, user_agent: str, max_delay: float):
-        self.crawler = crawler
-        self.user_agent = user_agent
-        self.max_delay = max_delay
-        self.delays: dict[str, float] = {}  # host → Crawl-delay in seconds
+@dataclass(eq=False)
+class CrawlDelayMiddleware(CrawlerMiddleware):
+    SWITCH = "PORTAL_CRAWL_DELAY_ENABLED"
+    SIGNALS = ("robots_parsed", "response_downloaded")
+    user_agent: str
+    max_delay: float
+    delays: dict[str, float] = field(default_factory=dict)  # host → Crawl-delay in seconds
 
     @classmethod
-    def from_crawler(cls, crawler):
-        s = crawler.settings
-        if not s.getbool("ROBOTSTXT_OBEY") or not s.getbool("PORTAL_CRAWL_DELAY_ENABLED"):
-            raise NotConfigured("robots.txt is not obeyed or PORTAL_CRAWL_DELAY_ENABLED is off")
-        user_agent = s.get("ROBOTSTXT_USER_AGENT") or s.get("USER_AGENT") or "*"
-        mw = cls(crawler, user_agent=user_agent, max_delay=s.getfloat("PORTAL_CRAWL_DELAY_MAX"))
-        crawler.signals.connect(mw.robots_parsed, signal=signals.robots_parsed)
-        crawler.signals.connect(mw.response_downloaded, signal=signals.response_downloaded)
-        return mw
+    def options(cls, s):
+        if not s.getbool("ROBOTSTXT_OBEY"):
+            raise NotConfigured("robots.txt is not obeyed")
+        return {"user_agent": s.get("ROBOTSTXT_USER_AGENT") or s.get("USER_AGENT") or "*",
+                "max_delay": s.getfloat("PORTAL_CRAWL_DELAY_MAX")}
 
     # -- signals --------------------------------------------------------------
     def robots_parsed(self, robotparser, request):

@@ -14,9 +14,11 @@ left to Scrapy.
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
+from .base import CrawlerMiddleware
 from .errors import record_error
 
 STEP = 256 * 1024
@@ -72,23 +74,20 @@ def check_decoded_size(body: bytes, encodings: list[str], limit: int) -> None:
             return  # corrupt: Scrapy decides
 
 
-class DecompressionGuardMiddleware:
-    def __init__(self, crawler, *, limit: int):
-        self.crawler = crawler
-        self.limit = limit
+@dataclass(eq=False)
+class DecompressionGuardMiddleware(CrawlerMiddleware):
+    SWITCH = "COMPRESSION_ENABLED"  # off: bodies are never inflated
+    limit: int
 
     @classmethod
-    def from_crawler(cls, crawler):
-        s = crawler.settings
-        if not s.getbool("COMPRESSION_ENABLED"):
-            raise NotConfigured("COMPRESSION_ENABLED is off: bodies are never inflated")
+    def options(cls, s):
         limit = s.getint("PORTAL_MAX_DECOMPRESSED_SIZE")
         maxsize = s.getint("DOWNLOAD_MAXSIZE")
         if maxsize:
             limit = min(limit, maxsize) if limit > 0 else maxsize
         if limit <= 0:
             raise NotConfigured("no decompression limit set")
-        return cls(crawler, limit=limit)
+        return {"limit": limit}
 
     def process_response(self, request, response):
         if request.method == "HEAD":

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import logging
 import shutil
+from dataclasses import dataclass
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import _schedule_coro
 
+from .base import CrawlerMiddleware
 from .errors import record_error
 
 log = logging.getLogger(__name__)
@@ -24,21 +26,19 @@ log = logging.getLogger(__name__)
 REASON = "disk-full"
 
 
-class DiskGuardMiddleware:
-    def __init__(self, crawler, *, directory: str, min_free: int):
-        self.crawler = crawler
-        self.directory = directory
-        self.min_free = min_free
-        self.stopped = False
+@dataclass(eq=False)
+class DiskGuardMiddleware(CrawlerMiddleware):
+    directory: str
+    min_free: int
+    stopped: bool = False
 
     @classmethod
-    def from_crawler(cls, crawler):
-        s = crawler.settings
+    def options(cls, s):
         directory = s.get("PORTAL_ARCHIVE_DIR")
         min_free = s.getint("PORTAL_MIN_FREE_SPACE")
         if not directory or min_free <= 0:
             raise NotConfigured("no archive directory or PORTAL_MIN_FREE_SPACE is 0")
-        return cls(crawler, directory=directory, min_free=min_free)
+        return {"directory": directory, "min_free": min_free}
 
     def free_space(self) -> int | None:
         try:

@@ -9,22 +9,18 @@ An empty ``robots.txt`` is valid and passes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import IgnoreRequest
 
+from .base import CrawlerMiddleware
 from .errors import record_error
 
 
-class EmptyBodyMiddleware:
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        if not crawler.settings.getbool("PORTAL_EMPTY_BODY_IS_ERROR"):
-            raise NotConfigured("PORTAL_EMPTY_BODY_IS_ERROR is off")
-        return cls(crawler)
+@dataclass(eq=False)
+class EmptyBodyMiddleware(CrawlerMiddleware):
+    SWITCH = "PORTAL_EMPTY_BODY_IS_ERROR"
 
     def process_response(self, request, response):
         if response.status != 200 or request.method != "GET" or response.body:

@@ -11,25 +11,28 @@ in the frontier for the next run).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import _schedule_coro
+
+from .base import CrawlerMiddleware
 
 REASON = "closespider_pagecount"  # the reason Scrapy's own page count uses: status "interrupted"
 
 
-class PageBudgetMiddleware:
-    def __init__(self, crawler, budget: int):
-        self.crawler = crawler
-        self.budget = budget
-        self.fetched = 0
-        self.closing = False
+@dataclass(eq=False)
+class PageBudgetMiddleware(CrawlerMiddleware):
+    budget: int
+    fetched: int = 0
+    closing: bool = False
 
     @classmethod
-    def from_crawler(cls, crawler):
-        budget = crawler.settings.getint("PORTAL_MAX_PAGES")
+    def options(cls, s):
+        budget = s.getint("PORTAL_MAX_PAGES")
         if budget <= 0:
             raise NotConfigured("no page budget (PORTAL_MAX_PAGES is 0)")
-        return cls(crawler, budget)
+        return {"budget": budget}
 
     def process_request(self, request):
         if self.fetched < self.budget:

@@ -16,11 +16,13 @@ Scrapy alone drops all three silently; here each becomes a reason on record.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import IgnoreRequest
 from w3lib.url import canonicalize_url, safe_url_string
 
+from .base import CrawlerMiddleware
 from .errors import record_error
 
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
@@ -37,17 +39,14 @@ def host_allowed(host: str | None, domains) -> bool:
     return False
 
 
-class RedirectGuardMiddleware:
-    def __init__(self, crawler, *, max_times: int):
-        self.crawler = crawler
-        self.max_times = max_times
+@dataclass(eq=False)
+class RedirectGuardMiddleware(CrawlerMiddleware):
+    SWITCH = "REDIRECT_ENABLED"  # off: no redirect is followed anyway
+    max_times: int
 
     @classmethod
-    def from_crawler(cls, crawler):
-        s = crawler.settings
-        if not s.getbool("REDIRECT_ENABLED"):
-            raise NotConfigured("REDIRECT_ENABLED is off: no redirect is followed anyway")
-        return cls(crawler, max_times=s.getint("REDIRECT_MAX_TIMES"))
+    def options(cls, s):
+        return {"max_times": s.getint("REDIRECT_MAX_TIMES")}
 
     def process_response(self, request, response):
         if response.status not in REDIRECT_STATUSES or request.meta.get("dont_redirect"):

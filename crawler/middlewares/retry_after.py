@@ -18,14 +18,15 @@ retry it again.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from time import monotonic
 
-from scrapy import signals
 from scrapy.downloadermiddlewares.retry import get_retry_request
-from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import call_later
+
+from .base import CrawlerMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -61,23 +62,20 @@ def backoff(strikes: int, base: float, cap: float, retry_after: float | None) ->
     return min(cap, max(retry_after or 0.0, exponential))
 
 
-class RetryAfterMiddleware:
-    def __init__(self, crawler, *, base: float, cap: float, max_retries: int):
-        self.crawler = crawler
-        self.base, self.cap, self.max_retries = base, cap, max_retries
-        self.strikes: dict[str, int] = {}
-        self.paused_until: dict[str, float] = {}
+@dataclass(eq=False)
+class RetryAfterMiddleware(CrawlerMiddleware):
+    SWITCH = "PORTAL_RETRY_AFTER_ENABLED"
+    SIGNALS = ("response_downloaded",)
+    base: float
+    cap: float
+    max_retries: int
+    strikes: dict[str, int] = field(default_factory=dict)
+    paused_until: dict[str, float] = field(default_factory=dict)
 
     @classmethod
-    def from_crawler(cls, crawler):
-        s = crawler.settings
-        if not s.getbool("PORTAL_RETRY_AFTER_ENABLED"):
-            raise NotConfigured("PORTAL_RETRY_AFTER_ENABLED is off")
-        mw = cls(crawler, base=s.getfloat("PORTAL_RETRY_AFTER_BASE"),
-                 cap=s.getfloat("PORTAL_RETRY_AFTER_MAX"),
-                 max_retries=s.getint("PORTAL_RETRY_AFTER_TIMES"))
-        crawler.signals.connect(mw.response_downloaded, signal=signals.response_downloaded)
-        return mw
+    def options(cls, s):
+        return {"base": s.getfloat("PORTAL_RETRY_AFTER_BASE"), "cap": s.getfloat("PORTAL_RETRY_AFTER_MAX"),
+                "max_retries": s.getint("PORTAL_RETRY_AFTER_TIMES")}
 
     # -- the pause --------------------------------------------------------------
     def response_downloaded(self, response, request, spider):

@@ -17,8 +17,12 @@ and never a loopback or private address unless the portal is on one
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.urllength import UrlLengthMiddleware
+
+from .base import CrawlerMiddleware
 
 
 def referrer_of(request) -> str | None:
@@ -31,14 +35,8 @@ def referrer_of(request) -> str | None:
     return ref
 
 
-class ScopeGuardMiddleware:
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
+@dataclass(eq=False)
+class ScopeGuardMiddleware(CrawlerMiddleware):
     def process_request(self, request, spider=None):
         spider = spider or self.crawler.spider
         scope = getattr(spider, "scope", None)
