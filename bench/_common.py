@@ -49,6 +49,13 @@ def setting_args(settings: dict) -> list[str]:
     return out
 
 
+def crawl_cmd(archive: Path, url: str, *options: str, settings: dict | None = None) -> list[str]:
+    """``portal-archive crawl`` of ``url`` into ``archive`` with the demo's politeness-off
+    settings (``settings`` added to them or replacing them), then ``options``."""
+    return [*CLI, "crawl", "--archive", str(archive), "--start-url", url, *options,
+            *setting_args({**demo_settings(), **(settings or {})})]
+
+
 @dataclass
 class Run:
     cmd: list[str]

@@ -30,16 +30,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import (  # noqa: E402
-    CLI,
-    OUT,
-    demo_settings,
-    measured,
-    save,
-    setting_args,
-    table,
-    write_md,
-)
+from bench._common import CLI, OUT, crawl_cmd, measured, save, table, write_md
 
 KINDS = ("article", "listing", "document", "image", "theme", "other")
 
@@ -74,11 +65,9 @@ def kinds(archive: Path) -> dict[str, dict]:
     return out
 
 
-def crawl(replica_url: str, archive: Path, log: Path, extra: list[str]):
+def crawl(replica_url: str, archive: Path, log: Path, settings: dict | None = None):
     shutil.rmtree(archive, ignore_errors=True)
-    cmd = [*CLI, "crawl", "--archive", str(archive), "--start-url", replica_url,
-           *setting_args(demo_settings()), *extra]
-    return measured(cmd, log=log)
+    return measured(crawl_cmd(archive, replica_url, settings=settings), log=log)
 
 
 def main() -> None:
@@ -93,9 +82,9 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     full, bare = work / "archive", work / "archive-bare"
     with ReplicaProcess(posts=args.posts, seed=args.seed) as replica:
-        run = crawl(replica.url, full, work / "crawl.log", [])
+        run = crawl(replica.url, full, work / "crawl.log")
         base_run = crawl(replica.url, bare, work / "crawl-bare.log",
-                         ["-s", "PORTAL_FETCH_DOCUMENTS=False", "-s", "PORTAL_FETCH_REQUISITES=False"])
+                         {"PORTAL_FETCH_DOCUMENTS": "False", "PORTAL_FETCH_REQUISITES": "False"})
         qa = subprocess.run([*CLI, "qa", "--archive", str(full), "--sample", str(args.sample), "--json"],
                             capture_output=True, text=True)
     by_kind = kinds(full)

@@ -30,20 +30,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import (  # noqa: E402
-    BENCH,
-    CLI,
-    OUT,
-    PYTHON,
-    CpuMeter,
-    demo_settings,
-    measured,
-    save,
-    setting_args,
-    table,
-    write_md,
-)
-from crawler.replica_process import ReplicaProcess  # noqa: E402
+from bench._common import BENCH, OUT, PYTHON, CpuMeter, crawl_cmd, demo_settings, measured, save, setting_args, table, write_md
+from crawler.replica_process import ReplicaProcess
 
 # what the portal spider skips (crawler/urlpolicy.py), as one POSIX regex for wget:
 # admin/API/login, AMP copies, feed variants, author/search, query strings,
@@ -71,9 +59,7 @@ def count_warc_responses(paths) -> int:
 def run_full(url: str, work: Path, tag: str, extra: dict | None = None) -> dict:
     archive = work / f"full-{tag}"
     shutil.rmtree(archive, ignore_errors=True)
-    cmd = [*CLI, "crawl", "--archive", str(archive), "--start-url", url,
-           *setting_args({**demo_settings(), **(extra or {})})]
-    run = measured(cmd, log=work / f"full-{tag}.log")
+    run = measured(crawl_cmd(archive, url, settings=extra), log=work / f"full-{tag}.log")
     conn = sqlite3.connect(archive / "archive.sqlite")
     try:
         fetches = conn.execute("SELECT count(*) FROM captures").fetchone()[0]

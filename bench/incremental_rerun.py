@@ -22,16 +22,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import (  # noqa: E402
-    CLI,
-    OUT,
-    demo_settings,
-    measured,
-    save,
-    setting_args,
-    table,
-    write_md,
-)
+from bench._common import CLI, OUT, crawl_cmd, measured, save, table, write_md
 
 
 def crawl_row(archive: Path, crawl_id: int) -> dict:
@@ -83,8 +74,7 @@ def main() -> None:
     rows = []
     with ReplicaProcess(posts=args.posts, seed=args.seed) as replica:
         for i, (label, extra) in enumerate(plan):
-            cmd = [*CLI, "crawl", "--archive", str(archive), "--start-url", replica.url, *extra,
-                   *setting_args(demo_settings())]
+            cmd = crawl_cmd(archive, replica.url, *extra)
             run = measured(cmd, log=work / f"crawl-{i + 1}.log")
             row = {"crawl": label, "command": " ".join(cmd[2:]), **crawl_row(archive, last_crawl_id(archive)),
                    "wall_s": run.wall_s, "cpu_s": run.cpu_s, "peak_rss_mb": run.maxrss_mb,

@@ -19,17 +19,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import (  # noqa: E402
-    CLI,
-    OUT,
-    demo_settings,
-    measured,
-    revision,
-    save,
-    setting_args,
-    table,
-    write_md,
-)
+from bench._common import OUT, crawl_cmd, measured, revision, save, table, write_md
 
 TARGET_MB = 300
 
@@ -66,10 +56,9 @@ def main() -> None:
         shutil.rmtree(archive, ignore_errors=True)
         rev = revision()
         with ReplicaProcess(posts=posts, seed=args.seed, startup_timeout=600) as replica:
-            cmd = [*CLI, "crawl", "--archive", str(archive), "--start-url", replica.url,
-                   *(["--max-pages", str(args.max_pages)] if args.max_pages else []),
-                   *(["--max-duration", str(args.max_duration)] if args.max_duration else []),
-                   *setting_args(demo_settings())]
+            cmd = crawl_cmd(archive, replica.url,
+                            *(["--max-pages", str(args.max_pages)] if args.max_pages else []),
+                            *(["--max-duration", str(args.max_duration)] if args.max_duration else []))
             run = measured(cmd, log=work / f"crawl-{posts}.log", rss_every=args.every)
             replica_rss = psutil.Process(replica.proc.pid).memory_info().rss / 2**20
         conn = sqlite3.connect(archive / "archive.sqlite")

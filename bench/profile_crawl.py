@@ -23,16 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import (  # noqa: E402
-    CLI,
-    OUT,
-    demo_settings,
-    measured,
-    save,
-    setting_args,
-    table,
-    write_md,
-)
+from bench._common import OUT, crawl_cmd, measured, save, table, write_md
 
 # (component, substrings of a frame "function (file:line)"), tried leaf → root, first hit wins
 COMPONENTS = [
@@ -122,8 +113,7 @@ def record(posts: int, seed: int, rate: int, work: Path, name: str, extra: dict)
     shutil.rmtree(archive, ignore_errors=True)
     with ReplicaProcess(posts=posts, seed=seed) as replica:
         cmd = [pyspy, "record", "--format", "raw", "--rate", str(rate), "--subprocesses", "--output", str(stacks), "--",
-               *CLI, "crawl", "--archive", str(archive), "--start-url", replica.url,
-               *setting_args({**demo_settings(), **extra})]
+               *crawl_cmd(archive, replica.url, settings=extra)]
         run = measured(cmd, log=work / f"{name}.log")
     return stacks, {"command": " ".join(cmd), "run": run.to_dict()}
 

@@ -28,16 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import (  # noqa: E402
-    CLI,
-    OUT,
-    demo_settings,
-    measured,
-    save,
-    setting_args,
-    table,
-    write_md,
-)
+from bench._common import CLI, OUT, crawl_cmd, measured, save, table, write_md
 
 TARGET = 10.0
 
@@ -92,8 +83,7 @@ def crawl(posts: int, work: Path) -> Path:
     if (archive / "archive.sqlite").exists():
         return archive
     with ReplicaProcess(posts=posts, seed=1) as replica:
-        measured([*CLI, "crawl", "--archive", str(archive), "--start-url", replica.url,
-                  *setting_args(demo_settings())], log=work / "crawl.log")
+        measured(crawl_cmd(archive, replica.url), log=work / "crawl.log")
     return archive
 
 

@@ -21,9 +21,9 @@ import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import CLI, demo_settings, measured, save, setting_args  # noqa: E402
+from _common import CLI, crawl_cmd, measured, save
 
-from crawler.replica_process import ReplicaProcess  # noqa: E402
+from crawler.replica_process import ReplicaProcess
 
 
 def sizes(archive: Path) -> tuple[int, int, int, int]:
@@ -38,8 +38,7 @@ def sizes(archive: Path) -> tuple[int, int, int, int]:
 
 def whole_crawl(url: str, work: Path) -> dict:
     archive = work / "whole"
-    run = measured([*CLI, "crawl", "--archive", str(archive), "--start-url", url,
-                    *setting_args(demo_settings())], log=work / "whole.log")
+    run = measured(crawl_cmd(archive, url), log=work / "whole.log")
     fetches, posts, warc, db = sizes(archive)
     return {"cpu_s": round(run.cpu_s, 2), "wall_s": round(run.wall_s, 1), "fetches": fetches,
             "posts": posts, "cpu_ms_per_page": round(1000 * run.cpu_s / fetches, 2),
