@@ -8,17 +8,17 @@ through the real CLI, and comparisons of the database with ``replica truth``.
 from __future__ import annotations
 
 import json
-import os
-import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from clirun import run_cli
+
+from archive.errors import ArchiveError
+from crawler.replica_process import ReplicaProcess
 
 FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "CONCURRENT_REQUESTS=16")
@@ -31,36 +31,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class DayReplica:
+class DayReplica(ReplicaProcess):
     """``portal-archive replica --port PORT --day D`` in a child process."""
 
     def __init__(self, port: int, posts: int, seed: int, day: int, *extra: str):
-        self.args = [sys.executable, "-m", "crawler", "replica", "--port", str(port),
-                     "--posts", str(posts), "--seed", str(seed), "--day", str(day), *extra]
+        super().__init__(posts, seed, port=port, extra_args=("--day", str(day), *extra))
         self.url = f"http://127.0.0.1:{port}/"
-        self.proc = None
 
-    def __enter__(self):
+    def start(self) -> DayReplica:
+        wanted, problem = self.url, None
         for _attempt in range(50):  # the previous day's server may still hold the port
-            self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                         text=True, env=dict(os.environ, PYTHONUNBUFFERED="1"))
-            line = self.proc.stdout.readline()
-            if line.startswith("serving "):
-                assert line.split()[1] == self.url, line
-                return self
-            self.proc.wait()
-            time.sleep(0.2)
-        raise AssertionError(f"replica did not start: {self.proc.stderr.read()[-500:]}")
-
-    def __exit__(self, *exc):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc.stdout.close()
-        self.proc.stderr.close()
+            try:
+                super().start()
+            except ArchiveError as exc:
+                problem = exc
+                time.sleep(0.2)
+                continue
+            assert self.url == wanted, self.url
+            return self
+        raise AssertionError(f"replica did not start: {problem}")
 
 
 def crawl(root: Path, url: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
