@@ -28,7 +28,7 @@ from archive.status import article_changes
 EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_SOME_FAILED = 0, 1, 2, 3
 EXIT_PARSE_DRIFT = 4  # finished, but the articles parsed far worse than in recent crawls
 EXIT_UNREACHABLE = 69  # EX_UNAVAILABLE: not one successful answer from the portal
-EXIT_LOCKED = 75       # EX_TEMPFAIL: another crawl holds the archive
+# 75 (EX_TEMPFAIL, another crawl holds the archive): archive.errors.ArchiveLocked.exit_code
 EXIT_SIGNALLED = 130   # stopped by SIGINT (a person): cleanly closed, resumed by the next run
 # SIGTERM (systemd stopping the unit, a shutdown) is a clean stop too, and exits EXIT_OK
 

@@ -36,6 +36,3 @@ BY_SLUG = {a.slug: a for a in ACCOUNTS}
 WEIGHTS = (8, 24, 8, 12, 12, 10, 10, 8, 8)
 
 
-def initials(name: str) -> str:
-    """``Nguyễn Thu Hà`` → ``N.T.H.``"""
-    return "".join(w[0] + "." for w in name.split())

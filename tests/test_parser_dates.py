@@ -3,11 +3,13 @@ the bulk-import flag and the event date named in the text."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from archive.parser.dates import (
-    dates_in_text,
     event_date,
+    event_dates,
     is_bulk_import,
     iso_local,
     parse_iso,
@@ -81,11 +83,11 @@ def test_bulk_import_day_is_local():
     assert is_bulk_import(None) == 0
 
 
-def test_dates_in_text_all_forms():
+def test_event_dates_all_forms():
     text = ("Sáng 11/01/2019, hội nghị; từ tháng 8/2018 đến tháng 10 năm 2018; "
             "Hải Phòng, ngày 24 tháng 01 năm 2020; số 24/2018/QH14; ngày 5-6-2017.")
-    assert dates_in_text(text) == [(2019, 1, 11), (2018, 8, None), (2018, 10, None),
-                                   (2020, 1, 24), (2017, 6, 5)]
+    assert [d for _, d in event_dates(text, date(2100, 1, 1))] == [
+        "2019-01-11", "2018-08", "2018-10", "2020-01-24", "2017-06-05"]
 
 
 PUB = parse_iso("2019-01-26T23:25:00+07:00")

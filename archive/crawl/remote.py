@@ -411,8 +411,6 @@ class RemoteSession:
                 f"log in {self.layout.logs_dir}")
         return self.fatal
 
-    poll_fatal = pump
-
     def _read_replies(self) -> None:
         while True:
             try:

@@ -77,9 +77,6 @@ class Node:
         return doc
 
     # -- the API -------------------------------------------------------------------
-    def daemon_status(self) -> dict:
-        return self._call("daemonstatus.json")
-
     def add_version(self, project: str, version: str, egg: bytes) -> dict:
         boundary = uuid.uuid4().hex
         parts = []

@@ -64,7 +64,8 @@ class RecoveryReport:
                              f"{f.bytes_dropped} bytes dropped")
         if self.captures_removed:
             parts.append(f"{self.captures_removed} captures, {self.articles_removed} articles, "
-                         f"{self.digests_removed} digests forgotten, {self.images_unlinked} images unlinked")
+                         f"{self.versions_removed} article versions, {self.digests_removed} digests "
+                         f"forgotten, {self.images_unlinked} images unlinked")
         if self.manifest_added:
             parts.append(f"added to manifest: {', '.join(self.manifest_added)}")
         parts.extend(self.problems)

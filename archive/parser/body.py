@@ -126,7 +126,7 @@ def cut_boilerplate(blocks: list[Block]) -> list[Block]:
     for b in blocks:
         t = b.text
         if t:
-            # block texts are normalised (no edge spaces): is_stop / is_ui_line, one lower()
+            # block texts are normalised (no edge spaces): is_stop / UI_LINE_SET, one lower()
             low = t.lower() if len(t) <= 40 else t[:30].lower()
             if low in STOP_LINES or low.startswith(STOP_PREFIXES):
                 break
@@ -229,7 +229,7 @@ def images(art: Article, blocks: list[Block]) -> set[int]:
             elif not b.text and i + 1 < len(blocks):
                 nxt = blocks[i + 1]
                 if not nxt.images and nxt.text and nxt.kind in ("caption", "p") and (
-                        nxt.kind == "caption" or (len(nxt.text) <= 300 and (
+                        nxt.kind == "caption" or (len(nxt.text) <= V.CAPTION_MAX_CHARS and (
                             is_italic_only(nxt.el) or is_centered(nxt.el)))):
                     cap = nxt.text
                     captions.add(id(nxt))

@@ -79,32 +79,6 @@ def _valid(y: int, m: int, d: int) -> bool:
     return 1900 <= y <= 2100
 
 
-def dates_in_text(text: str) -> list[tuple[int, int, int | None]]:
-    """(year, month, day or None) for every date named in ``text``, in text order."""
-    found: list[tuple[int, int, tuple[int, int, int | None]]] = []
-    day_spans = []
-    for m in _NGAY_THANG_NAM.finditer(text):
-        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if _valid(y, mo, d):
-            found.append((m.start(), m.end(), (y, mo, d)))
-            day_spans.append((m.start(), m.end()))
-    for m in _DMY.finditer(text):
-        if m.start() and text[m.start() - 1] in "0123456789/.-":
-            continue      # part of a longer number: 24/2018/QH14, 1.234.567
-        d, mo, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
-        if _valid(y, mo, d):
-            found.append((m.start(), m.end(), (y, mo, d)))
-            day_spans.append((m.start(), m.end()))
-    for m in _THANG_NAM.finditer(text):
-        if any(s <= m.start() < e for s, e in day_spans):
-            continue   # "tháng 01 năm 2020" inside "ngày 24 tháng 01 năm 2020"
-        mo, y = int(m.group(1)), int(m.group(2))
-        if 1 <= mo <= 12 and 1900 <= y <= 2100:
-            found.append((m.start(), m.end(), (y, mo, None)))
-    found.sort()
-    return [f[2] for f in found]
-
-
 # "Sáng 29/12", "ngày 2-7", "chiều nay (7/6)", "thứ Sáu 3/6", "Ngày 5 tháng 8": a day without a year,
 # always after a word that introduces it (a bare "12/5" is as often a number as a date)
 _DAY_WORD = rf"(?:{V.alternation(V.EVENT_DAY_WORDS + V.WEEKDAYS)})"

@@ -293,8 +293,3 @@ def srcset_candidates(srcset: str | None) -> list[tuple[float, str]]:
         out.append((score, bits[0]))
     return out
 
-
-def best_srcset(srcset: str | None) -> str | None:
-    """The largest candidate of a ``srcset`` (by width, then density), else None."""
-    cands = srcset_candidates(srcset)
-    return max(cands, key=lambda x: x[0])[1] if cands else None

@@ -19,7 +19,6 @@ class Meta:
     ld_article: dict | None = None                         # the JSON-LD Article node
     ld_webpage: dict | None = None
     site_names: list[str] = field(default_factory=list)
-    ld_types: set[str] = field(default_factory=set)
 
     @property
     def og_type(self) -> str | None:
@@ -138,7 +137,6 @@ def read_metadata(root) -> Meta:
             if isinstance(node.get("@id"), str):
                 meta.ld_ids.setdefault(node["@id"], node)
             types = _types(node)
-            meta.ld_types |= types
             if types & ARTICLE_TYPES and meta.ld_article is None:
                 meta.ld_article = node
             elif "webpage" in types and meta.ld_webpage is None:

@@ -124,6 +124,7 @@ _PREFIX = re.compile(rf"^(?:{V.alternation(V.BYLINE_PREFIXES)})\s*:\s*(?P<rest>\
 _PHOTO = re.compile(
     rf"\s*(?:[.;,]\s*|\s[-–—]\s*|\s*\(\s*)(?:{V.alternation(V.PHOTO_CREDIT_WORDS)})\s*:\s*[^()]*\)?\s*$",
     re.IGNORECASE)
+# separators between two credited names: "Hoàng Dũng – Thu Hà", "T.H - P.V", "A và B", "A, B", "A/B", "A & B"
 _NAME_SPLIT = re.compile(r"\s*(?:\s[-–—]\s|[,/&]|\svà\s)\s*")
 
 
@@ -285,10 +286,6 @@ _END_MARKERS = frozenset(V.END_MARKERS)
 def is_stop(line: str) -> bool:
     low = line.strip().lower()
     return low in STOP_LINES or low.startswith(STOP_PREFIXES)
-
-
-def is_ui_line(line: str) -> bool:
-    return line.strip().lower() in UI_LINE_SET
 
 
 def is_end_marker(line: str) -> bool:

@@ -11,6 +11,7 @@ import re
 
 from lxml import etree
 
+from archive.parser import vocabulary as V
 from archive.parser.dom import absolute, classes, find_body, rel_tokens, text_of, within
 from archive.parser.multipage import PAGE_LINK_CLASS, PAGE_LINK_WRAPPERS
 from archive.parser.textpatterns import account_name
@@ -67,10 +68,6 @@ def _joined(c: str | None, i: str | None) -> str:
     return attrs.replace("elementor-widget", "elementor-w") if "elementor-widget" in attrs else attrs
 
 
-def _attrs(el) -> str:
-    return _joined(el.get("class"), el.get("id"))
-
-
 # (class, id) → verdict; pages of one site repeat the same few hundred attribute values
 _BOILER_MEMO: dict[tuple, bool] = {}
 _LAYOUT_MEMO: dict[tuple, bool] = {}
@@ -78,7 +75,7 @@ _MEMO_MAX = 20000
 
 
 def boilerplate_attrs(c: str | None, i: str | None) -> bool:
-    """``is_boilerplate`` for an element with these class and id attributes."""
+    """True for share/QR/sidebar/comment/navigation/meta containers, by their class and id attributes."""
     key = (c, i)
     r = _BOILER_MEMO.get(key)
     if r is None:
@@ -88,11 +85,6 @@ def boilerplate_attrs(c: str | None, i: str | None) -> bool:
         r = _BOILER_MEMO[key] = bool(attrs.strip()) and "caption" not in attrs \
             and bool(_BOILER.search(attrs))
     return r
-
-
-def is_boilerplate(el) -> bool:
-    """True for share/QR/sidebar/comment/navigation/meta containers (by class or id)."""
-    return boilerplate_attrs(el.get("class"), el.get("id"))
 
 
 def is_layout_boilerplate(el) -> bool:
@@ -167,7 +159,7 @@ def find_lead(idx, region, container):
         if container is not None and within(container, el):
             continue
         t = text_of(el)
-        if t and (len(t) >= 20 or (container is not None and within(el, container))):
+        if t and (len(t) >= V.LEAD_MIN_CHARS or (container is not None and within(el, container))):
             return el, t
     return None, None
 

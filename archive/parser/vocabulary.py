@@ -69,8 +69,6 @@ BYLINE_PREFIXES = (
 )
 # a photo credit after the name: "Minh Anh. Ảnh: Hoàng Dũng" keeps "Minh Anh"
 PHOTO_CREDIT_WORDS = ("ảnh", "ảnh minh họa", "ảnh minh hoạ", "video", "đồ họa", "đồ hoạ", "clip")
-# separators between two credited names: "Hoàng Dũng – Thu Hà", "T.H - P.V", "A và B"
-NAME_JOINERS = ("-", "–", "—", ",", "/", "&", "và")
 # short capitals that close a line without being anyone's initials
 ABBREVIATIONS = (
     "UBND", "HĐND", "TTXVN", "TTXV", "VOV", "VTV", "VNA", "TP", "TW", "BHXH", "CAND", "QĐND",

@@ -92,7 +92,6 @@ class Held:
     first: Article
     capture_id: int | None
     fetched_at: str | None
-    part_urls: list[str]                       # what to fetch: other pages, then the REST URL
     pages: dict[int, Article] = field(default_factory=dict)
     want_pages: set[int] = field(default_factory=set)
     want_rest: bool = False
@@ -139,7 +138,7 @@ class PostParts:
             urls.append(with_embed(article.rest_url))
         if not urls or key in self.held:
             return []
-        self.held[key] = Held(article, capture_id, fetched_at, urls, want_pages=want_pages,
+        self.held[key] = Held(article, capture_id, fetched_at, want_pages=want_pages,
                               want_rest=rest_id is not None)
         for n in want_pages:
             self._by_page[_page_key(article.page_urls[n - 1])[0], n] = key

@@ -120,7 +120,6 @@ class RecordParser:
         self.trailer = trailer
         self.head = bytearray()
         self.headers: list[tuple[str, str]] | None = None
-        self.head_length = 0  # header bytes including the blank line
         self.length = 0
         self.got = 0
         self.block: bytearray | None = None
@@ -182,7 +181,6 @@ class RecordParser:
         if max(len(x) for x in lines) > self.limits.header_line:
             raise RecordProblem(f"has a header line longer than {self.limits.header_line} bytes")
         self.head = bytearray(head)
-        self.head_length = end + width
         self.headers = parse_header_block(head)
         self.length = sane_length(header(self.headers, "Content-Length"), self.limits)
         if self.keep and self.length <= self.limits.keep:
@@ -488,10 +486,3 @@ def good_length(path: str | os.PathLike) -> tuple[int, int, str | None]:
         return exc.good_until, n, str(exc)
     return end, n, None
 
-
-def split_record(data: bytes) -> tuple[list[tuple[str, str]], bytes]:
-    """(WARC headers, block) of a whole uncompressed record held in memory."""
-    end = data.index(b"\r\n\r\n")
-    headers = parse_header_block(data[:end])
-    length = sane_length(header(headers, "Content-Length"))
-    return headers, data[end + 4:end + 4 + length]

@@ -8,11 +8,8 @@ find a cut that warcio reads past without a word).
 
 from __future__ import annotations
 
-import os
 import re
 
-from archive.errors import TruncatedWarc
-from archive.warc.members import walk_members
 from archive.warc.read import StoredRecord, decode_content
 
 
@@ -87,13 +84,3 @@ def warcinfo_fields(rec: StoredRecord) -> dict[str, str]:
     return fields
 
 
-def member_spans(path: str | os.PathLike) -> tuple[dict[int, int], str | None]:
-    """``({offset: length} of each whole gzip member, damage or None)``: the walk
-    stops at the first member that is cut or holds no single whole record."""
-    spans: dict[int, int] = {}
-    try:
-        for offset, length in walk_members(path):
-            spans[offset] = length
-    except TruncatedWarc as exc:
-        return spans, str(exc)
-    return spans, None

@@ -239,30 +239,3 @@ class WarcWriter:
             self._append(req)
             self._file.flush()
             return self._ref(rtype, offset, length, rid, pdig, bdig, ex.url, date)
-
-    def write_resource(self, url: str, body: bytes, content_type: str,
-                       fetched_at: datetime | None = None) -> RecordRef:
-        """A ``resource`` record (e.g. a crawl log)."""
-        return self._simple("resource", url, body, content_type, fetched_at, [])
-
-    def write_metadata(self, url: str, fields: dict, concurrent_to: str | None = None,
-                       fetched_at: datetime | None = None) -> RecordRef:
-        """A ``metadata`` record of ``application/warc-fields``."""
-        body = R.warc_fields([(k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
-                              for k, v in fields.items()])
-        extra = [("WARC-Concurrent-To", concurrent_to)] if concurrent_to else []
-        return self._simple("metadata", url, body, "application/warc-fields", fetched_at, extra)
-
-    def _simple(self, rtype, url, body, content_type, fetched_at, extra) -> RecordRef:
-        date = warc_date(fetched_at)
-        rid = R.new_record_id()
-        dig = R.sha1_digest(body)
-        with self._lock:
-            self._ensure_file()
-            headers = [("WARC-Type", rtype), ("WARC-Record-ID", rid), ("WARC-Date", date),
-                       ("WARC-Target-URI", url), ("WARC-Warcinfo-ID", self._warcinfo_id), *extra,
-                       ("WARC-Payload-Digest", dig), ("WARC-Block-Digest", dig),
-                       ("Content-Type", content_type)]
-            offset, length = self._append(R.record_bytes(headers, body))
-            self._file.flush()
-            return self._ref(rtype, offset, length, rid, dig, dig, url, date)
