@@ -47,6 +47,10 @@ class PortInUse(ArchiveError):
     """A server could not listen on the port asked for."""
 
 
+class PortalUnreachable(ArchiveError):
+    """No answer at all from the portal."""
+
+    exit_code = 69  # EX_UNAVAILABLE
 
 
 _FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
