@@ -92,7 +92,7 @@ DECLARED: tuple[Setting, ...] = (
             "crawl --plan without --max-duration: the window it counts in (s; the nightly "
             "6 hours of docs/scheduling.md)", min=1),
 
-    # --- recurring crawls (archive/crawl/revisit.py, docs/scheduling.md) --------------
+    # --- recurring crawls (archive/crawl/planner.py, docs/scheduling.md) -------------
     Setting("PORTAL_FULL", bool, False, "True: fetch everything again (--full)"),
     Setting("PORTAL_REVISIT_RECENT_DAYS", int, 3,
             "posts published this recently are re-checked each crawl", min=0),

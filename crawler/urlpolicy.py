@@ -12,10 +12,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
+from archive.crawl.kinds import AMP, DOCUMENT, FEED, IMAGE, LISTING, POST, SITEMAP
+from archive.crawl.kinds import REQUISITE as REQUISITE  # the spider's kinds, re-exported
 from archive.parser.documents import is_document_url
-
-POST, LISTING, FEED, SITEMAP, IMAGE, AMP = "post", "listing", "feed", "sitemap", "image", "amp"
-DOCUMENT, REQUISITE = "document", "requisite"
 
 _SKIP_PATH = re.compile(
     r"^/(wp-admin|wp-login\.php|wp-json|xmlrpc\.php|wp-includes|wp-cron\.php|cgi-bin)(/|$)"

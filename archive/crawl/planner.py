@@ -27,7 +27,7 @@ recurring crawl:
 A full crawl (``--full``) or a first crawl fetches everything: every answer
 is ``fetch`` without conditional headers.
 
-Kinds are the spider's strings (``"post"``, ``"image"``, ``"document"``, …);
+Kinds are those of ``archive.crawl.kinds`` (the URL policy's classification);
 only posts and uploads have a revisit policy, every other kind is always
 fetched (listings and sitemaps are how changes are found, page requisites may
 change under their URL).
@@ -37,12 +37,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from archive.crawl.kinds import POST, UPLOADS
 from archive.crawl.revisit import KnownPage, RevisitPolicy
 
 FETCH, SKIP, DEFER = "fetch", "skip", "defer"
 NOT_DUE = "not-due"  # the reason of a known post's skip (the crawl's ``incremental/skipped``)
-POST = "post"
-UPLOADS = ("image", "document")  # files under their upload URL: a changed file gets a new URL
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
 """What a recurring crawl re-fetches: the revisit policy (no Scrapy, no network).
 
+Used by the crawl planner alone (``archive.crawl.planner``), which applies it to
+each discovered URL; the spider carries the planner's decisions out.
+
 An archive that already holds a crawl fetches only what may have changed:
 - URLs never fetched;
 - posts whose sitemap ``lastmod`` is newer than the last fetch;

@@ -4,8 +4,11 @@ Discovery runs through every channel WordPress offers, none relied on alone:
 robots.txt's ``Sitemap:`` lines and the core sitemap ``/wp-sitemap.xml`` (or a
 Yoast-style index), the home page and category listings with their
 pagination, the RSS feed, and the related/category links of each post.
-Every fetch is archived by ``crawler.archive_extension``; this spider only
-decides what to fetch and hands parsed posts to the pipeline.
+Every fetch is archived by ``crawler.archive_extension``. This spider finds
+URLs, keeps those in the site's scope and of a kind worth fetching, and carries
+out what the crawl planner (``archive.crawl.planner``) decides for each one
+(fetch, skip, defer; the revisit rules are the planner's alone); it hands
+parsed posts to the pipeline.
 """
 
 from __future__ import annotations
