@@ -110,10 +110,13 @@ SELECT count(*) FROM (SELECT 1 FROM {ix} WHERE {ix} MATCH :match {conditions} LI
 """
 
 # One group of a broad query's ranking, in index order (newest id first): FTS5 walks its
-# doclists backwards and stops once the page is full, so no arm visits every match.
-_BROAD_ARM = """
-SELECT * FROM (SELECT {ix}.rowid AS id, {tier} AS tier FROM {ix} {join}
-               WHERE {ix} MATCH {match} {filters} {extra} ORDER BY {ix}.rowid DESC)
+# doclists backwards and stops once the page is full, so no group visits every match
+# unless it is smaller than the page. ``:seen``: the ids of the groups before it.
+_BROAD_GROUP = """
+SELECT {ix}.rowid FROM {ix} {join}
+WHERE {ix} MATCH {match} {filters} {extra}
+  AND +{ix}.rowid NOT IN (SELECT value FROM json_each(:seen))
+ORDER BY {ix}.rowid DESC LIMIT :n
 """
 
 
@@ -178,50 +181,50 @@ def _is_broad(conn, p: Plan, threshold: int, query: str) -> bool:
     return _count(conn, p, threshold + 1, query) > threshold
 
 
-def _broad_sql(conn, parts: _Parts, query: str, mode: str, *, limit, offset) -> tuple[str, dict]:
-    """The ids of a broad query in the order of ``BROAD_RULE``, as ``(id, tier)`` rows.
+def _broad_ids(conn, parts: _Parts, query: str, mode: str, *, limit, offset) -> list:
+    """The page of a broad query in the order of ``BROAD_RULE``, as ``(id, tier)``.
 
     Groups: (1) the letters as typed in the title, (2) the letters as typed elsewhere,
     (3) the words (any reading) in the title, (4) the other matches; (1)-(2) only when some
     word was typed without marks (else every match has its letters as typed). The first
     two walk the exact index (the letters as typed imply the folded match; the match is
-    checked too when the query leaves terms out), the others the query's index."""
+    checked too when the query leaves terms out), the others the query's index. A group
+    is read only when the ones before it did not fill the page, so they were read whole:
+    leaving out their ids is leaving out every post of an earlier group."""
     p = parts.p
     ix, ex = p.index, p.exact_index
-    params = dict(parts.params, limit=-1 if limit is None else max(1, int(limit)),
-                  offset=max(0, int(offset)))
+    params = dict(parts.params)
     titled = plan(conn, query, mode, columns=("title",), prefix="pa_t")
     if titled is None or titled.match == p.match:  # every word already names its columns
         titled = None
     else:
         params.update(titled.params, t_match=titled.match)
-
-    def arm(index: str, match: str, extra: str, tier: int) -> str:
-        filters = parts.filters.replace(f"{ix}.rowid", f"{index}.rowid")
-        join = parts.join.replace(f"{ix}.rowid", f"{index}.rowid")
-        return _BROAD_ARM.format(ix=index, join=join, tier=tier, match=match, filters=filters,
-                                 extra=extra.replace("{rowid}", f"{index}.rowid"))
-
-    matched = f"(SELECT rowid FROM {ix} WHERE {ix} MATCH :match{p.conditions})"
-    arms = []
+    groups: list[tuple[str, str, str, int]] = []  # (index, MATCH and conditions, extra, tier)
     if p.literal:
-        check = f" AND +{{rowid}} IN {matched}" if p.negated else ""
-        literal_set = f"(SELECT rowid FROM {ex} WHERE {ex} MATCH :literal)"
+        check = (f" AND +{ex}.rowid IN (SELECT rowid FROM {ix} WHERE {ix} MATCH :match"
+                 f"{p.conditions})" if p.negated else "")
         if titled is not None and titled.literal:
             params["t_literal"] = titled.literal
-            arms.append(arm(ex, ":t_literal", check, 1))
-            check += f" AND +{{rowid}} NOT IN (SELECT rowid FROM {ex} WHERE {ex} MATCH :t_literal)"
-        arms.append(arm(ex, ":literal", check, 1))
-        rest, tier = f" AND +{{rowid}} NOT IN {literal_set}", 0
-    else:
-        rest, tier = "", 1
+            groups.append((ex, ":t_literal", check, 1))
+        groups.append((ex, ":literal", check, 1))
+    tier = 0 if p.literal else 1
     if titled is not None:
-        arms.append(arm(ix, ":t_match" + titled.conditions, rest, tier))
-        title_set = f"(SELECT rowid FROM {ix} WHERE {ix} MATCH :t_match{titled.conditions})"
-        rest += f" AND +{{rowid}} NOT IN {title_set}"
-    arms.append(arm(ix, ":match" + p.conditions, rest, tier))
-    # SQLite runs the arms of a UNION ALL in turn and stops at the LIMIT
-    return " UNION ALL ".join(arms) + " LIMIT :limit OFFSET :offset", params
+        groups.append((ix, ":t_match" + titled.conditions, "", tier))
+    groups.append((ix, ":match" + p.conditions, "", tier))
+    want = None if limit is None else max(0, int(offset)) + max(1, int(limit))
+    found: list[tuple[int, int]] = []
+    for index, match, extra, group_tier in groups:
+        if want is not None and len(found) >= want:
+            break
+        sql = _BROAD_GROUP.format(
+            ix=index, match=match, extra=extra,
+            filters=parts.filters.replace(f"{ix}.rowid", f"{index}.rowid"),
+            join=parts.join.replace(f"{ix}.rowid", f"{index}.rowid"))
+        rows = _run(conn, sql, dict(params, seen=json.dumps([i for i, _ in found]),
+                                    n=-1 if want is None else want - len(found)), query)
+        found += [(r[0], group_tier) for r in rows]
+    start = max(0, int(offset))
+    return found[start:] if limit is None else found[start:start + max(1, int(limit))]
 
 
 def _ranked_ids(conn, p: Plan, query: str, mode: str, rank: str, *, since, until, category,
@@ -232,8 +235,8 @@ def _ranked_ids(conn, p: Plan, query: str, mode: str, rank: str, *, since, until
     parts = _parts(conn, p, since=since, until=until, category=category, author=author)
     threshold = BROAD_MATCHES if broad is None else broad
     if rank == "auto" and _is_broad(conn, p, threshold, query):
-        sql, params = _broad_sql(conn, parts, query, mode, limit=limit, offset=offset)
-        return [(r[0], 0.0, r[1]) for r in _run(conn, sql, params, query)], True
+        return [(i, 0.0, tier) for i, tier in _broad_ids(conn, parts, query, mode, limit=limit,
+                                                         offset=offset)], True
     sql, params = _ranked_sql(parts, limit=limit, offset=offset)
     return [(r[0], r[1], r[2]) for r in _run(conn, sql, params, query)], False
 
