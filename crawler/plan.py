@@ -37,6 +37,7 @@ from urllib.parse import urljoin, urlsplit
 from archive.crawl.estimate import (
     CrawlPlan,
     Politeness,
+    capped,
     default_per_post,
     estimate,
     history_per_post,
@@ -306,6 +307,10 @@ def plan_crawl(settings, *, window_given: bool) -> CrawlPlan:
     if source == "listings":
         live = sum(1 for p in known.values() if p.is_article and p.current and not p.gone)
         would.new = max(would.new, total - live)
+    max_posts = settings.getint("CLOSESPIDER_ITEMCOUNT")
+    if 0 < max_posts < would.new + would.recheck + would.vanished:
+        would = capped(would, max_posts)
+        notes.append(f"--max-pages {max_posts}: the crawl stops once {max_posts} articles are stored")
 
     rest = settings.getbool("PORTAL_FETCH_REST")
     if history is not None:

@@ -11,6 +11,7 @@ from archive.crawl.estimate import (
     DEFAULT_THEME_FILES,
     Politeness,
     Would,
+    capped,
     default_per_post,
     estimate,
     human_duration,
@@ -141,3 +142,11 @@ def test_human_durations():
     assert human_duration(125) == "2 min 5 s"
     assert human_duration(3 * 3600 + 60) == "3 h 1 min"
     assert human_duration(2 * 86400 + 3600) == "2 d 1 h 0 min"
+
+
+def test_max_pages_caps_the_posts_new_first():
+    would = Would(new=10, recheck=5, vanished=2, known=20)
+    assert capped(would, 0) == would
+    assert capped(would, 12) == Would(10, 2, 0, 20)
+    assert capped(would, 4) == Would(4, 0, 0, 20)
+    assert capped(would, 100) == would

@@ -176,6 +176,17 @@ def would_fetch(planner: CrawlPlanner, posts: dict[str, str | None], *, from_sit
     return out
 
 
+def capped(would: Would, max_posts: int) -> Would:
+    """``--max-pages N``: the crawl stops once N articles are stored — new posts counted
+    first, then re-checks (an upper bound: a re-check answering 304 stores no article)."""
+    if max_posts <= 0:
+        return would
+    new = min(would.new, max_posts)
+    recheck = min(would.recheck, max_posts - new)
+    vanished = min(would.vanished, max_posts - new - recheck)
+    return Would(new, recheck, vanished, would.known)
+
+
 @dataclass
 class CrawlPlan:
     start_url: str
@@ -257,8 +268,9 @@ def human_duration(seconds: float) -> str:
 
 def estimate(*, start_url: str, source: str, posts_found: int, listings_found: int, archived: int,
              incremental: bool, full: bool, would: Would, per_post: float, per_post_source: str,
-             per_recheck: float, discovery_fetches: int, theme: int | None, latency: float, politeness: Politeness, window: float,
-             window_given: bool, plan_fetches: int, notes: list[str] | None = None) -> CrawlPlan:
+             per_recheck: float, discovery_fetches: int, theme: int | None, latency: float,
+             politeness: Politeness, window: float, window_given: bool, plan_fetches: int,
+             notes: list[str] | None = None) -> CrawlPlan:
     """The plan: fetches, duration and ``--max-duration`` windows.
 
     A first (or ``--full``) crawl pages through every listing, which the per-post cost
