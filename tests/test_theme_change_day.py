@@ -126,12 +126,12 @@ def test_profile_then_reindex_gives_the_truth_and_the_next_crawl_keeps_it(nights
     assert _low(_truth(base, CHANGE + 1), archive / "archive.sqlite") == {"low": {}, "examples": []}
 
 
-def test_a_broken_profile_stops_the_crawl_before_any_fetch(nights, tmp_path):
-    archive, _ = nights
+def test_a_broken_profile_stops_the_crawl_before_any_fetch(tmp_path):
     bad = tmp_path / "a"
     bad.mkdir()
     (bad / "parser-profile.toml").write_text("[selectors]\nsource = ['div[']\n", encoding="utf-8")
     proc = run_cli("crawl", "--archive", str(bad), "--start-url", "http://127.0.0.1:9/", check=False)
     assert proc.returncode == 1, proc.stderr
-    assert proc.stderr.strip().splitlines()[-1].startswith("error: parser profile: 'div[' is not a CSS selector")
+    line = proc.stderr.strip().splitlines()[-1]
+    assert line.startswith(f"error: {bad / 'parser-profile.toml'}: source: 'div[' is not a CSS selector"), line
     assert not list((bad / "warc").glob("*.warc.gz*"))

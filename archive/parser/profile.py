@@ -89,8 +89,7 @@ def compiled(selector: str):
     try:
         return CSSSelector(selector)
     except (SelectorError, ValueError) as exc:
-        raise ProfileError(f"parser profile: {selector!r} is not a CSS selector ({exc}) — "
-                           "fix it in parser-profile.toml (docs/parser.md)") from None
+        raise ProfileError(f"{selector!r} is not a CSS selector ({exc})") from None
 
 
 def profile_from_toml(text: str, origin: str = "") -> ParserProfile:
@@ -115,7 +114,10 @@ def profile_from_toml(text: str, origin: str = "") -> ParserProfile:
         if not isinstance(items, list) or not all(isinstance(s, str) and s.strip() for s in items):
             raise ProfileError(f"{where}: {name} must be a CSS selector or a list of them")
         for s in items:
-            compiled(s.strip())
+            try:
+                compiled(s.strip())
+            except ProfileError as exc:
+                raise ProfileError(f"{where}: {name}: {exc} — fix the selector (docs/parser.md)") from None
         values[name] = tuple(s.strip() for s in items)
     return ParserProfile(**values, origin=origin,
                          sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
