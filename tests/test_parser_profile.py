@@ -125,3 +125,18 @@ def test_the_shipped_example_is_a_valid_profile():
     profile = profile_from_toml(example.read_text(encoding="utf-8"))
     for html, url, truth in list(_posts("magazine"))[:20]:       # its example: the magazine theme
         assert _fields(parse_article(html, url, profile=profile)) == _want(truth), url
+
+
+def test_newspapers_entry_date_updated_is_the_publication_date():
+    # tagDiv Newspaper prints <time class="entry-date updated td-module-date"> as its only date:
+    # the publication date, not a modified time (hAtom's "updated" beside "entry-date")
+    corpus = Corpus(20, 5, variety=True)
+    style = SiteStyle(theme="magazine", rest="403", seo="none")
+    for i in list(corpus.live)[:10]:
+        post = corpus.post(i)
+        if post.meta.protected:
+            continue
+        art = parse_article(post_page(corpus, BASE, post, style).encode(), post_url(BASE, post.meta))
+        truth = truth_of(post, BASE, style, variety=True)
+        assert (art.published_at, art.published_raw, art.modified_at) == \
+            (truth["published_at"], truth["published_raw"], truth["modified_at"]) and art.modified_at is None

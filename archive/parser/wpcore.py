@@ -238,7 +238,7 @@ def _time(idx, core: Core) -> None:
     for t in times:     # the modified time: class "updated" alone, or the block theme's modified date
         cls = classes(t)
         parent = t.getparent()
-        if ("updated" in cls and "published" not in cls) or t.get("itemprop") == "dateModified" or (
+        if _modified_class(cls) or t.get("itemprop") == "dateModified" or (
                 parent is not None and "wp-block-post-date__modified-date" in classes(parent)):
             core.time_modified = t.get("datetime")
             break
@@ -248,7 +248,7 @@ def _time(idx, core: Core) -> None:
         if parent is not None and "wp-block-post-date__modified-date" in classes(parent):
             continue
         if "published" in cls or "entry-date" in cls or t.get("itemprop") == "datePublished":
-            if "updated" in cls and "published" not in cls:
+            if _modified_class(cls):
                 continue
             chosen = t
             break
@@ -260,3 +260,10 @@ def _time(idx, core: Core) -> None:
     if chosen is not None:
         core.time_published = chosen.get("datetime")
         core.time_published_text = text_of(chosen) or None
+
+
+def _modified_class(cls) -> bool:
+    """hAtom's ``updated`` without ``published``: the modified time — unless it is also the
+    ``entry-date`` (tagDiv's Newspaper prints the publication date as
+    ``<time class="entry-date updated td-module-date">``, its only date)."""
+    return "updated" in cls and "published" not in cls and "entry-date" not in cls
