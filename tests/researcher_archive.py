@@ -8,6 +8,9 @@ several status codes and errors of several kinds.
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from pathlib import Path
 
 from archive.db import open_db
@@ -87,8 +90,24 @@ CRAWL1_STATS = {"pages": 14, "new": 10, "changed": 0, "errors": 3}
 CRAWL2_STATS = {"pages_fetched": 5, "articles_new": 0, "articles_changed": 1}  # other key names
 
 
+_template: Path | None = None
+
+
 def build_archive(root: Path) -> ArchiveLayout:
-    """Create ``root`` as an archive directory holding the data above."""
+    """Create ``root`` as an archive directory holding the data above: built once
+    per test process through the Store, then copied (the database is closed, so
+    the copy is the whole archive; ~40 tests each get their own)."""
+    global _template
+    if _template is None:
+        where = Path(tempfile.mkdtemp(prefix="researcher-archive-"))
+        atexit.register(shutil.rmtree, where, ignore_errors=True)
+        _build(where / "archive")
+        _template = where / "archive"
+    shutil.copytree(_template, root, dirs_exist_ok=True)
+    return ArchiveLayout(root)
+
+
+def _build(root: Path) -> ArchiveLayout:
     layout = ArchiveLayout(root).create()
     conn = open_db(layout.db)
     store = Store(conn)
