@@ -8,6 +8,7 @@ The canned ``search`` query calls ``pa_fts_query`` (folds the query like
 from __future__ import annotations
 
 from archive.research.export import DATE_TRUST_SQL
+from archive.research.search import BROAD_MATCHES, BROAD_RULE
 
 SOURCE_URL = "https://thanhphohaiphong.gov.vn/"
 UNDESCRIBED = "(not described yet — see docs/schema.md)"
@@ -254,7 +255,9 @@ QUERIES = {
                        "typed without matches every reading (duong finds đường, dương). mode: "
                        "exact or fold forces one behaviour. Words are AND-ed; \"a phrase\"; "
                        "word* for a prefix; OR; NOT; title:(a b), body:, author:, source:. "
-                       f"{SEARCH_PAGE} hits a page: page 1, 2, … Same rows as `portal-archive search`.",
+                       f"{SEARCH_PAGE} hits a page: page 1, 2, … Same rows as `portal-archive search`; "
+                       f"a query with more than {BROAD_MATCHES:,} matches is ranked by {BROAD_RULE} "
+                       "(docs/researchers.md).",
         "sql": SEARCH_SQL},
 }
 

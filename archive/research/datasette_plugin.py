@@ -4,7 +4,8 @@ SQL functions (registered on every Datasette connection):
 
 - ``pa_fold(text)``, ``pa_exact(text)``: ``archive.text.fold`` / ``exact_key``;
 - ``pa_search_ids(query [, mode [, limit, offset]])``: a JSON array of the ids of
-  the matching articles, best first — ``archive.research.search.search_ids``, the
+  the matching articles, best first (a broad query by ``BROAD_RULE``) —
+  ``archive.research.search.search_ids``, the
   very code the CLI runs, so both give the same rows (``mode``: ``auto``, ``exact``
   or ``fold``; '' is ``auto``);
 - ``pa_snippet(query, mode, body, lead, title)``: the CLI's snippet (matched words
