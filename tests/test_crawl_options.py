@@ -53,6 +53,19 @@ def test_bad_setting_is_a_usage_error(tmp_path):
     assert "NAME=VALUE" in proc.stderr
 
 
+@pytest.mark.parametrize("args", [("--start-url", "notaurl"), ("--start-url", "ftp://x.example/"),
+                                  ("--start-url", "http://"), ("-s", "DOWNLOAD_DELAY"),
+                                  ("--max-pages", "0")])
+def test_crawl_usage_errors_leave_nothing_behind(tmp_path, args):
+    """One ``error:`` line, exit 2, and no archive directory for `status` to stumble on."""
+    root = tmp_path / "archive"
+    proc = invoke_cli("crawl", "--archive", str(root), *args)
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert "Traceback" not in proc.stderr + proc.stdout, proc.stderr[-3000:]
+    assert proc.returncode == 2 and len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
+    assert not root.exists()
+
+
 @pytest.mark.slow
 def test_scrapy_crawl_portal_works_too(tmp_path):
     archive = tmp_path / "a"

@@ -45,3 +45,26 @@ def test_no_test_skips_or_expects_a_failure_loosely():
     assert not _grep(rf"pytest\.{skip}\(|pytest\.import{skip}|mark\.{skip}(if)?\b"), "a test skips"
     loose = [c for c in _grep(r"mark\.xfail\b") if "strict=True" not in _line(c)]
     assert not loose, f"non-strict xfail: {loose}"
+
+
+QUICK_CORE = {  # what the quick subset (-m "not slow") must keep checking, and where
+    "the parser against the replica's truth": "test_parser_replica.py",
+    "schema migrations of an old archive": "test_upgrade.py",
+    "search": "test_search.py",
+    "crawl's command-line errors": "test_crawl_options.py",
+    "settings validation": "test_settings.py",
+}
+
+
+def test_the_quick_subset_keeps_its_core_checks():
+    """Speeding the quick subset up must not hollow it out: each of these modules
+    keeps tests without the slow mark."""
+    import ast
+
+    for what, name in QUICK_CORE.items():
+        tree = ast.parse((REPO / "tests" / name).read_text(encoding="utf-8"))
+        assert "pytestmark" not in {t.id for n in tree.body if isinstance(n, ast.Assign)
+                                    for t in n.targets if isinstance(t, ast.Name)}, name
+        quick = [n.name for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")
+                 and "slow" not in " ".join(ast.unparse(d) for d in n.decorator_list)]
+        assert quick, f"{name} ({what}) has no quick test"

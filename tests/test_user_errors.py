@@ -23,7 +23,7 @@ from test_incremental_kit import FAST, DayReplica, crawl, free_port
 
 pytestmark = pytest.mark.slow
 
-EXIT_FATAL, EXIT_USAGE, EXIT_UNREACHABLE = 1, 2, 69
+EXIT_FATAL, EXIT_UNREACHABLE = 1, 69
 
 
 def cli(*args: str, timeout: float = 60) -> tuple[subprocess.CompletedProcess, float]:
@@ -181,17 +181,7 @@ def test_crawl_into_a_read_only_archive(good, site, tmp_path):
     one_line(proc, EXIT_FATAL, secs, says="writable")
 
 
-# -- crawl: bad input, unreachable portal ------------------------------------------------
-@pytest.mark.parametrize("args", [("--start-url", "notaurl"), ("--start-url", "ftp://x.example/"),
-                                  ("--start-url", "http://"), ("-s", "DOWNLOAD_DELAY"),
-                                  ("--max-pages", "0")])
-def test_crawl_usage_errors_leave_nothing_behind(tmp_path, args):
-    root = tmp_path / "archive"
-    proc, secs = cli("crawl", "--archive", str(root), *args)
-    one_line(proc, EXIT_USAGE, secs)
-    assert not root.exists()  # no empty archive.sqlite for `status` to stumble on
-
-
+# -- crawl: unreachable portal (its usage errors: tests/test_crawl_options.py) -----------
 def test_crawl_whose_engine_cannot_be_built_ends(tmp_path):
     """The storage session is open when the engine fails to build (a middleware that does
     not exist passes -s validation: a dict of component paths): the session is closed, SIGTERM
