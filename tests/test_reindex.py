@@ -215,3 +215,21 @@ def test_reindex_of_two_real_crawls_with_rotated_files(tmp_path):
     assert report.crawls == 2 and not report.counts.problems
     counts = assert_same(ro(layout.db), ro(rebuilt))
     assert counts["articles"] == 40 and counts["crawls"] == 2
+
+
+def test_reindex_and_verify_read_the_archives_parser_profile(three_crawls):
+    # the archivist's repair after a drift alarm: a site profile in the archive, then reindex
+    # (docs/parser.md, "When the drift alarm fires"); the end-to-end loop: test_theme_change_day.py
+    from archive.integrity.verify import verify_archive
+
+    (three_crawls / "parser-profile.toml").write_text(
+        '[selectors]\nsource = [".entry-content p:nth-of-type(2)"]\n', encoding="utf-8")
+    reindex_archive(three_crawls)
+    rows = dict(ro(three_crawls / "archive.sqlite").execute(
+        "SELECT wp_post_id, source FROM articles WHERE json_extract(extract_sources, '$.source') = 'profile'"))
+    assert rows == {1: "Nội dung bản 2 của bài 1, đường phố Hải Phòng.",
+                    2: "Nội dung bản 1 của bài 2, đường phố Hải Phòng.",
+                    3: "Nội dung bản 1 của bài 3, đường phố Hải Phòng."}
+    # verify re-parses with the same profile (without it, every row would differ in source)
+    report = verify_archive(ArchiveLayout(three_crawls), deep=True)
+    assert not [d for d in report.defects if "differs" in d], report.defects
