@@ -227,18 +227,22 @@ def _broad_ids(conn, parts: _Parts, query: str, mode: str, *, limit, offset) -> 
     return found[start:] if limit is None else found[start:start + max(1, int(limit))]
 
 
-def _ranked_ids(conn, p: Plan, query: str, mode: str, rank: str, *, since, until, category,
-                author, limit, offset, broad: int | None = None) -> tuple[list, bool]:
-    """``(id, score, tier)`` rows of the page, best first, and whether the query was broad."""
+def _ranked_ids(conn, query: str, mode: str, rank: str, *, since, until, category,
+                author, limit, offset, broad: int | None = None) -> tuple[Plan | None, list]:
+    """The query's plan (None: nothing can match) and the ``(id, score, tier)`` rows of
+    the page, best first."""
+    p = _plan(conn, query, mode, since, until)
+    if p is None:
+        return None, []
     if rank not in RANKS:
         raise BadSearchQuery(f"unknown ranking {rank!r} — use one of {', '.join(RANKS)}")
     parts = _parts(conn, p, since=since, until=until, category=category, author=author)
     threshold = BROAD_MATCHES if broad is None else broad
     if rank == "auto" and _is_broad(conn, p, threshold, query):
-        return [(i, 0.0, tier) for i, tier in _broad_ids(conn, parts, query, mode, limit=limit,
-                                                         offset=offset)], True
+        return p, [(i, 0.0, tier) for i, tier in _broad_ids(conn, parts, query, mode, limit=limit,
+                                                            offset=offset)]
     sql, params = _ranked_sql(parts, limit=limit, offset=offset)
-    return [(r[0], r[1], r[2]) for r in _run(conn, sql, params, query)], False
+    return p, [(r[0], r[1], r[2]) for r in _run(conn, sql, params, query)]
 
 
 def _run(conn, sql, params, query):
@@ -276,12 +280,8 @@ def search_ids(conn: sqlite3.Connection, query: str, *, mode: str = "auto",
         return [r[0] for r in document_matches(  # r[0]: article_id (any row factory)
             conn, query, mode=mode, since=since, until=until, category=category, author=author,
             limit=limit, offset=offset)]
-    p = _plan(conn, query, mode, since, until)
-    if p is None:
-        return []
-    rows, _ = _ranked_ids(conn, p, query, mode, rank, since=since, until=until,
-                          category=category, author=author, limit=limit, offset=offset,
-                          broad=broad)
+    _, rows = _ranked_ids(conn, query, mode, rank, since=since, until=until, category=category,
+                          author=author, limit=limit, offset=offset, broad=broad)
     return [r[0] for r in rows]
 
 
@@ -331,12 +331,10 @@ def search(conn: sqlite3.Connection, query: str, *, mode: str = "auto",
         return _document_hits(conn, query, mode=mode, since=since, until=until,
                               category=category, author=author, limit=limit, offset=offset,
                               marks=marks, snippet_tokens=snippet_tokens)
-    p = _plan(conn, query, mode, since, until)
+    p, ranked = _ranked_ids(conn, query, mode, rank, since=since, until=until, category=category,
+                            author=author, limit=limit, offset=offset, broad=broad)
     if p is None:
         return []
-    ranked, _ = _ranked_ids(conn, p, query, mode, rank, since=since, until=until,
-                            category=category, author=author, limit=limit, offset=offset,
-                            broad=broad)
     found = {r["id"]: r for r in _run(conn, _ROWS_SQL, {"ids": json.dumps([x[0] for x in ranked])},
                                       query)}
     terms = Terms.of(highlight_terms(query, mode))
