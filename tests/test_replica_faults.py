@@ -92,13 +92,13 @@ def test_hang_past_timeout(serve):
     port = serve("hang=0.3,hang_s=20")
     path = faulty("hang=0.3", "hang")
     with pytest.raises((socket.timeout, TimeoutError, http.client.IncompleteRead, ConnectionError)):
-        fetch(port, path, timeout=0.5)
+        fetch(port, path, timeout=0.25)  # the server stays silent for 20 s
     status, _, body = fetch(port, path)
     assert status == 200 and body.rstrip().endswith(b"</html>")
 
 
 def test_slow_drip_delivers_whole_body(serve):
-    port = serve("drip=0.3,drip_s=0.5")
+    port = serve("drip=0.3,drip_s=0.2")
     path = faulty("drip=0.3", "drip")
     status, headers, body = fetch(port, path)
     assert status == 200 and len(body) == int(headers["Content-Length"])
