@@ -86,6 +86,11 @@ def test_parts_that_never_answer_are_drained():
 
 # ---- which answer of a part counts (archive.warc.assemble.settles) ---------------------
 
+@pytest.fixture(scope="module")
+def site():
+    return Site(Corpus(POSTS, SEED, variety=True))
+
+
 @pytest.mark.parametrize("status, final", [
     (200, True), (203, True), (401, True), (403, True), (404, True), (410, True), (400, True),
     (408, False), (429, False), (500, False), (502, False), (503, False), (504, False),
@@ -103,10 +108,9 @@ def _held_post(site, parts):
     return t, urls[-1]
 
 
-def test_a_transient_rest_answer_waits_for_the_retry():
+def test_a_transient_rest_answer_waits_for_the_retry(site):
     """The crawl retries a 5xx/429 and keeps the 200; the rebuild reads both from the
     WARC file, in that order: both take the 200."""
-    site = Site(Corpus(POSTS, SEED, variety=True))
     parts = PostParts()
     t, rest_url = _held_post(site, parts)
     assert parts.rest(rest_url, 500, b"<html>error</html>") == []
@@ -117,8 +121,7 @@ def test_a_transient_rest_answer_waits_for_the_retry():
     assert ready.article.wp_author == t["wp_author"] and ready.article.sources["wp_author"] == "rest"
 
 
-def test_a_part_that_only_ever_failed_settles_without_it():
-    site = Site(Corpus(POSTS, SEED, variety=True))
+def test_a_part_that_only_ever_failed_settles_without_it(site):
     for settle in ("failed", "drain", "404"):
         parts = PostParts()
         t, rest_url = _held_post(site, parts)
@@ -133,7 +136,7 @@ def test_a_part_that_only_ever_failed_settles_without_it():
         assert not len(parts)
 
 
-def test_the_rebuild_takes_the_rest_answer_after_a_transient_one(tmp_path):
+def test_the_rebuild_takes_the_rest_answer_after_a_transient_one(tmp_path, site):
     """WARC file as the crawl writes it: page 1, the REST URL's 503, its 200 (the
     retry) — RowBuilder stores the post with the REST author, as the crawl did."""
     from datetime import datetime, timedelta, timezone
@@ -143,7 +146,6 @@ def test_the_rebuild_takes_the_rest_answer_after_a_transient_one(tmp_path):
     from archive.warc import Exchange, WarcWriter
     from archive.warc.rows import RowBuilder
 
-    site = Site(Corpus(POSTS, SEED, variety=True))
     t = next(t for t in iter_truth(POSTS, SEED, BASE, variety=True) if t["wp_author"] and t["pages"] == 1)
     page = get(site, t["url"])[1]
     rest_url = next(u for u in PostParts().hold(read_page(page, t["url"]).article, 1, "t")
@@ -165,3 +167,54 @@ def test_the_rebuild_takes_the_rest_answer_after_a_transient_one(tmp_path):
     store.conn.commit()
     row = store.conn.execute("SELECT wp_author, extract_sources FROM articles").fetchone()
     assert row[0] == t["wp_author"] and json.loads(row[1])["wp_author"] == "rest"
+
+
+@pytest.mark.parametrize("how", ["stopped", "killed"])
+def test_a_crawl_that_stops_while_a_post_waits_stores_it_as_the_rebuild_does(tmp_path, how, site):
+    """The spider holds page 1 until the REST JSON answers; a crawl stopped (SIGTERM, a
+    time or page budget) or killed in between never stored the post. The session stores
+    it from the crawl's captures — at close, or when the next crawl opens the archive —
+    so the crawl-built rows equal a reindex of the WARC files (RowBuilder.store_waiting)."""
+    import sqlite3
+    from datetime import datetime, timedelta, timezone
+
+    from reindex_compare import assert_same
+
+    from archive.crawl.session import ArchiveSession, SessionOptions
+    from archive.integrity.reindex import reindex_archive
+    from archive.warc import Exchange
+
+    base = "http://127.0.0.1:8765"
+    t = next(t for t in iter_truth(POSTS, SEED, base, variety=True) if t["wp_author"] and t["pages"] == 1)
+
+    def fetch(url):
+        status, headers, body = site.handle("GET", url[len(base):], {"Host": "127.0.0.1:8765"})
+        ctype = dict((k.lower(), v) for k, v in headers).get("content-type", "text/html")
+        return Exchange(url=url, status=status, body=body, fetched_at=when,
+                        response_headers=[("Content-Type", ctype)])
+
+    root = tmp_path / "archive"
+    when = datetime(2026, 11, 28, 22, 0, tzinfo=timezone.utc)
+    session = ArchiveSession(root, SessionOptions(start_url=base + "/", settings={}))
+    session.open()
+    session.frontier.add(t["url"], "post")
+    session.record(fetch(t["url"]))                       # page 1: held by the spider, not saved
+    rest_url = next(u for u in PostParts().hold(read_page(fetch(t["url"]).body, t["url"]).article, 1, "t")
+                    if rest_post_id(u) is not None)
+    when += timedelta(seconds=1)
+    session.record(fetch(rest_url))
+    if how == "stopped":
+        session.close("interrupted")
+    else:                                                 # as SIGKILL leaves it: no close
+        session.frontier.flush()
+        session.writer.close()
+        session.conn.close()
+        again = ArchiveSession(root, SessionOptions(start_url=base + "/", settings={})).open()
+        when += timedelta(seconds=1)
+        again.record(fetch(base + "/"))                   # the next crawl: stores the post on opening
+        again.close("finished")
+    conn = sqlite3.connect(root / "archive.sqlite")
+    row = conn.execute("SELECT wp_author, extract_sources FROM articles").fetchone()
+    assert row is not None and row[0] == t["wp_author"] and json.loads(row[1])["wp_author"] == "rest"
+    reindex_archive(root, tmp_path / "rebuilt.sqlite")
+    assert_same(conn, sqlite3.connect(tmp_path / "rebuilt.sqlite"))

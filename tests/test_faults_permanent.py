@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from clirun import run_cli
 from faultnet import crawl, crawl_log, jsonl, open_db, replica
+from reindex_compare import assert_rebuild_and_import_match
 
 from replica.faults import Faults
 
@@ -80,3 +81,11 @@ def test_each_failing_post_has_one_error_row_and_no_article(permanent):
             assert t["wp_post_id"] in articles, (t["url"], kind)
             assert t["url"] not in errors, (t["url"], [dict(r) for r in errors[t["url"]]])
     assert failing >= 5, "the fault shares should hit several posts"
+
+
+def test_rebuild_and_import_give_the_crawls_rows(permanent, tmp_path):
+    """Parts (REST JSON, later pages) that failed on every attempt: the crawl stores the
+    post when it gives up, the rebuild at the end of the crawl's files — the same rows
+    (archive.warc.assemble.settles; tests/reindex_compare.py)."""
+    counts = assert_rebuild_and_import_match(permanent["archive"], tmp_path)
+    assert counts["articles"] >= POSTS // 2 and counts["captures"] > POSTS

@@ -61,3 +61,8 @@ def test_killed_crawl_is_recovered(tmp_path):
     assert res.returncode == 0, res.stdout + res.stderr
     conn = sqlite3.connect(layout.db)
     assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == POSTS
+    conn.close()
+    # the recovered archive's rows are what its WARC files give: reindex and import agree
+    from reindex_compare import assert_rebuild_and_import_match
+
+    assert_rebuild_and_import_match(layout.root, tmp_path)

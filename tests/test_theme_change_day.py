@@ -22,6 +22,7 @@ import sqlite3
 import pytest
 from clirun import run_cli
 from fidelity_crawl import FAST
+from reindex_compare import assert_rebuild_and_import_match
 
 from archive.crawl.parse_health import MIN_JUDGED
 from crawler.replica_process import ReplicaProcess
@@ -101,6 +102,14 @@ def test_no_alarm_before_the_change_and_exit_4_naming_the_field_on_day_d(nights)
     conn.close()
     assert len(judged) == CHANGE + 1 and min(judged.values()) >= MIN_JUDGED, judged
     print("articles parsed per night:", judged)
+
+
+def test_rebuild_and_import_of_the_nights_give_their_rows(nights, tmp_path):
+    """Across the theme change (a theme the parser does not fully know): reindex and
+    import give the rows the crawls wrote (tests/reindex_compare.py). Before the
+    profile test below, which changes the archive."""
+    counts = assert_rebuild_and_import_match(nights[0], tmp_path)
+    assert counts["articles"] >= POSTS * 0.9
 
 
 def test_profile_then_reindex_gives_the_truth_and_the_next_crawl_keeps_it(nights):

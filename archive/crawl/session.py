@@ -74,9 +74,12 @@ class ArchiveSession:
         if lost:  # their rows went with the cut: fetch them again
             self.frontier.requeue(lost)
         # we hold the crawl lock: a crawl still marked running was killed
+        killed = [r[0] for r in self.conn.execute("SELECT id FROM crawls WHERE status='running'")]
         self.conn.execute("UPDATE crawls SET status='killed' WHERE status='running'")
         self.crawl_id = self.store.start_crawl(self.options.start_url, self.options.settings)
         self._remember_origins()
+        for crawl_id in killed:
+            self._store_waiting(crawl_id)
         warcinfo = {
             "software": f"portal-archive/{__version__}",
             "hostname": socket.gethostname(),
@@ -149,7 +152,9 @@ class ArchiveSession:
         merged = dict(stats or {})
         merged.update({f"archive/{k}": v for k, v in self.counts.items()})
         problems: list[str] = []
-        for step in (self._close_writer, lambda: self._close_frontier(status),
+        for step in (self._close_writer,
+                     lambda: self._store_waiting(self.crawl_id) if status != "finished" else None,
+                     lambda: self._close_frontier(status),
                      lambda: self._finish(status, merged, exit_code), self._close_conn):
             try:
                 step()
@@ -159,6 +164,35 @@ class ArchiveSession:
         if problems:
             raise ArchiveError(f"the archive was closed with errors ({problems[0]}) — "
                                "run `portal-archive verify`; the next crawl recovers the rest")
+
+    def _store_waiting(self, crawl_id: int | None) -> None:
+        """A crawl that stopped before its end (killed, stopped, out of time or budget)
+        leaves the posts that waited for their parts unstored (the spider held them):
+        store them from that crawl's captures, as a rebuild from the WARC files does
+        (``RowBuilder.store_waiting``); a killed crawl's records written after its last
+        row get their rows too. Their pages stay in the frontier: the next crawl
+        fetches them again, whole."""
+        if crawl_id is None or self.frontier is None or self.store is None:
+            return
+        from archive.parser.page_parse import PageParser
+        from archive.parser.profile import load_archive_profile
+        from archive.warc.rows import RowBuilder
+
+        killed = crawl_id != self.crawl_id
+        self.frontier.flush()
+        queued = {url for url, *_ in self.frontier.queued()}
+        if not queued and not killed:
+            return
+        builder = RowBuilder(self.store, self.layout.warc_dir,
+                             PageParser(1, load_archive_profile(self.layout.root)))
+        builder.scope = getattr(self, "scope", None)
+        with self.store.transaction():
+            # a killed crawl may also have written records after its last row
+            stored = builder.store_waiting(crawl_id, queued, tail=killed)
+        if stored:
+            log.info("stored %d posts that crawl %d left waiting for their parts", stored, crawl_id)
+            if crawl_id == self.crawl_id:
+                self.counts["articles"] += stored
 
     def _close_writer(self) -> None:
         writer, self.writer = self.writer, None

@@ -50,7 +50,7 @@ from archive.warc.intake import (
     stored_name,
     write_copy,
 )
-from archive.warc.rows import IndexCounts, RowBuilder
+from archive.warc.rows import IndexCounts, RowBuilder, parts_key
 from archive.warc.trust import Trust, origins_of, stamp
 
 MAX_LOGGED_REFUSALS = 10_000  # per file in logs/imports.jsonl (all are in refused_records)
@@ -190,19 +190,28 @@ def import_warcs(root: str | os.PathLike | ArchiveLayout, paths: list[str | os.P
             raise ArchiveError("the archive knows no origin of the portal — pass --origin "
                                "https://portal.example (its crawls' start URL); nothing was imported")
         now = stamp(time.time())
+        # one run: a post's parts are gathered over the run's files of the same crawl (rows.parts_key)
+        run = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")[:17]
         with PageParser(default_jobs() if jobs is None else jobs, load_archive_profile(layout.root)) as parser:
-            for ins in inspected:
-                trust = Trust("import", known, min(now, stamp(ins.path.stat().st_mtime)))
-                done = _import_one(layout, ins, report, parser, trust)
-                report.files.append(done)
-                if on_file is not None:
-                    on_file(done)
+            conn = open_db(layout.db)
+            try:
+                builder = RowBuilder(Store(conn), layout.warc_dir, parser)
+                for ins in inspected:
+                    trust = Trust("import", known, min(now, stamp(ins.path.stat().st_mtime)))
+                    done = _import_one(layout, ins, report, builder, trust, run)
+                    report.files.append(done)
+                    if on_file is not None:
+                        on_file(done)
+                with builder.store.transaction():
+                    builder.finish()   # posts whose last parts are in no file of the run
+            finally:
+                conn.close()
     report.seconds = time.perf_counter() - started
     return report
 
 
 def _import_one(layout: ArchiveLayout, ins: Inspected, report: ImportReport,
-                parser: PageParser, trust: Trust) -> ImportedFile:
+                builder: RowBuilder, trust: Trust, run: str) -> ImportedFile:
     name = stored_name(ins)
     dest = layout.warc_dir / name
     if dest.exists():
@@ -221,7 +230,7 @@ def _import_one(layout: ArchiveLayout, ins: Inspected, report: ImportReport,
             keep_original(ins, original)
         os.replace(part, dest)
         created[0] = dest
-        done = _index(layout, ins, name, stored_sha, original, parser, trust)
+        done = _index(layout, ins, name, stored_sha, original, builder, trust, run)
     except BaseException:
         for path in created:
             path.unlink(missing_ok=True)
@@ -238,8 +247,16 @@ def _import_one(layout: ArchiveLayout, ins: Inspected, report: ImportReport,
     return done
 
 
+def import_parts_key(entry: dict, name: str) -> object:
+    """Which files' parts are gathered together (``archive.warc.rows.parts_key``): those
+    of one import run written by the same crawl. ``reindex`` computes it again from the
+    file's line of ``logs/imports.jsonl`` (a line without ``import_run``: the file alone)."""
+    run = entry.get("import_run")
+    return ("import", run or name, parts_key(entry.get("warcinfo"), name) if run else name)
+
+
 def _index(layout: ArchiveLayout, ins: Inspected, name: str, stored_sha: str,
-           original: Path | None, parser: PageParser, trust: Trust) -> ImportedFile:
+           original: Path | None, builder: RowBuilder, trust: Trust, run: str) -> ImportedFile:
     about = {
         "source": ins.path.name, "source_sha256": ins.sha256, "source_framing": ins.framing,
         "stored_as": name, "stored_sha256": stored_sha, "recompressed": ins.framing != "members",
@@ -247,28 +264,25 @@ def _index(layout: ArchiveLayout, ins: Inspected, name: str, stored_sha: str,
         "warcinfo": ins.warcinfo, **trust.describe(),
         # when it entered the archive, to the millisecond: reindex replays files in this order
         "imported_at": datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")[:17],
+        "import_run": run,
     }
-    conn = open_db(layout.db)
-    try:
-        store = Store(conn)
-        with store.transaction():
-            crawl_id = store.start_crawl(None, {"import": about})
-            builder = RowBuilder(store, layout.warc_dir, parser)
-            counts = builder.index_file(layout.warc_dir / name, crawl_id, trust)
-            builder.finish(counts)
-            for problem in counts.problems:
-                store.add_error(crawl_id, None, "import", problem)
-            stats = {"import/records": counts.records, "import/captures": counts.captures,
-                     "import/revisits": counts.revisits, "import/article_saves": counts.articles,
-                     "import/pages_parsed": counts.pages_parsed, "import/problems": len(counts.problems),
-                     "import/refused": len(counts.refused)}
-            store.finish_crawl(crawl_id, "imported", stats)
-            row = conn.execute("SELECT started_at, ended_at FROM crawls WHERE id=?", (crawl_id,)).fetchone()
-            append_import(layout, {**about, "crawl_id": crawl_id, "started_at": row[0],
-                                   "ended_at": row[1], "tool_version": __version__,
-                                   "refused": counts.refused[:MAX_LOGGED_REFUSALS],
-                                   "refused_count": refused_by_reason(counts.refused)})
-    finally:
-        conn.close()
+    store = builder.store
+    conn = store.conn
+    with store.transaction():
+        crawl_id = store.start_crawl(None, {"import": about})
+        counts = builder.index_file(layout.warc_dir / name, crawl_id, trust,
+                                    parts_key=import_parts_key(about, name))
+        for problem in counts.problems:
+            store.add_error(crawl_id, None, "import", problem)
+        stats = {"import/records": counts.records, "import/captures": counts.captures,
+                 "import/revisits": counts.revisits, "import/article_saves": counts.articles,
+                 "import/pages_parsed": counts.pages_parsed, "import/problems": len(counts.problems),
+                 "import/refused": len(counts.refused)}
+        store.finish_crawl(crawl_id, "imported", stats)
+        row = conn.execute("SELECT started_at, ended_at FROM crawls WHERE id=?", (crawl_id,)).fetchone()
+        append_import(layout, {**about, "crawl_id": crawl_id, "started_at": row[0],
+                               "ended_at": row[1], "tool_version": __version__,
+                               "refused": counts.refused[:MAX_LOGGED_REFUSALS],
+                               "refused_count": refused_by_reason(counts.refused)})
     return ImportedFile(source=str(ins.path), stored_as=name, recompressed=ins.framing != "members",
                         original_kept_as=about["original_kept_as"], crawl_id=crawl_id, counts=counts)

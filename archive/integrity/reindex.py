@@ -38,6 +38,7 @@ from archive.db.replace import close_built, remove_db, replace_database, temp_db
 from archive.db.store import Store
 from archive.errors import ArchiveError, NotAnArchive
 from archive.integrity.import_log import imports_by_file
+from archive.integrity.importer import import_parts_key
 from archive.layout import ArchiveLayout
 from archive.origins import Scope, parse_aliases, stored_aliases
 from archive.outputs import OutputRefused, check_output
@@ -284,7 +285,9 @@ def _build(layout: ArchiveLayout, files: list[Path], target: Path, parser: PageP
             with store.transaction():
                 crawl_id = crawls.for_file(path)
                 builder.scope = crawls.scopes.get(crawl_id)
-                counts = builder.index_file(path, crawl_id, file_trust(path, imports, origins))
+                entry = imports.get(path.name)
+                counts = builder.index_file(path, crawl_id, file_trust(path, imports, origins),
+                                            parts_key=import_parts_key(entry, path.name) if entry else None)
                 crawls.add(crawl_id, path.name, counts)
                 for problem in counts.problems:
                     store.add_error(crawl_id, None, "reindex", problem)

@@ -42,7 +42,7 @@ from archive.warc.capture_rows import CaptureFacts
 from archive.warc.dedup import DigestIndex
 from archive.warc.members import Damage
 from archive.warc.read import StoredRecord, decode_content, read_record, scan_records
-from archive.warc.record_io import clean_uri, second, transfer_payload
+from archive.warc.record_io import clean_uri, second, transfer_payload, warcinfo_fields
 from archive.warc.trust import Trust
 
 log = logging.getLogger(__name__)
@@ -94,6 +94,29 @@ def page_task(rec: StoredRecord, url: str | None = None):
             url or clean_uri(rec.target_uri) or "", rec.content_type)
 
 
+def _crawl_of(path: Path) -> int | None:
+    """The crawl id a portal-archive WARC file names in its warcinfo, else None."""
+    try:
+        first = read_record(path, 0)
+    except ArchiveError:
+        return None
+    crawl = warcinfo_fields(first).get("crawl-id", "") if first.rec_type == "warcinfo" else ""
+    return int(crawl) if crawl.isdigit() else None
+
+
+def parts_key(warcinfo: dict | None, fallback: object) -> object:
+    """Which crawl wrote a WARC file, as its ``warcinfo`` says: a post's parts (other
+    pages, REST JSON) are gathered over every file of that crawl, since a crawl rotates
+    its files and a part may land in the next one. portal-archive names its crawl
+    (``software``, ``hostname``, ``crawl-id``, ``start-url``), Heritrix its job
+    (``isPartOf``); a file that says nothing is a crawl of its own (``fallback``)."""
+    fields = {k.lower(): v for k, v in (warcinfo or {}).items() if isinstance(v, str)}
+    crawl = fields.get("crawl-id") or fields.get("ispartof")
+    if not crawl:
+        return fallback
+    return ("crawl", fields.get("software", ""), fields.get("hostname", ""), crawl, fields.get("start-url", ""))
+
+
 @dataclass
 class IndexCounts:
     records: int = 0
@@ -128,10 +151,11 @@ class RowBuilder:
         # posts waiting for their other pages and REST JSON, as in the crawl (archive.warc.assemble)
         self.parts = PostParts()
         self._parts_crawl: int | None = None
+        self._parts_key: object = None  # which crawl wrote the files being read (``parts_key``)
 
     # -- one file -------------------------------------------------------------
     def index_file(self, path: str | os.PathLike, crawl_id: int | None,
-                   trust: Trust | None = None) -> IndexCounts:
+                   trust: Trust | None = None, parts_key: object = None) -> IndexCounts:
         """Rows for every whole record of ``path``, read by the bounded member
         walk (``archive.warc.members``): a damaged member is skipped, the walk
         resyncs at the next whole one, and each skip is counted in
@@ -141,9 +165,11 @@ class RowBuilder:
         ``PageParser``, maybe in other processes) while this one is applied."""
         path = Path(path)
         counts = IndexCounts()
-        if crawl_id != self._parts_crawl:
+        key = crawl_id if parts_key is None else parts_key
+        if key != self._parts_key:
             self.finish(counts)   # a post's parts all belong to the crawl that fetched page 1
-            self._parts_crawl = crawl_id
+            self._parts_key = key
+        self._parts_crawl = crawl_id
         self.trust = trust or Trust()
         self._captures = {}  # this file's records; earlier files are found in the database
         methods: dict[str, str] = {}  # request record id → method (wget writes the request first)
@@ -331,7 +357,7 @@ class RowBuilder:
     # -- articles -------------------------------------------------------------
     def _article(self, rec: StoredRecord, url: str, fetched_at: str, capture_id: int,
                  refers_to: tuple[int, str, int] | None, counts: IndexCounts, parsed=None,
-                 crawl_id: int | None = None) -> None:
+                 crawl_id: int | None = None, hold_only: bool = False) -> None:
         if parsed is None:  # a revisit: parse the payload of the record it refers to
             if refers_to is None:
                 return
@@ -342,6 +368,8 @@ class RowBuilder:
                 return
             parsed = parse_page(page_task(source, url), self.parser.profile)
         counts.pages_parsed += 1
+        if hold_only and (parsed.problem is not None or parsed.article is None):
+            return
         if parsed.problem is not None:  # the capture→rows rule: an errors row, as the crawl writes
             counts.problems.append(f"{url} ({rec.record_id}): {parsed.problem}")
             capture_rows.apply_parsed(self.store, CaptureFacts(url, 200, fetched_at, crawl_id, capture_id),
@@ -359,7 +387,85 @@ class RowBuilder:
             return
         if self.parts.hold(article, capture_id, fetched_at):
             return               # saved once its other pages and REST JSON are read
-        self._save([Ready(article, capture_id, fetched_at)], counts)
+        if not hold_only:
+            self._save([Ready(article, capture_id, fetched_at)], counts)
+
+    def store_waiting(self, crawl_id: int, page_urls: set[str], tail: bool = False) -> int:
+        """The posts a crawl that stopped early (killed, stopped, out of budget) left
+        waiting for their parts: their page 1 was captured (its URL among ``page_urls``,
+        the posts the crawl's frontier still holds), the article never stored. Each is
+        stored from the captures that crawl made — page 1, the parts that answered, by
+        ``settles`` — as ``reindex`` stores it at the end of that crawl's files, so the
+        crawl-built rows equal the rebuilt ones. Returns how many were stored."""
+        counts = IndexCounts()
+        self.trust = Trust()
+        self._parts_crawl = crawl_id
+        rows = self.conn.execute(
+            "SELECT id, url, fetched_at, warc_file, warc_offset, record_type, status, content_type, truncated"
+            " FROM captures WHERE crawl_id=? AND status=200 AND warc_file IS NOT NULL ORDER BY id",
+            (crawl_id,)).fetchall()
+        first: dict[str, int] = {}
+        for row in rows:
+            if row[1] in page_urls and capture_rows.wants_parse(row[6], row[7], row[8]):
+                first.setdefault(row[1], row[0])   # the capture the rebuild holds: the first
+        for row in rows:
+            if first.get(row[1]) == row[0]:
+                self._replay(row, crawl_id, counts, hold_only=True)
+        if len(self.parts):
+            since = min(held.capture_id or 0 for held in self.parts.held.values())
+            for row in self.conn.execute(
+                    "SELECT id, url, fetched_at, warc_file, warc_offset, record_type, status, content_type,"
+                    " truncated FROM captures WHERE crawl_id=? AND id>? AND warc_file IS NOT NULL ORDER BY id",
+                    (crawl_id, since)).fetchall():
+                if self.parts.is_part(row[1]):
+                    self._replay(row, crawl_id, counts)
+        if tail:
+            self._index_tail(crawl_id, counts)
+        self.finish(counts)
+        return counts.articles
+
+    def _index_tail(self, crawl_id: int, counts: IndexCounts) -> None:
+        """Records a killed crawl wrote after its last committed row (the storage
+        process died between the two): they get their rows, as ``reindex`` gives them.
+        Only the crawl's last file is read (the one it had open)."""
+        names = [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT warc_file FROM captures WHERE crawl_id=? AND warc_file IS NOT NULL", (crawl_id,))]
+        later = [p for p in sorted(self.warc_dir.glob("*.warc.gz"))
+                 if not p.name.startswith("import-") and (not names or p.name >= max(names))]
+        mine = [p for p in later if _crawl_of(p) == crawl_id]
+        if not mine:
+            return
+        path = mine[-1]
+        last = self.conn.execute("SELECT max(warc_offset) FROM captures WHERE warc_file=?",
+                                 (path.name,)).fetchone()[0]
+        self._captures = {}
+        for rec, length in self._read(path, counts):
+            if last is not None and rec.offset <= last:
+                continue
+            if rec.rec_type not in HTTP_RECORDS or rec.http_status is None or self._known(rec, path.name, counts):
+                continue
+            parsed = None
+            if rec.rec_type == "response" and rec.payload_kept and capture_rows.wants_parse(
+                    rec.http_status, rec.content_type, rec.warc_header("WARC-Truncated")):
+                parsed = parse_page(page_task(rec), self.parser.profile)
+            self._capture(rec, path.name, length, crawl_id, counts, {}, parsed)
+
+    def _replay(self, row, crawl_id: int, counts: IndexCounts, hold_only: bool = False) -> None:
+        """One capture already in the database, through the article rules again."""
+        capture_id, url, fetched_at, warc_file, offset, record_type, status, ctype, truncated = row
+        try:
+            rec = read_record(self.warc_dir / warc_file, offset)
+        except ArchiveError as exc:
+            counts.problems.append(f"capture {capture_id} ({url}): {exc}")
+            return
+        refers_to = self._refers_to(rec) if record_type == "revisit" else None
+        if rest_post_id(url) is not None and self.parts.is_part(url):
+            self._rest_part(rec, url, status, refers_to, counts)
+        elif capture_rows.wants_parse(status, ctype, truncated):
+            parsed = parse_page(page_task(rec), self.parser.profile) if record_type == "response" else None
+            self._article(rec, url, fetched_at, capture_id, refers_to, counts, parsed, crawl_id, hold_only)
+        elif settles(status) and self.parts.is_part(url):
+            self._save(self.parts.failed(url), counts)
 
     def _rest_part(self, rec: StoredRecord, url: str, status: int | None,
                    refers_to: tuple[int, str, int] | None, counts: IndexCounts) -> None:
