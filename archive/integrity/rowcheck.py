@@ -11,7 +11,11 @@
 - **Missing captures**: ``missing_captures`` lists records of the WARC files that
   should have a ``captures`` row and have none.
 - **Deep**: ``deep_check`` parses each article (or a sample) again from its WARC
-  record and compares the result with the row.
+  record and compares the result with the row. A post with other parts (the later
+  pages of a multi-page post, its REST JSON) is put together again from the
+  captures of the crawl that fetched its page 1, by the rebuild's own rule
+  (``archive.warc.assemble.reassemble``): an honest multi-page or REST-enriched
+  row verifies clean, an edited one is reported.
 """
 
 from __future__ import annotations
@@ -26,11 +30,14 @@ from types import SimpleNamespace
 from archive.db.store import content_digest
 from archive.errors import ArchiveError
 from archive.parser.page_parse import parse_page
-from archive.warc.capture_rows import is_html
-from archive.warc.read import read_record
+from archive.warc.assemble import Answer, page_key, reassemble, rest_post_id
+from archive.warc.capture_rows import is_html, wants_parse
+from archive.warc.read import decode_content, read_record
+from archive.warc.record_io import transfer_payload
 from archive.warc.rows import page_task
 
-COMPARED = ("title", "lead", "body_text", "published_at", "author", "source", "original_url")
+COMPARED = ("title", "lead", "body_text", "published_at", "modified_at", "author", "wp_author", "source",
+            "original_url", "pages")
 
 
 def _table(conn: sqlite3.Connection, name: str) -> bool:
@@ -126,6 +133,58 @@ def _parse(conn: sqlite3.Connection, warc_dir: Path, capture_id: int, url: str, 
     return parsed.article
 
 
+class CrawlParts:
+    """The captures of one crawl, found by what they could be a part of: a page stem
+    (``page_key``) or a REST post id. Loaded once per crawl, when a post needs them."""
+
+    def __init__(self, conn: sqlite3.Connection, warc_dir: Path, guard=None, profile=None):
+        self.conn, self.warc_dir, self.guard, self.profile = conn, warc_dir, guard, profile
+        self.crawl_id: object = ()
+        self.by_stem: dict[str, list[tuple]] = defaultdict(list)
+        self.by_rest: dict[int, list[tuple]] = defaultdict(list)
+
+    def _load(self, crawl_id) -> None:
+        if crawl_id == self.crawl_id:
+            return
+        self.crawl_id = crawl_id
+        self.by_stem.clear()
+        self.by_rest.clear()
+        for row in self.conn.execute(
+                "SELECT id, url, status, content_type, truncated FROM captures WHERE crawl_id IS ?"
+                " AND warc_file IS NOT NULL ORDER BY id", (crawl_id,)):
+            rid = rest_post_id(row[1])
+            if rid is not None:
+                self.by_rest[rid].append(tuple(row))
+            else:
+                self.by_stem[page_key(row[1])[0]].append(tuple(row))
+
+    def answers(self, first, capture_id: int, crawl_id, fetched_url: str) -> list[Answer]:
+        """The captures after ``capture_id`` in its crawl that may be parts of ``first``."""
+        self._load(crawl_id)
+        rows: dict[int, tuple] = {}
+        for url in (fetched_url, first.url, *first.page_urls):
+            rows.update((r[0], r) for r in self.by_stem.get(page_key(url)[0], ()))
+        rid = rest_post_id(first.rest_url) if first.rest_url else None
+        if rid is not None:
+            rows.update((r[0], r) for r in self.by_rest.get(rid, ()))
+        return [self._answer(*rows[i]) for i in sorted(rows) if i > capture_id]
+
+    def _answer(self, cid: int, url: str, status, content_type, truncated) -> Answer:
+        def page():
+            article = _parse(self.conn, self.warc_dir, cid, url, self.profile)
+            return self.guard(article, url) if (article is not None and self.guard is not None) else article
+
+        def body():
+            try:
+                rec = _source_of(self.conn, self.warc_dir, cid)
+                return decode_content(transfer_payload(rec), rec.http_header("Content-Encoding")) \
+                    if rec.payload_kept else None
+            except ArchiveError:
+                return None
+
+        return Answer(url, status, wants_parse(status, content_type, truncated), page, body)
+
+
 def deep_check(conn: sqlite3.Connection, warc_dir: Path, sample: int | None = None,
                guard=None, profile=None) -> Iterator[str]:
     """Parse each article (or ``sample`` random ones) again from the record it was
@@ -137,8 +196,10 @@ def deep_check(conn: sqlite3.Connection, warc_dir: Path, sample: int | None = No
     if sample is not None and sample < len(ids):
         ids = sorted(random.sample(ids, sample))
     terms = _terms(conn)
+    parts = CrawlParts(conn, warc_dir, guard, profile)
     for aid in ids:
-        row = conn.execute("SELECT a.*, c.url AS fetched_url FROM articles a JOIN captures c"
+        row = conn.execute("SELECT a.*, c.url AS fetched_url, c.crawl_id AS capture_crawl FROM articles a"
+                           " JOIN captures c"
                            " ON c.id = a.capture_id WHERE a.id=?", (aid,)).fetchone()
         if row is None:
             continue
@@ -153,9 +214,13 @@ def deep_check(conn: sqlite3.Connection, warc_dir: Path, sample: int | None = No
             continue
         if guard is not None:
             article = guard(article, row["fetched_url"])
-        if content_digest(article) == row["content_digest"] == row_digest(row, terms):
+        if len(article.page_urls) > 1 or article.rest_url:   # its other parts, as the rebuild reads them
+            article = reassemble(article, parts.answers(article, row["capture_id"], row["capture_crawl"],
+                                                        row["fetched_url"]))
+        keys = set(row.keys())
+        fields = [f for f in COMPARED if f in keys and (getattr(article, f, None) or None) != (row[f] or None)]
+        if not fields and content_digest(article) == row["content_digest"] == row_digest(row, terms):
             continue
-        fields = [f for f in COMPARED if (getattr(article, f, None) or None) != (row[f] or None)]
         yield (f"{who}: differs from its WARC record (capture {row['capture_id']}) in "
                f"{', '.join(fields) or 'terms or images'} — `portal-archive reindex` rebuilds it")
     return

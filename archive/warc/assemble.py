@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -81,7 +82,8 @@ def assemble(pages: list[Article], rest: dict | None = None) -> Article:
 
 # ---- gathering the parts: the same bookkeeping for the crawl and the rebuild -----------
 
-def _page_key(url: str) -> tuple[str, int]:
+def page_key(url: str) -> tuple[str, int]:
+    """(page 1's URL, normalised for matching; page number) of a post page URL."""
     stem, n = page_number(url)
     return unicodedata.normalize("NFC", unquote(stem)).rstrip("/"), n
 
@@ -141,7 +143,7 @@ class PostParts:
         self.held[key] = Held(article, capture_id, fetched_at, want_pages=want_pages,
                               want_rest=rest_id is not None)
         for n in want_pages:
-            self._by_page[_page_key(article.page_urls[n - 1])[0], n] = key
+            self._by_page[page_key(article.page_urls[n - 1])[0], n] = key
         if rest_id is not None:
             self._by_rest[rest_id] = key
         return urls
@@ -149,7 +151,7 @@ class PostParts:
     def is_part(self, url: str) -> bool:
         """Whether ``url`` is a part some held post waits for."""
         rid = rest_post_id(url)
-        return rid in self._by_rest if rid is not None else _page_key(url) in self._by_page
+        return rid in self._by_rest if rid is not None else page_key(url) in self._by_page
 
     def page(self, article: Article) -> list[Ready]:
         """A later page (``article.page > 1``) arrived."""
@@ -163,7 +165,7 @@ class PostParts:
 
     def _pop_page(self, article: Article):
         for url in (article.url, *article.page_urls[article.page - 1:article.page]):
-            stem, _ = _page_key(url)
+            stem, _ = page_key(url)
             key = self._by_page.pop((stem, article.page), None)
             if key is not None:
                 return key
@@ -193,7 +195,7 @@ class PostParts:
         rid = rest_post_id(url)
         if rid is not None:
             return self._rest_settled(url, None)
-        stem, n = _page_key(url)
+        stem, n = page_key(url)
         key = self._by_page.pop((stem, n), None)
         if key is None:
             return []
@@ -215,3 +217,49 @@ class PostParts:
         self._by_page.clear()
         self._by_rest.clear()
         return [self._ready(key) for key in list(self.held)]
+
+
+# ---- one post again, from the captures that followed its page 1 ------------------------
+
+@dataclass(frozen=True)
+class Answer:
+    """A later capture of the crawl that fetched a post's page 1, as ``reassemble``
+    reads it: ``parse`` is ``capture_rows.wants_parse`` of it; ``page()`` its page
+    (parsed with the capture→rows guard; None: not a post page; raises when the page
+    could not be parsed, which settles nothing); ``body()`` its decoded body (a REST
+    answer)."""
+    url: str
+    status: int | None
+    parse: bool
+    page: Callable[[], Article | None]
+    body: Callable[[], bytes | None]
+
+
+def reassemble(first: Article, answers: Iterable[Answer]) -> Article:
+    """The article the crawl and the rebuild stored for a post whose page 1 is
+    ``first``: its parts are looked for, in capture order, among ``answers`` (the
+    later captures of the same crawl) with the same ``PostParts`` bookkeeping (which
+    answer counts: ``settles``), and ``assemble``d. ``verify --deep`` proves a row
+    with it; a part no answer settles is left out, as the rebuild leaves it out."""
+    parts = PostParts()
+    if not parts.hold(first, None, None):
+        return first
+    for answer in answers:
+        part = parts.is_part(answer.url)
+        ready: list[Ready] = []
+        if part and rest_post_id(answer.url) is not None:
+            ready = parts.rest(answer.url, answer.status, answer.body() if answer.status == 200 else None)
+        elif answer.parse:
+            try:
+                article = answer.page()
+            except Exception:  # noqa: BLE001 - an unparsable page settles nothing (an errors row)
+                continue
+            if article is None:
+                ready = parts.failed(answer.url) if part else []
+            elif article.page > 1:
+                ready = parts.page(article)
+        elif part and settles(answer.status):
+            ready = parts.failed(answer.url)     # a later page's final answer is not the page
+        if ready:
+            return ready[0].article
+    return parts.drain()[0].article
