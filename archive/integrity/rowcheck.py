@@ -133,40 +133,45 @@ def _parse(conn: sqlite3.Connection, warc_dir: Path, capture_id: int, url: str, 
     return parsed.article
 
 
+REQUISITE_TYPES = ("image/", "text/css", "font/", "text/javascript", "application/javascript",
+                   "application/font", "application/x-font")
+
+
 class CrawlParts:
-    """The captures of one crawl, found by what they could be a part of: a page stem
-    (``page_key``) or a REST post id. Loaded once per crawl, when a post needs them."""
+    """The captures that could be a part of a post, per crawl: found by page stem
+    (``page_key``) or REST post id. A crawl's are read once, when a post of it first
+    needs them; 200 answers typed as images, styles, scripts or fonts (most of a
+    crawl) are left out: a page that answered so is passed over either way."""
 
     def __init__(self, conn: sqlite3.Connection, warc_dir: Path, guard=None, profile=None):
         self.conn, self.warc_dir, self.guard, self.profile = conn, warc_dir, guard, profile
-        self.crawl_id: object = ()
-        self.by_stem: dict[str, list[tuple]] = defaultdict(list)
-        self.by_rest: dict[int, list[tuple]] = defaultdict(list)
+        self.crawls: dict[object, tuple[dict[str, list[tuple]], dict[int, list[tuple]]]] = {}
 
-    def _load(self, crawl_id) -> None:
-        if crawl_id == self.crawl_id:
-            return
-        self.crawl_id = crawl_id
-        self.by_stem.clear()
-        self.by_rest.clear()
+    def _load(self, crawl_id) -> tuple[dict[str, list[tuple]], dict[int, list[tuple]]]:
+        if crawl_id in self.crawls:
+            return self.crawls[crawl_id]
+        by_stem: dict[str, list[tuple]] = defaultdict(list)
+        by_rest: dict[int, list[tuple]] = defaultdict(list)
         for row in self.conn.execute(
                 "SELECT id, url, status, content_type, truncated FROM captures WHERE crawl_id IS ?"
                 " AND warc_file IS NOT NULL ORDER BY id", (crawl_id,)):
             rid = rest_post_id(row[1])
             if rid is not None:
-                self.by_rest[rid].append(tuple(row))
-            else:
-                self.by_stem[page_key(row[1])[0]].append(tuple(row))
+                by_rest[rid].append(tuple(row))
+            elif row[2] != 200 or not (row[3] or "").lower().startswith(REQUISITE_TYPES):
+                by_stem[page_key(row[1])[0]].append(tuple(row))
+        self.crawls[crawl_id] = (by_stem, by_rest)
+        return by_stem, by_rest
 
     def answers(self, first, capture_id: int, crawl_id, fetched_url: str) -> list[Answer]:
         """The captures after ``capture_id`` in its crawl that may be parts of ``first``."""
-        self._load(crawl_id)
+        by_stem, by_rest = self._load(crawl_id)
         rows: dict[int, tuple] = {}
         for url in (fetched_url, first.url, *first.page_urls):
-            rows.update((r[0], r) for r in self.by_stem.get(page_key(url)[0], ()))
+            rows.update((r[0], r) for r in by_stem.get(page_key(url)[0], ()))
         rid = rest_post_id(first.rest_url) if first.rest_url else None
         if rid is not None:
-            rows.update((r[0], r) for r in self.by_rest.get(rid, ()))
+            rows.update((r[0], r) for r in by_rest.get(rid, ()))
         return [self._answer(*rows[i]) for i in sorted(rows) if i > capture_id]
 
     def _answer(self, cid: int, url: str, status, content_type, truncated) -> Answer:
