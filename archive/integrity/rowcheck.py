@@ -36,8 +36,10 @@ from archive.warc.read import decode_content, read_record
 from archive.warc.record_io import transfer_payload
 from archive.warc.rows import page_task
 
-COMPARED = ("title", "lead", "body_text", "published_at", "modified_at", "author", "wp_author", "source",
-            "original_url", "pages")
+COMPARED = ("title", "lead", "body_text", "published_at", "author", "source", "original_url")
+# kept outside the content digest: a row shows them from its newest sighting, which may be a later
+# capture than the one its content came from — compared only when the row was last seen in it
+LATEST = ("modified_at", "wp_author", "pages")
 
 
 def _table(conn: sqlite3.Connection, name: str) -> bool:
@@ -203,7 +205,8 @@ def deep_check(conn: sqlite3.Connection, warc_dir: Path, sample: int | None = No
     terms = _terms(conn)
     parts = CrawlParts(conn, warc_dir, guard, profile)
     for aid in ids:
-        row = conn.execute("SELECT a.*, c.url AS fetched_url, c.crawl_id AS capture_crawl FROM articles a"
+        row = conn.execute("SELECT a.*, c.url AS fetched_url, c.crawl_id AS capture_crawl,"
+                           " c.fetched_at AS capture_at FROM articles a"
                            " JOIN captures c"
                            " ON c.id = a.capture_id WHERE a.id=?", (aid,)).fetchone()
         if row is None:
@@ -223,7 +226,8 @@ def deep_check(conn: sqlite3.Connection, warc_dir: Path, sample: int | None = No
             article = reassemble(article, parts.answers(article, row["capture_id"], row["capture_crawl"],
                                                         row["fetched_url"]))
         keys = set(row.keys())
-        fields = [f for f in COMPARED if f in keys and (getattr(article, f, None) or None) != (row[f] or None)]
+        compared = COMPARED + (LATEST if row["last_seen_at"] == row["capture_at"] else ())
+        fields = [f for f in compared if f in keys and (getattr(article, f, None) or None) != (row[f] or None)]
         if not fields and content_digest(article) == row["content_digest"] == row_digest(row, terms):
             continue
         yield (f"{who}: differs from its WARC record (capture {row['capture_id']}) in "
