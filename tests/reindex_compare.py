@@ -4,7 +4,8 @@ Rows are keyed by what the WARC files fix (``wp_post_id``, WARC record ids,
 slugs), never by row ids. Compared:
 
 - ``crawls``: id, start_url, settings_json, tool_version (status, stats, pid,
-  exit code and exact start/end times are not in the WARC files);
+  exit code and exact start/end times are not in the WARC files) of the crawls
+  that captured anything (a crawl killed before its first record left no file);
 - ``captures``: every column but ``id``; ``refers_to_capture_id`` as the record
   id it points at;
 - ``articles``: every column but ``id``; ``capture_id`` as its record id (both
@@ -54,7 +55,8 @@ def snapshot(conn: sqlite3.Connection, imported: bool = False) -> dict[str, list
     ccols = [r[1] for r in conn.execute("PRAGMA table_info(captures)") if r[1] not in skip]
     out = {
         "crawls": [] if imported else _rows(
-            conn, "SELECT id, start_url, settings_json, tool_version FROM crawls"),
+            conn, "SELECT id, start_url, settings_json, tool_version FROM crawls"
+                  " WHERE id IN (SELECT crawl_id FROM captures)"),
         "captures": _rows(conn, "SELECT " + ", ".join(f"c.{c}" for c in ccols) +
                           ", o.record_id AS refers_to_record"
                           " FROM captures c LEFT JOIN captures o ON o.id = c.refers_to_capture_id", "captures"),

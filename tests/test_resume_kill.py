@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from clirun import run_cli
+from reindex_compare import assert_rebuild_and_import_match
 from test_incremental_kit import (
     FAST,
     DayReplica,
@@ -118,6 +119,8 @@ def test_sigkill_at_random_moments_then_resume(tmp_path):
     assert warcs["bad"] == [] and warcs["open"] == []
     assert verify.returncode == 0, verify.stdout[-2000:] + verify.stderr[-2000:]
     assert statuses[:-1] == ["killed"] * (len(statuses) - 1)  # no run finished before the last
+    # the killed crawls' rows are what their WARC files give: reindex and import agree
+    assert_rebuild_and_import_match(root, tmp_path)
 
 
 def test_records_lost_after_a_kill_are_fetched_again(tmp_path):
