@@ -54,6 +54,8 @@ class Hit:
     exact_letters: bool = True  # the query's letters appear as typed (not only once folded)
     in_document: str | None = None  # document: queries — the URL of the matching document
     portal: str | None = None   # the site's name, when several archives are searched (search --all)
+    first_seen_at: str | None = None  # when the post was first archived (``articles.first_seen_at``)
+    broad_group: int | None = None  # a broad query's hit: its group of ``BROAD_RULE`` (1-4)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -72,8 +74,8 @@ def fts_query(query: str) -> str:
 
 
 __all__ = ["BROAD_MATCHES", "BROAD_RULE", "BadSearchQuery", "Hit", "MARK_END", "MARK_START",
-           "MODES", "RANKS", "filter_sql", "fts_query", "rebuild_index", "search", "search_ids",
-           "search_summary"]
+           "MERGE_BROAD", "MERGE_BY_SCORE", "MODES", "RANKS", "filter_sql", "fts_query",
+           "rebuild_index", "search", "search_ids", "search_portals", "search_summary"]
 
 # Rank with bm25 only (article rows only when a filter needs them); snippets are made in
 # Python for the rows kept (archive.research.snippet), which is far cheaper than FTS5's.
@@ -98,7 +100,7 @@ BROAD_RULE = ("letters as typed first, then posts with the words in the title, t
 
 _ROWS_SQL = """
 SELECT a.id, a.url, a.title, a.lead, a.body_text, a.published_at, a.published_raw,
-       a.date_is_bulk_import, a.event_date, a.author,
+       a.date_is_bulk_import, a.event_date, a.author, a.first_seen_at,
        (SELECT group_concat(slug, ' ') FROM (
             SELECT c.slug FROM article_categories ac JOIN categories c ON c.id = ac.category_id
             WHERE ac.article_id = a.id ORDER BY ac.position)) AS cats
@@ -182,7 +184,7 @@ def _is_broad(conn, p: Plan, threshold: int, query: str) -> bool:
 
 
 def _broad_ids(conn, parts: _Parts, query: str, mode: str, *, limit, offset) -> list:
-    """The page of a broad query in the order of ``BROAD_RULE``, as ``(id, tier)``.
+    """The page of a broad query in the order of ``BROAD_RULE``, as ``(id, tier, group)``.
 
     Groups: (1) the letters as typed in the title, (2) the letters as typed elsewhere,
     (3) the words (any reading) in the title, (4) the other matches; (1)-(2) only when some
@@ -199,38 +201,40 @@ def _broad_ids(conn, parts: _Parts, query: str, mode: str, *, limit, offset) -> 
         titled = None
     else:
         params.update(titled.params, t_match=titled.match)
-    groups: list[tuple[str, str, str, int]] = []  # (index, MATCH and conditions, extra, tier)
+    # (index, MATCH and conditions, extra, tier, group): the group's number in BROAD_RULE's
+    # list (without groups 1-2 every match holds the letters as typed, so it is in 1 or 2)
+    groups: list[tuple[str, str, str, int, int]] = []
     if p.literal:
         check = (f" AND +{ex}.rowid IN (SELECT rowid FROM {ix} WHERE {ix} MATCH :match"
                  f"{p.conditions})" if p.negated else "")
         if titled is not None and titled.literal:
             params["t_literal"] = titled.literal
-            groups.append((ex, ":t_literal", check, 1))
-        groups.append((ex, ":literal", check, 1))
-    tier = 0 if p.literal else 1
+            groups.append((ex, ":t_literal", check, 1, 1))
+        groups.append((ex, ":literal", check, 1, 2))
+    tier, base = (0, 2) if p.literal else (1, 0)
     if titled is not None:
-        groups.append((ix, ":t_match" + titled.conditions, "", tier))
-    groups.append((ix, ":match" + p.conditions, "", tier))
+        groups.append((ix, ":t_match" + titled.conditions, "", tier, base + 1))
+    groups.append((ix, ":match" + p.conditions, "", tier, base + 2))
     want = None if limit is None else max(0, int(offset)) + max(1, int(limit))
-    found: list[tuple[int, int]] = []
-    for index, match, extra, group_tier in groups:
+    found: list[tuple[int, int, int]] = []
+    for index, match, extra, group_tier, number in groups:
         if want is not None and len(found) >= want:
             break
         sql = _BROAD_GROUP.format(
             ix=index, match=match, extra=extra,
             filters=parts.filters.replace(f"{ix}.rowid", f"{index}.rowid"),
             join=parts.join.replace(f"{ix}.rowid", f"{index}.rowid"))
-        rows = _run(conn, sql, dict(params, seen=json.dumps([i for i, _ in found]),
+        rows = _run(conn, sql, dict(params, seen=json.dumps([f[0] for f in found]),
                                     n=-1 if want is None else want - len(found)), query)
-        found += [(r[0], group_tier) for r in rows]
+        found += [(r[0], group_tier, number) for r in rows]
     start = max(0, int(offset))
     return found[start:] if limit is None else found[start:start + max(1, int(limit))]
 
 
 def _ranked_ids(conn, query: str, mode: str, rank: str, *, since, until, category,
                 author, limit, offset, broad: int | None = None) -> tuple[Plan | None, list]:
-    """The query's plan (None: nothing can match) and the ``(id, score, tier)`` rows of
-    the page, best first."""
+    """The query's plan (None: nothing can match) and the ``(id, score, tier, group)`` rows
+    of the page, best first (``group``: of a broad query's rule, else None)."""
     p = _plan(conn, query, mode, since, until)
     if p is None:
         return None, []
@@ -239,10 +243,10 @@ def _ranked_ids(conn, query: str, mode: str, rank: str, *, since, until, categor
     parts = _parts(conn, p, since=since, until=until, category=category, author=author)
     threshold = BROAD_MATCHES if broad is None else broad
     if rank == "auto" and _is_broad(conn, p, threshold, query):
-        return p, [(i, 0.0, tier) for i, tier in _broad_ids(conn, parts, query, mode, limit=limit,
-                                                            offset=offset)]
+        return p, [(i, 0.0, tier, group) for i, tier, group in _broad_ids(
+            conn, parts, query, mode, limit=limit, offset=offset)]
     sql, params = _ranked_sql(parts, limit=limit, offset=offset)
-    return p, [(r[0], r[1], r[2]) for r in _run(conn, sql, params, query)]
+    return p, [(r[0], r[1], r[2], None) for r in _run(conn, sql, params, query)]
 
 
 def _run(conn, sql, params, query):
@@ -340,7 +344,7 @@ def search(conn: sqlite3.Connection, query: str, *, mode: str = "auto",
     terms = Terms.of(highlight_terms(query, mode))
     size = max(4, min(64, int(snippet_tokens)))
     hits = []
-    for rid, score, tier in ranked:
+    for rid, score, tier, group in ranked:
         r = found[rid]
         snip, _ = best_snippet(terms, r["body_text"], r["lead"], marks, size)
         hits.append(Hit(
@@ -351,22 +355,69 @@ def search(conn: sqlite3.Connection, query: str, *, mode: str = "auto",
             score=float(f"{score:.6g}"), snippet=snip,
             title_highlighted=highlight(r["title"], terms, marks),
             exact_letters=bool(tier) or p.literal is None,
+            first_seen_at=r["first_seen_at"], broad_group=group,
         ))
     return hits
 
 
+# How ``search_portals`` orders the merged hits (the CLI's summary line of ``search --all``)
+MERGE_BY_SCORE = ("by relevance: letters as typed first, then bm25 score (each archive's "
+                  "scores as computed in that archive)")
+MERGE_BROAD = (f"as a broad query in every archive ({BROAD_RULE}); between archives, the "
+               "earlier group first, then the post first archived most recently "
+               "(first_seen_at), then the portal listed first")
+
+
 def search_portals(sources: list[tuple[str, sqlite3.Connection]], query: str, *, limit: int = 20,
-                   offset: int = 0, **options) -> list[Hit]:
+                   offset: int = 0, rank: str = "auto", broad: int | None = None,
+                   **options) -> list[Hit]:
     """``search`` over several archives (``search --all``): each archive's best
-    ``offset + limit`` hits, merged in the same order (letters as typed first, then bm25),
-    each hit naming its portal."""
-    merged: list[Hit] = []
+    ``offset + limit`` hits merged, each hit naming its portal.
+
+    When the query is broad in any of the archives (``rank="auto"``), every archive's hits
+    are ranked by ``BROAD_RULE`` (scores are 0) and merged by ``MERGE_BROAD``: each
+    archive's own order is kept, and of the archives' next hits the one in the earlier
+    group comes first, then the newer ``first_seen_at`` (article ids of different archives
+    are not comparable). Otherwise hits merge by ``MERGE_BY_SCORE`` (letters as typed
+    first, then bm25)."""
+    want = offset + limit
+    lists: list[list[Hit]] = []
     for portal, conn in sources:
-        for hit in search(conn, query, limit=offset + limit, offset=0, **options):
+        hits = search(conn, query, limit=want, offset=0, rank=rank, broad=broad, **options)
+        for hit in hits:
             hit.portal = portal
-            merged.append(hit)
-    merged.sort(key=lambda h: (not h.exact_letters, h.score))
-    return merged[offset:offset + limit]
+        lists.append(hits)
+    if not any(h.broad_group is not None for hits in lists for h in hits):
+        merged = sorted((h for hits in lists for h in hits),
+                        key=lambda h: (not h.exact_letters, h.score))
+        return merged[offset:offset + limit]
+    for n, (portal, conn) in enumerate(sources):
+        if lists[n] and lists[n][0].broad_group is None:  # not broad there: rank it the same way
+            lists[n] = search(conn, query, limit=want, offset=0, rank=rank, broad=0, **options)
+            for hit in lists[n]:
+                hit.portal = portal
+    return _merge_broad(lists, want)[offset:]
+
+
+def _merge_broad(lists: list[list[Hit]], want: int) -> list[Hit]:
+    """The first ``want`` hits of several archives' broad rankings, each list's order kept."""
+    heads = [0] * len(lists)
+    merged: list[Hit] = []
+
+    def key(n: int) -> tuple:
+        h = lists[n][heads[n]]
+        # newest first_seen_at first (ISO 8601 UTC strings: negated characters), none last
+        seen = h.first_seen_at
+        return (h.broad_group or 0, seen is None, tuple(-ord(c) for c in seen or ""), n)
+
+    while len(merged) < want:
+        live = [n for n in range(len(lists)) if heads[n] < len(lists[n])]
+        if not live:
+            break
+        n = min(live, key=key)
+        merged.append(lists[n][heads[n]])
+        heads[n] += 1
+    return merged
 
 
 def _document_hits(conn, query, *, marks, snippet_tokens, **kw) -> list[Hit]:
@@ -383,7 +434,8 @@ def _document_hits(conn, query, *, marks, snippet_tokens, **kw) -> list[Hit]:
             event_date=r["event_date"], author=r["author"], categories=cats,
             score=float(f"{d['score']:.6g}"),
             snippet=best_snippet(terms, d["text"], None, marks, max(4, min(64, snippet_tokens)))[0],
-            title_highlighted=r["title"] or "", in_document=d["url"]))
+            title_highlighted=r["title"] or "", in_document=d["url"],
+            first_seen_at=r["first_seen_at"]))
     return hits
 
 

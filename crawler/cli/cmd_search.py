@@ -14,6 +14,8 @@ from archive.research.search import (
     BROAD_MATCHES,
     MARK_END,
     MARK_START,
+    MERGE_BROAD,
+    MERGE_BY_SCORE,
     search,
     search_portals,
     search_summary,
@@ -115,7 +117,11 @@ def search_cmd(query, since, until, category, author, mode, rank, versions, limi
     chosen = chosen_sites(sites, all_sites, config_path)
     if chosen:
         sources = [(p.name, open_db(ArchiveLayout(p.archive).db, readonly=True)) for p in chosen]
-        hits = search_portals(sources, " ".join(query), **options)
+        hits = search_portals(sources, " ".join(query), rank=rank, **options)
+        if hits:
+            rule = MERGE_BROAD if any(h.broad_group is not None for h in hits) else MERGE_BY_SCORE
+            click.echo(f"hits of {len(sources)} archives ({', '.join(n for n, _ in sources)}) "
+                       f"merged {rule}", err=fmt != "table")
     elif versions:
         conn = open_db(ArchiveLayout(archive_dir).db, readonly=True)
         _versions(conn, " ".join(query), fmt=fmt, **{**options, "limit": limit + offset})
