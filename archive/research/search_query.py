@@ -141,27 +141,105 @@ def _or(parts: list[str]) -> str:
 
 
 class Vocabulary:
-    """Terms of an exact index grouped by their folded form (for mixed phrases), read once
-    per connection and data version."""
+    """The readings of a folded word: the terms of an exact index that fold to it (for
+    phrases mixing marked and unmarked words), cached per connection until the archive
+    changes (``PRAGMA data_version`` for other connections' writes, ``total_changes`` for
+    its own).
 
-    _cache: dict[tuple[int, str], tuple[int, dict[str, list[str]]]] = {}
+    An ASCII word (every word typed without marks in Vietnamese) is looked up by walking
+    the index's sorted terms with seeks (``_walk``): only the prefixes that can still fold
+    to the word are visited, a few dozen terms. Reading the whole vocabulary instead
+    costs reading every doclist (fts5vocab counts each term's rows): 3 s at 100 000
+    articles, for the first such query of every connection. Other words (whose folding
+    may compose characters across a prefix's end) read the whole vocabulary, once."""
+
+    # (connection, index) → (the connection, its version, readings by folded word); the
+    # connection is held so that its id is not reused while cached (at most CACHED of them)
+    _cache: dict[tuple[int, str], tuple[sqlite3.Connection, tuple[int, int],
+                                        dict[str | None, list[str]]]] = {}
+    CACHED = 16
 
     @classmethod
     def readings(cls, conn: sqlite3.Connection, folded: str, index: str = EXACT_INDEX) -> list[str]:
-        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
         key = (id(conn), index)
         cached = cls._cache.get(key)
         in_temp = conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = ?",
                                (index,)).fetchone() is not None
-        if cached is None or cached[0] != version or in_temp:  # temp tables: built per query
-            conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{index}_vocab "
-                         f"USING fts5vocab({'temp' if in_temp else 'main'}, {index}, 'row')")
-            by_fold: dict[str, list[str]] = {}
-            for (term,) in conn.execute(f"SELECT term FROM temp.{index}_vocab"):
-                by_fold.setdefault(fold(term), []).append(term)
-            cached = (version, by_fold)
+        # 'instance': a seek reads one entry; 'row' counts a term's rows (for the whole list)
+        seek, rows = f"temp.{index}_instances", f"temp.{index}_vocab"
+        if cached is None or cached[1] != version or in_temp:  # temp tables: built per query
+            for table, kind in ((seek, "instance"), (rows, "row")):
+                conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING "
+                             f"fts5vocab({'temp' if in_temp else 'main'}, {index}, '{kind}')")
+            # creating the temp tables counts as changes of this connection
+            cached = (conn, (version[0], conn.total_changes), {})
+            cls._cache.pop(key, None)
+            while len(cls._cache) >= cls.CACHED:
+                del cls._cache[next(iter(cls._cache))]
             cls._cache[key] = cached
-        return cached[1].get(folded, [])
+        found = cached[2]
+        if folded not in found and None not in found:  # None: the whole vocabulary is read
+            if folded.isascii():
+                found[folded] = _walk(conn, seek, folded)
+            else:
+                found.clear()
+                for (term,) in conn.execute(f"SELECT term FROM {rows}"):
+                    found.setdefault(fold(term), []).append(term)
+                found[None] = []
+        return found.get(folded, [])
+
+
+def _after(prefix: str) -> str | None:
+    """The least string above every string that starts with ``prefix`` (None: there is none)."""
+    while prefix:
+        n = ord(prefix[-1]) + 1
+        if 0xD800 <= n <= 0xDFFF:  # surrogates are no characters (and cannot be bound)
+            n = 0xE000
+        if n <= 0x10FFFF:
+            return prefix[:-1] + chr(n)
+        prefix = prefix[:-1]
+    return None
+
+
+def _walk(conn: sqlite3.Connection, vocab: str, word: str) -> list[str]:
+    """The terms of ``vocab`` (an fts5vocab ``instance`` table) that fold to the ASCII
+    ``word``, in term order, found by seeks: from each prefix whose fold can still begin
+    ``word``, one seek per distinct next character; the terms under a prefix that cannot
+    are skipped whole. (For an ASCII result folding is character by character — NFC never
+    composes into ASCII — so a term's fold begins with the fold of each of its prefixes.)
+
+    fts5vocab answers ``term >= ?`` and ``term <= ?`` from the index without reading the
+    terms it passes (``>`` and ``<`` would read every entry of the bound's term), so a
+    seek past a term is ``>= term || NUL`` (terms hold no control characters), and the
+    end of a prefix's terms is ``<= _after(prefix)``, that string itself left out."""
+    out: list[str] = []
+
+    def first(lo: str, hi: str | None) -> str | None:
+        sql = f"SELECT term FROM {vocab} WHERE term >= ?"
+        row = conn.execute(sql + " AND term <= ? LIMIT 1" if hi else sql + " LIMIT 1",
+                           (lo, hi) if hi else (lo,)).fetchone()
+        return row[0] if row and row[0] != hi else None
+
+    def visit(prefix: str) -> None:
+        hi = _after(prefix) if prefix else None
+        lo = prefix
+        while (t := first(lo, hi)) is not None:
+            if t == prefix:  # the prefix is a term itself
+                if fold(t) == word:
+                    out.append(t)
+                lo = prefix + "\x00"
+                continue
+            longer = t[:len(prefix) + 1]
+            if word.startswith(fold(longer)):
+                visit(longer)
+            nxt = _after(longer)
+            if nxt is None:
+                break
+            lo = nxt
+
+    visit("")
+    return out
 
 
 def term_expr(conn: sqlite3.Connection | None, term: Term, index: str, mode: str,
