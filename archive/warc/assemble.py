@@ -65,6 +65,9 @@ def load_rest(body: bytes | None) -> dict | None:
     return data if isinstance(data, dict) and isinstance(data.get("id"), int) else None
 
 
+REST, PAGE, FAILED = "rest", "page", "failed"   # PostParts.route: where an answer goes
+
+
 def settles(status: int | None) -> bool:
     """Whether an answer with this HTTP status is a part's final answer (module doc):
     a 2xx, or a 4xx a retry does not change; not a transient 408/429/5xx, a redirect,
@@ -152,6 +155,20 @@ class PostParts:
         """Whether ``url`` is a part some held post waits for."""
         rid = rest_post_id(url)
         return rid in self._by_rest if rid is not None else page_key(url) in self._by_page
+
+    def route(self, url: str, status: int | None, parse: bool) -> str | None:
+        """Where an answer goes, one rule for the rebuild and ``reassemble`` (the crawl's
+        callbacks are routed by Scrapy the same way): ``REST`` (the JSON of a held post,
+        for ``rest``), ``PAGE`` (a page to parse: page 1 is held, a later page goes to
+        ``page``, an unreadable part to ``failed``), ``FAILED`` (a part's final answer
+        that is not a page, e.g. a 404) or None (not a part, nothing to parse).
+        ``parse`` is the capture→rows decision ``wants_parse``."""
+        part = bool(self.held) and self.is_part(url)
+        if part and rest_post_id(url) is not None:
+            return REST
+        if parse:
+            return PAGE
+        return FAILED if part and settles(status) else None
 
     def page(self, article: Article) -> list[Ready]:
         """A later page (``article.page > 1``) arrived."""
@@ -245,20 +262,20 @@ def reassemble(first: Article, answers: Iterable[Answer]) -> Article:
     if not parts.hold(first, None, None):
         return first
     for answer in answers:
-        part = parts.is_part(answer.url)
+        route = parts.route(answer.url, answer.status, answer.parse)
         ready: list[Ready] = []
-        if part and rest_post_id(answer.url) is not None:
+        if route == REST:
             ready = parts.rest(answer.url, answer.status, answer.body() if answer.status == 200 else None)
-        elif answer.parse:
+        elif route == PAGE:
             try:
                 article = answer.page()
             except Exception:  # noqa: BLE001 - an unparsable page settles nothing (an errors row)
                 continue
             if article is None:
-                ready = parts.failed(answer.url) if part else []
+                ready = parts.failed(answer.url) if parts.is_part(answer.url) else []
             elif article.page > 1:
                 ready = parts.page(article)
-        elif part and settles(answer.status):
+        elif route == FAILED:
             ready = parts.failed(answer.url)     # a later page's final answer is not the page
         if ready:
             return ready[0].article

@@ -37,7 +37,7 @@ from archive.origins import Scope, origin_of
 from archive.parser.dom import slug_of
 from archive.parser.page_parse import PageParser, parse_page
 from archive.warc import capture_rows
-from archive.warc.assemble import PostParts, Ready, rest_post_id, settles
+from archive.warc.assemble import FAILED, PAGE, REST, PostParts, Ready
 from archive.warc.capture_rows import CaptureFacts
 from archive.warc.dedup import DigestIndex
 from archive.warc.members import Damage
@@ -310,13 +310,14 @@ class RowBuilder:
                                     lambda: self._payload_of(body, refers_to), rec.payload_digest,
                                     rec.warc_header("WARC-Truncated"))
         stored_url = self.scope.canonical(url) if self.scope is not None else url
-        part = bool(len(self.parts)) and self.parts.is_part(url)
-        if part and rest_post_id(url) is not None:
+        route = self.parts.route(url, status, capture_rows.wants_parse(
+            status, rec.content_type, rec.warc_header("WARC-Truncated")))
+        if route == REST:
             self._rest_part(rec, url, status, refers_to, counts)
-        elif capture_rows.wants_parse(status, rec.content_type, rec.warc_header("WARC-Truncated")):
+        elif route == PAGE:
             self._article(rec, url, fetched_at, capture_id, refers_to, counts, parsed, crawl_id)
         else:
-            if part and settles(status):
+            if route == FAILED:
                 # a later page's final answer is not the page (a 404): the post goes without it
                 self._save(self.parts.failed(url), counts)
             capture_rows.apply_status(self.store, replace(facts, url=stored_url))
@@ -459,12 +460,13 @@ class RowBuilder:
             counts.problems.append(f"capture {capture_id} ({url}): {exc}")
             return
         refers_to = self._refers_to(rec) if record_type == "revisit" else None
-        if rest_post_id(url) is not None and self.parts.is_part(url):
+        route = self.parts.route(url, status, capture_rows.wants_parse(status, ctype, truncated))
+        if route == REST:
             self._rest_part(rec, url, status, refers_to, counts)
-        elif capture_rows.wants_parse(status, ctype, truncated):
+        elif route == PAGE:
             parsed = parse_page(page_task(rec), self.parser.profile) if record_type == "response" else None
             self._article(rec, url, fetched_at, capture_id, refers_to, counts, parsed, crawl_id, hold_only)
-        elif settles(status) and self.parts.is_part(url):
+        elif route == FAILED:
             self._save(self.parts.failed(url), counts)
 
     def _rest_part(self, rec: StoredRecord, url: str, status: int | None,
