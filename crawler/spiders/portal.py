@@ -112,6 +112,10 @@ class PortalSpider(scrapy.Spider):
         spider.planner = CrawlPlanner.for_crawl({}, **spider.revisit_days, full=True)
         spider.held_urls = {}       # post key → URLs of page 1, marked done once the post is stored
         spider.requested = set()  # hashes of post/image URLs requested in this crawl
+        # --max-pages N: at most N posts are requested (so at most N articles, exactly N on
+        # a site that answers them all); once they are, discovery stops too
+        spider.post_budget = s.getint("CLOSESPIDER_ITEMCOUNT")
+        spider.posts_requested = 0
         spider.window = RequestWindow(
             crawler, s.getint("PORTAL_SCHEDULER_WINDOW"),
             lambda url, kind, headers, meta: spider.request(url, kind, headers,
@@ -195,9 +199,25 @@ class PortalSpider(scrapy.Spider):
             if decision.reason == NOT_DUE:
                 self.crawler.stats.inc_value("incremental/skipped")
             return None
+        if not self._budget_allows(kind):
+            return None
         if kind in (POST, *FILES):
             self.requested.update(map(hash, hashes))
         return self.request(url, kind, decision.headers, **({"listed": True} if listed else {}))
+
+    def _budget_allows(self, kind: str) -> bool:
+        """Whether ``--max-pages`` (an article budget) lets a request of ``kind`` go out:
+        a post counts against it; once N posts are requested, no more posts and no more
+        discovery (listings, sitemaps, feeds) — their parts, images and requisites still
+        come, and the crawl ends when the N articles are stored."""
+        if not self.post_budget or kind not in (POST, AMP, LISTING, SITEMAP, FEED):
+            return True
+        if self.posts_requested >= self.post_budget:
+            self.crawler.stats.inc_value("budget/held_back")
+            return False
+        if kind == POST:
+            self.posts_requested += 1
+        return True
 
     def skip(self, url: str, reason: str, referrer: str | None = None,
              detail: str | None = None) -> None:
@@ -270,7 +290,7 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.set_value("frontier/resumed", len(resumed))
         for url, kind, _priority, meta in resumed:
             kind = kind if kind in PRIORITY else self.policy.classify(url)  # re-queued by recovery
-            if kind:
+            if kind and self._budget_allows(kind):
                 meta.pop("kind", None)
                 yield self.request(url, kind, meta.pop("conditional", None), **meta)
         root = urljoin(self.start_url, "/")
@@ -503,6 +523,8 @@ class PortalSpider(scrapy.Spider):
             if self.archive.frontier.is_done(url) or not decision.fetch:
                 self.crawler.stats.inc_value("incremental/skipped")
                 continue
+            if not self._budget_allows(POST):
+                break
             self.crawler.engine.crawl(self.request(url, POST, decision.headers))
             scheduled += 1
         self.crawler.stats.inc_value("incremental/revisited", scheduled)
@@ -517,6 +539,8 @@ class PortalSpider(scrapy.Spider):
             url = self.scope.live_url(key)
             if self.archive.frontier.is_done(url) or not self.scope.on_site(url):
                 continue
+            if not self._budget_allows(POST):
+                break
             self.crawler.engine.crawl(self.request(url, POST, decision.headers, vanished=True))
             scheduled += 1
         self.crawler.stats.set_value("incremental/vanished_rechecked", scheduled)
