@@ -120,6 +120,12 @@ def test_the_static_walk_sees_what_it_must():
     assert set(found) - _direct_imports("crawler.cli") - {"crawler.cli"}  # followed past the first level
 
 
+def _loaded_by(code: str) -> str:
+    """What ``code`` prints, run in a fresh interpreter (the modules it found loaded)."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
 @pytest.mark.slow
 def test_archive_does_not_import_scrapy():
 
@@ -130,8 +136,8 @@ def test_archive_does_not_import_scrapy():
         "bad = sorted(n for n in sys.modules if n.split('.')[0] in ('scrapy', 'twisted'))\n"
         "print(','.join(bad))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "", f"archive imported: {out.stdout.strip()}"
+    loaded = _loaded_by(code)
+    assert loaded == "", f"archive imported: {loaded}"
 
 
 @pytest.mark.slow
@@ -142,8 +148,7 @@ def test_cli_help_does_not_import_scrapy():
         "bad = sorted(n for n in sys.modules if n.split('.')[0] in ('scrapy', 'twisted'))\n"
         "print(','.join(bad))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
+    assert _loaded_by(code) == ""
 
 
 @pytest.mark.slow
@@ -164,8 +169,8 @@ def test_replica_uses_the_standard_library_and_archive_text_only():
         "ours = sorted(n for n in new if n.startswith('archive') and n not in ('archive', 'archive.text'))\n"
         "print(','.join(bad + ours))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "", f"replica imported: {out.stdout.strip()}"
+    loaded = _loaded_by(code)
+    assert loaded == "", f"replica imported: {loaded}"
 
 
 def test_the_revisit_policy_is_used_by_the_crawl_planner_alone():
