@@ -85,7 +85,7 @@ DECLARED: tuple[Setting, ...] = (
     Setting("PORTAL_PROGRESS", bool, False,
             "a progress line on stderr; the CLI turns it on for a terminal"),
     Setting("PORTAL_MAX_PAGES", int, 0,
-            "--max-pages: exactly this many fetches, then a clean stop (0: no limit)", min=0),
+            "exactly this many fetches of any kind, then a clean stop (0: no limit)", min=0),
     Setting("PORTAL_PROGRESS_INTERVAL", float, 60.0,
             "off a terminal: a 'progress:' log line this often (s; 0: none)", min=0),
     Setting("PORTAL_PLAN_WINDOW", float, 21600.0,
@@ -139,7 +139,10 @@ DECLARED: tuple[Setting, ...] = (
     Setting("LOG_FILE", str, None, "set by build_settings: <archive>/logs/crawl-<stamp>.log",
             nullable=True),
     Setting("CLOSESPIDER_TIMEOUT", float, 0, "--max-duration; 0 = no limit", min=0),
-    Setting("CLOSESPIDER_PAGECOUNT", int, 0, "--max-pages; 0 = no limit", min=0),
+    Setting("CLOSESPIDER_PAGECOUNT", int, 0, "Scrapy's response count; 0 = no limit", min=0),
+    Setting("CLOSESPIDER_ITEMCOUNT", int, 0,
+            "--max-pages: exactly this many articles (posts requested, then no more discovery); "
+            "0 = no limit", min=0),
 
     Setting("EXTENSIONS", dict, {
         "scrapy.extensions.remote_control.RemoteControl": None,
