@@ -113,3 +113,47 @@ def exact_key(s: str | None) -> str:
 def has_marks(s: str) -> bool:
     """Whether ``s`` has a diacritic or ``đ`` (a word typed with marks)."""
     return fold(s) != unicodedata.normalize("NFC", s).lower()
+
+
+# --- the full-text index's terms (migration 12) -----------------------------------------
+# A word of the index is written as one FTS5 term that holds both of its search keys: its
+# fold, INDEX_SEP, then its exact key when that differs (``Đà`` → ``da\ue000đà``,
+# ``ma`` → ``ma\ue000``). So one index (tokenizer ``unicode61 remove_diacritics 0``, whose
+# default token characters include the private-use INDEX_SEP) answers both kinds of word:
+# the exact term for a word typed with marks, the prefix ``da\ue000*`` (every term whose
+# fold is ``da``) for one typed without, each in its place in a phrase. Changing how terms
+# are written needs a migration that rebuilds the index.
+INDEX_SEP = "\ue000"
+_WORD = re.compile(r"[^\W_]+")
+
+
+def words(s: str | None) -> list[str]:
+    """The words of ``s`` as the index splits them: runs of letters and digits."""
+    return _WORD.findall(s) if s else []
+
+
+def fold_key(word: str) -> str:
+    """The first part of a word's index term: its fold, as one word."""
+    return "".join(words(fold(word)))
+
+
+def index_term(word: str) -> str:
+    """The index's term for one word already in ``exact_key`` form."""
+    folded = fold_key(word)
+    return folded + INDEX_SEP + ("" if word == folded else word)
+
+
+def fold_term(word: str) -> str:
+    """The start of every index term whose word folds to ``fold(word)`` (for a prefix query)."""
+    return fold_key(word) + INDEX_SEP
+
+
+def term_exact(term: str) -> str:
+    """The exact key of the word an index term was written for (``index_term`` reversed)."""
+    folded, _, exact = term.partition(INDEX_SEP)
+    return exact or folded
+
+
+def index_text(s: str | None) -> str:
+    """What the full-text index is fed for ``s`` (the SQL function ``pa_index``)."""
+    return " ".join(index_term(w) for w in words(exact_key(s))) if s else ""

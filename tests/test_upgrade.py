@@ -82,3 +82,37 @@ def test_unwritable_old_archive_is_one_line(tmp_path):
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert "made by an older portal-archive" in proc.stderr
     assert max(versions(root)) == 5  # untouched
+
+
+def test_an_archive_with_two_indexes_gets_one_that_answers_the_same(tmp_path):
+    """Migration 12 drops migration 10's folded and exact indexes and their triggers and
+    indexes every article once, both keys of each word in one term."""
+    root = old_archive(tmp_path / "old", upto=11)
+    conn = sqlite3.connect(root / "archive.sqlite", isolation_level=None)
+    register_functions(conn)
+    conn.execute("INSERT INTO articles(url, slug, title, first_seen_at, last_seen_at) VALUES "
+                 "('http://p.vn/b.html', 'b', 'Sở đã nâng cấp đường', '2024-07-03T01:00:00Z', "
+                 "'2024-07-03T01:00:00Z')")
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert {"articles_fts_exact", "articles_fts_exact_insert"} <= names
+    conn.close()
+    from archive.db import open_db
+    from archive.research.search import search
+
+    db = open_db(root / "archive.sqlite")
+    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+    assert not any(n.startswith("articles_fts_exact") for n in names)
+    assert {"articles_fts", "articles_fts_insert", "articles_fts_delete", "articles_fts_update"} <= names
+
+    def titles(q, **kw):
+        return sorted(h.title for h in search(db, q, **kw))
+
+    assert titles("Đà Nẵng") == ["Đà Nẵng hợp tác"]
+    assert titles('"đã nâng"') == ["Sở đã nâng cấp đường"]
+    assert titles("da nang") == ["Sở đã nâng cấp đường", "Đà Nẵng hợp tác"]
+    assert titles("Đà Nẵng", mode="fold") == ["Sở đã nâng cấp đường", "Đà Nẵng hợp tác"]
+    assert titles("hợp*") == ["Đà Nẵng hợp tác"]
+    # the triggers now write the one index
+    db.execute("UPDATE articles SET title = 'Đà Lạt' WHERE slug = 'a'")
+    assert titles("Đà Nẵng") == [] and titles("da lat") == ["Đà Lạt"]
+    db.close()

@@ -12,6 +12,7 @@ from archive.db.store import Store
 from archive.integrity.recover import RecoveryReport, forget_past
 from archive.layout import ArchiveLayout
 from archive.parser.model import Article
+from archive.research.search import fts_query
 
 URL = "http://h/bai-viet.html"
 
@@ -64,7 +65,8 @@ def test_an_edit_lost_in_a_cut_goes_back_to_the_previous_version(tmp_path):
     store.save_article(article("Thân bài hai, đã sửa.", "Tiêu đề mới"), again)
     assert conn.execute("SELECT count(*) FROM article_versions WHERE article_id=?",
                         (row["id"],)).fetchone()[0] == 2
-    hits = conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'moi'").fetchone()[0]
+    hits = conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
+                        (fts_query("moi"),)).fetchone()[0]
     assert hits == 1  # the FTS index follows the article back and forth
 
 

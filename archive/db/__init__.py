@@ -8,7 +8,7 @@ from pathlib import Path
 
 from archive.db.migrations import MIGRATIONS
 from archive.errors import ArchiveError, NotAnArchive, ReadOnlyArchive, SchemaTooNew, from_sqlite_error
-from archive.text import exact_key, fold
+from archive.text import exact_key, fold, index_text
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -18,10 +18,12 @@ def utcnow() -> str:
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
-    """SQL functions the schema relies on (the full-text triggers call ``pa_fold`` and
-    ``pa_exact``)."""
+    """SQL functions the schema relies on: the full-text triggers call ``pa_index``
+    (migration 12; ``pa_fold`` and ``pa_exact`` for migration 10's, which older archives
+    pass through on their way up, and for hand-written SQL)."""
     conn.create_function("pa_fold", 1, fold, deterministic=True)
     conn.create_function("pa_exact", 1, exact_key, deterministic=True)
+    conn.create_function("pa_index", 1, index_text, deterministic=True)
 
 
 def open_db(path: str | Path, *, readonly: bool = False,

@@ -1,7 +1,7 @@
 """Datasette metadata for an archive: title, source, licence, every table and column, canned queries.
 
-The canned ``search`` query calls ``pa_fts_query`` (folds the query like
-``archive.research.search``), registered by ``archive.research.datasette_plugin``, which
+The canned ``search`` query calls ``pa_search_ids`` (the ids ``archive.research.search``
+finds), registered by ``archive.research.datasette_plugin``, which
 ``portal-archive serve`` loads.
 """
 
@@ -167,13 +167,9 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "digest": "sha1:<base32> payload digest", "record_id": "WARC-Record-ID of that record",
         "target_uri": "its WARC-Target-URI", "date": "its WARC-Date",
         "capture_id": "the captures row of that record"}),
-    "articles_fts": ("Full-text index of articles, folded (lower case, no diacritics, đ→d). "
-                     "Query it with the canned query `search` or the articles search box.", {
-        "title": "indexed title", "lead": "indexed lead", "body_text": "indexed body text",
-        "author": "indexed author line", "source": "indexed source"}),
-    "articles_fts_exact": ("Full-text index of articles keeping every letter (lower case, tone "
-                           "mark moved to the end of its vowel group: pa_exact()). "
-                           "Query it with the canned query `search` or the articles search box.", {
+    "articles_fts": ("Full-text index of articles: each word one term, its fold, U+E000, then "
+                     "its exact letters when they differ (pa_index()). Query it with the canned "
+                     "query `search`, the articles search box, or MATCH pa_fts_query('…').", {
         "title": "indexed title", "lead": "indexed lead", "body_text": "indexed body text",
         "author": "indexed author line", "source": "indexed source"}),
 }

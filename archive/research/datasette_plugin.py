@@ -2,7 +2,9 @@
 
 SQL functions (registered on every Datasette connection):
 
-- ``pa_fold(text)``, ``pa_exact(text)``: ``archive.text.fold`` / ``exact_key``;
+- ``pa_fold(text)``, ``pa_exact(text)``, ``pa_index(text)``: ``archive.text.fold`` /
+  ``exact_key`` / ``index_text`` (``archive.db.register_functions``; the full-text
+  index's triggers call ``pa_index``);
 - ``pa_search_ids(query [, mode [, limit, offset]])``: a JSON array of the ids of
   the matching articles, best first (a broad query by ``BROAD_RULE``) —
   ``archive.research.search.search_ids``, the
@@ -10,13 +12,14 @@ SQL functions (registered on every Datasette connection):
   or ``fold``; '' is ``auto``);
 - ``pa_snippet(query, mode, body, lead, title)``: the CLI's snippet (matched words
   between ``[ ]``), or the title marked when only the title matches;
-- ``pa_fts_query(query)``: the folded FTS5 expression (for hand-written SQL on
-  ``articles_fts``; ``'""'``, which matches nothing, when the query has no words).
+- ``pa_fts_query(query)``: the FTS5 expression of the query with every word folded
+  (for hand-written SQL on ``articles_fts``, whose terms are written by ``pa_index``;
+  ``'""'``, which matches nothing, when the query has no words).
 
 The search box of the ``articles`` table runs the same search: ``?_search=`` (and
 ``&_search_mode=exact|fold``) becomes ``id IN pa_search_ids(…)``. Datasette's own
-full-text search does not see the indexes (migration 10 declares their content
-table so that it does not), so it never runs a user's words raw.
+full-text search does not see the index (migration 12 declares its content table so
+that it does not), so it never runs a user's words raw.
 """
 
 from __future__ import annotations
@@ -24,10 +27,10 @@ from __future__ import annotations
 from datasette import hookimpl
 from datasette.filters import FilterArguments
 
+from archive.db import register_functions
 from archive.research.search import BadSearchQuery, fts_query, search_ids_json
 from archive.research.search_query import highlight_terms
 from archive.research.snippet import Terms, best_snippet, highlight
-from archive.text import exact_key, fold
 
 SEARCH_TABLE = "articles"
 
@@ -47,8 +50,7 @@ def pa_snippet(query, mode, body, lead, title):
 
 @hookimpl
 def prepare_connection(conn):
-    conn.create_function("pa_fold", 1, fold, deterministic=True)
-    conn.create_function("pa_exact", 1, exact_key, deterministic=True)
+    register_functions(conn)
     conn.create_function("pa_fts_query", 1, pa_fts_query, deterministic=True)
     conn.create_function("pa_snippet", 5, pa_snippet, deterministic=True)
 

@@ -1,9 +1,9 @@
 """Full-text search over the archive's articles: accent-aware, Vietnamese.
 
-Two indexes (migration 10): ``articles_fts`` holds folded text, ``articles_fts_exact``
-the exact letters. A word typed with marks matches those letters; one typed without
-matches every accented reading; ``mode="exact"``/``"fold"`` force one behaviour. The
-query language and how a query is planned on the two indexes:
+One index (migration 12): ``articles_fts`` holds every word as one term with both its
+fold and its exact letters. A word typed with marks matches those letters; one typed
+without matches every accented reading; ``mode="exact"``/``"fold"`` force one
+behaviour. The query language and how a query is written for the index:
 ``archive.research.search_query``. Everything else in a query is taken literally,
 never as FTS5 syntax.
 """
@@ -23,7 +23,7 @@ from archive.research.search_filters import (
     plan_filters,
 )
 from archive.research.search_query import (
-    EXACT_INDEX,
+    INDEX,
     MODES,
     Plan,
     highlight_terms,
@@ -62,12 +62,12 @@ class Hit:
 
 
 def fts_query(query: str) -> str:
-    """The folded FTS5 MATCH expression of a query (what ``mode="fold"`` runs on
-    ``articles_fts``); '' if it has no words.
+    """The FTS5 MATCH expression of a query with every word in any reading (what
+    ``mode="fold"`` runs on ``articles_fts``); '' if it has no words.
 
-    Every term is written as a double-quoted phrase of its words, so FTS5 operators and
-    punctuation in the input (``'); DROP TABLE articles; --``, ``NEAR(``, ``*``, ``"``)
-    are never read as syntax.
+    Every word is written as a double-quoted index term (``"hai\ue000"*``), so FTS5
+    operators and punctuation in the input (``'); DROP TABLE articles; --``, ``NEAR(``,
+    ``*``, ``"``) are never read as syntax.
     """
     p = plan(None, query, "fold")
     return p.match if p else ""
@@ -84,7 +84,7 @@ __all__ = ["BROAD_MATCHES", "BROAD_RULE", "BadSearchQuery", "Hit", "MARK_END", "
 _RANKED_SQL = """
 SELECT {ix}.rowid AS id, bm25({ix}, 10.0, 4.0, 1.0, 1.0, 1.0) AS score, {tier} AS tier
 FROM {ix} {join}
-WHERE {ix} MATCH :match {conditions} {filters}
+WHERE {ix} MATCH :match {filters}
 ORDER BY tier DESC, score, {ix}.rowid DESC
 LIMIT :limit OFFSET :offset
 """
@@ -108,7 +108,7 @@ FROM articles a WHERE a.id IN (SELECT value FROM json_each(:ids))
 """
 
 _COUNT_SQL = """
-SELECT count(*) FROM (SELECT 1 FROM {ix} WHERE {ix} MATCH :match {conditions} LIMIT :bound)
+SELECT count(*) FROM (SELECT 1 FROM {ix} {join} WHERE {ix} MATCH :match {filters} LIMIT :bound)
 """
 
 # One group of a broad query's ranking, in index order (newest id first): FTS5 walks its
@@ -143,7 +143,6 @@ def _parts(conn, p: Plan, *, since, until, category, author) -> _Parts:
     # set is built once, instead of running one FTS5 query per id
     filters = "".join(f" AND +{p.rowid()} IN ({sub})" for sub in sets) + tests
     join = f"JOIN articles a ON a.id = {p.rowid()}" if row else ""
-    params.update(p.params)
     params["match"] = p.match
     if p.literal:
         params["literal"] = p.literal
@@ -151,7 +150,7 @@ def _parts(conn, p: Plan, *, since, until, category, author) -> _Parts:
 
 
 def _literal_set(p: Plan) -> str:
-    return f"(SELECT rowid FROM {p.exact_index} WHERE {p.exact_index} MATCH :literal)"
+    return f"(SELECT rowid FROM {p.index} WHERE {p.index} MATCH :literal)"
 
 
 def _ranked_sql(parts: _Parts, *, limit, offset) -> tuple[str, dict]:
@@ -159,25 +158,23 @@ def _ranked_sql(parts: _Parts, *, limit, offset) -> tuple[str, dict]:
     tier = f"(+{p.rowid()} IN {_literal_set(p)})" if p.literal else "0"
     params = dict(parts.params, limit=-1 if limit is None else max(1, int(limit)),
                   offset=max(0, int(offset)))
-    sql = _RANKED_SQL.format(ix=p.index, join=parts.join, tier=tier, conditions=p.conditions,
-                             filters=parts.filters)
+    sql = _RANKED_SQL.format(ix=p.index, join=parts.join, tier=tier, filters=parts.filters)
     return sql, params
 
 
 def _count(conn, p: Plan, bound: int | None, query: str) -> int:
     """Matches of the query's words (filters aside), at most ``bound``."""
-    sql = _COUNT_SQL.format(ix=p.index, conditions=p.conditions)
-    params = dict(p.params, match=p.match, bound=-1 if bound is None else bound)
+    sql = _COUNT_SQL.format(ix=p.index, join="", filters="")
+    params = dict(match=p.match, bound=-1 if bound is None else bound)
     return _run(conn, sql, params, query)[0][0]
 
 
 def _is_broad(conn, p: Plan, threshold: int, query: str) -> bool:
     """Whether the query's words match more than ``threshold`` articles. The letters as
-    typed, when the query leaves nothing out, are a subset of its matches found in one
-    index: counting them first spares building the other index's set of ids for a
-    query that mixes words with and without marks."""
+    typed, when the query leaves nothing out, are a subset of its matches: counting them
+    first spares merging the doclists of every reading of its words typed without marks."""
     if p.literal and not p.negated:
-        literal = Plan(index=p.exact_index, match=p.literal, exact_index=p.exact_index)
+        literal = Plan(index=p.index, match=p.literal)
         if _count(conn, literal, threshold + 1, query) > threshold:
             return True
     return _count(conn, p, threshold + 1, query) > threshold
@@ -188,42 +185,39 @@ def _broad_ids(conn, parts: _Parts, query: str, mode: str, *, limit, offset) -> 
 
     Groups: (1) the letters as typed in the title, (2) the letters as typed elsewhere,
     (3) the words (any reading) in the title, (4) the other matches; (1)-(2) only when some
-    word was typed without marks (else every match has its letters as typed). The first
-    two walk the exact index (the letters as typed imply the folded match; the match is
-    checked too when the query leaves terms out), the others the query's index. A group
-    is read only when the ones before it did not fill the page, so they were read whole:
-    leaving out their ids is leaving out every post of an earlier group."""
+    word was typed without marks (else every match has its letters as typed; the match is
+    checked too when the query leaves terms out). A group is read only when the ones
+    before it did not fill the page, so they were read whole: leaving out their ids is
+    leaving out every post of an earlier group."""
     p = parts.p
-    ix, ex = p.index, p.exact_index
+    ix = p.index
     params = dict(parts.params)
-    titled = plan(conn, query, mode, columns=("title",), prefix="pa_t")
+    titled = plan(conn, query, mode, ix, columns=("title",))
     if titled is None or titled.match == p.match:  # every word already names its columns
         titled = None
     else:
-        params.update(titled.params, t_match=titled.match)
-    # (index, MATCH and conditions, extra, tier, group): the group's number in BROAD_RULE's
-    # list (without groups 1-2 every match holds the letters as typed, so it is in 1 or 2)
-    groups: list[tuple[str, str, str, int, int]] = []
+        params["t_match"] = titled.match
+    # (MATCH, extra, tier, group): the group's number in BROAD_RULE's list (without
+    # groups 1-2 every match holds the letters as typed, so it is in 1 or 2)
+    groups: list[tuple[str, str, int, int]] = []
     if p.literal:
-        check = (f" AND +{ex}.rowid IN (SELECT rowid FROM {ix} WHERE {ix} MATCH :match"
-                 f"{p.conditions})" if p.negated else "")
+        check = (f" AND +{ix}.rowid IN (SELECT rowid FROM {ix} WHERE {ix} MATCH :match)"
+                 if p.negated else "")
         if titled is not None and titled.literal:
             params["t_literal"] = titled.literal
-            groups.append((ex, ":t_literal", check, 1, 1))
-        groups.append((ex, ":literal", check, 1, 2))
+            groups.append((":t_literal", check, 1, 1))
+        groups.append((":literal", check, 1, 2))
     tier, base = (0, 2) if p.literal else (1, 0)
     if titled is not None:
-        groups.append((ix, ":t_match" + titled.conditions, "", tier, base + 1))
-    groups.append((ix, ":match" + p.conditions, "", tier, base + 2))
+        groups.append((":t_match", "", tier, base + 1))
+    groups.append((":match", "", tier, base + 2))
     want = None if limit is None else max(0, int(offset)) + max(1, int(limit))
     found: list[tuple[int, int, int]] = []
-    for index, match, extra, group_tier, number in groups:
+    for match, extra, group_tier, number in groups:
         if want is not None and len(found) >= want:
             break
-        sql = _BROAD_GROUP.format(
-            ix=index, match=match, extra=extra,
-            filters=parts.filters.replace(f"{ix}.rowid", f"{index}.rowid"),
-            join=parts.join.replace(f"{ix}.rowid", f"{index}.rowid"))
+        sql = _BROAD_GROUP.format(ix=ix, match=match, extra=extra, filters=parts.filters,
+                                  join=parts.join)
         rows = _run(conn, sql, dict(params, seen=json.dumps([f[0] for f in found]),
                                     n=-1 if want is None else want - len(found)), query)
         found += [(r[0], group_tier, number) for r in rows]
@@ -302,8 +296,7 @@ def search_summary(conn: sqlite3.Connection, query: str, *, mode: str = "auto",
     if p is None:
         return 0, None
     parts = _parts(conn, p, since=since, until=until, category=category, author=author)
-    sql = _COUNT_SQL.format(ix=p.index, conditions=p.conditions + " " + parts.filters)
-    sql = sql.replace(f"FROM {p.index} WHERE", f"FROM {p.index} {parts.join} WHERE", 1)
+    sql = _COUNT_SQL.format(ix=p.index, join=parts.join, filters=parts.filters)
     total = _run(conn, sql, dict(parts.params, bound=-1), query)[0][0]
     threshold = BROAD_MATCHES if broad is None else broad
     return total, (BROAD_RULE if rank == "auto" and _is_broad(conn, p, threshold, query) else None)
@@ -440,24 +433,23 @@ def _document_hits(conn, query, *, marks, snippet_tokens, **kw) -> list[Hit]:
 
 
 def _ensure_functions(conn: sqlite3.Connection) -> None:
-    """pa_fold/pa_exact on a connection not made by ``open_db`` (redefining them on one with
+    """pa_fold/pa_exact/pa_index on a connection not made by ``open_db`` (redefining them on one with
     open cursors would fail, so only when missing)."""
     try:
-        conn.execute("SELECT pa_fold(''), pa_exact('')").fetchone()
+        conn.execute("SELECT pa_fold(''), pa_exact(''), pa_index('')").fetchone()
     except sqlite3.OperationalError:
         register_functions(conn)
 
 
 def rebuild_index(conn: sqlite3.Connection) -> int:
-    """Re-index every article from scratch in both indexes; return how many.
+    """Re-index every article from scratch; return how many.
 
     Use this, never FTS5's ``'rebuild'`` command (which would index the content
-    table's text unfolded).
+    table's raw text, not ``pa_index``'s terms).
     """
-    from archive.db.m010_search_exact import COLUMNS
+    from archive.db.m012_search_one_index import COLUMNS, FUNCTION
     cols = ", ".join(COLUMNS)
-    for table, fn in (("articles_fts", "pa_fold"), (EXACT_INDEX, "pa_exact")):
-        conn.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
-        conn.execute(f"INSERT INTO {table}(rowid, {cols}) SELECT id, "
-                     + ", ".join(f"{fn}({c})" for c in COLUMNS) + " FROM articles")
+    conn.execute(f"INSERT INTO {INDEX}({INDEX}) VALUES ('delete-all')")
+    conn.execute(f"INSERT INTO {INDEX}(rowid, {cols}) SELECT id, "
+                 + ", ".join(f"{FUNCTION}({c})" for c in COLUMNS) + " FROM articles")
     return conn.execute("SELECT count(*) FROM articles").fetchone()[0]

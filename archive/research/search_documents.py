@@ -2,8 +2,8 @@
 
 ``documents.text`` (migration 7) holds the text extracted from each PDF. A query whose
 terms all carry ``document:`` (``document:(kế hoạch)``, ``document:"đường ven biển"``)
-runs with the same rules as an article search (``search_query.plan``) on two temporary
-FTS5 indexes (folded and exact) of the documents that have text, built for the query; a
+runs with the same rules as an article search (``search_query.plan``) on a temporary
+FTS5 index (written like the articles') of the documents that have text, built for the query; a
 hit is the article that links the document ("in a document of article N"). Documents
 no archived article links are not shown.
 """
@@ -14,14 +14,14 @@ import sqlite3
 
 from archive.research.search_filters import date_bound, filter_sql
 from archive.research.search_query import plan
-from archive.research.search_temp import temp_index_pair
+from archive.research.search_temp import temp_index
 
-FOLD, EXACT = "pa_documents_fts", "pa_documents_fts_exact"
+INDEX = "pa_documents_fts"
 COLUMNS = ("text", "link_text", "file_name")
 
 
 def _build_indexes(conn: sqlite3.Connection) -> None:
-    temp_index_pair(conn, FOLD, EXACT, COLUMNS,
+    temp_index(conn, INDEX, COLUMNS,
                     "SELECT id AS rowid_, text AS text_, link_text AS link_text_, "
                     "file_name AS file_name_ FROM documents "
                     "WHERE article_id IS NOT NULL AND text IS NOT NULL")
@@ -39,16 +39,16 @@ def document_matches(conn: sqlite3.Connection, query: str, *, mode: str = "auto"
     if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents'").fetchone() is None:
         return []
     _build_indexes(conn)
-    p = plan(conn, query, mode, indexes=(FOLD, EXACT))
+    p = plan(conn, query, mode, INDEX)
     if p is None:
         return []
     filters, params = filter_sql(since=since, until=until, category=category, author=author)
-    params.update(p.params, match=p.match, limit=-1 if limit is None else max(1, int(limit)),
+    params.update(match=p.match, limit=-1 if limit is None else max(1, int(limit)),
                   offset=max(0, int(offset)))
     return _run(conn, f"""
         WITH m AS MATERIALIZED (
             SELECT {p.index}.rowid AS did, bm25({p.index}, 1.0, 2.0, 2.0) AS score
-            FROM {p.index} WHERE {p.index} MATCH :match {p.conditions})
+            FROM {p.index} WHERE {p.index} MATCH :match)
         SELECT d.article_id, d.id AS document_id, d.url, d.text, min(m.score) AS score
         FROM m JOIN documents d ON d.id = m.did JOIN articles a ON a.id = d.article_id
         WHERE 1 {filters}

@@ -134,11 +134,15 @@ def _count_upto(conn: sqlite3.Connection, sql: str, params: dict, cap: int) -> i
     return conn.execute(f"SELECT count(*) FROM ({sql} LIMIT {int(cap) + 1})", params).fetchone()[0]
 
 
+_PHRASE = re.compile(r'"\*? \+ "')  # between two words of a phrase
+
+
 def estimate_matches(conn: sqlite3.Connection, match: str, index: str = "articles_fts") -> int | None:
     """How many posts match (counted up to ``MATCH_PROBE``), or None for an expression
-    with a phrase of several words: FTS5 reads such a phrase's whole word lists to find
-    its matches, so counting them could cost as much as the search itself."""
-    if any(" " in phrase for phrase in re.findall(r'"([^"]*)"', match)):
+    with a phrase of several words (``"a" + "b"``, as ``search_query`` writes one): FTS5
+    reads such a phrase's whole word lists to find its matches, so counting them could
+    cost as much as the search itself."""
+    if _PHRASE.search(match):
         return None
     return _count_upto(conn, f"SELECT 1 FROM {index} WHERE {index} MATCH :m",
                        {"m": match}, MATCH_PROBE)

@@ -1,4 +1,4 @@
-"""The search query language, and the plan that runs a query on the two full-text indexes.
+"""The search query language, and how a query is written for the full-text index.
 
 A query is words AND-ed; ``"a phrase"``; ``word*`` (a prefix); ``OR`` between two
 terms (either is enough); ``NOT term`` (leave out posts that have it); and column
@@ -7,34 +7,48 @@ filters ``title:``, ``lead:``, ``body:`` (lead and body text), ``author:``,
 ``title:(cong an)`` means both words in the title (in raw FTS5, ``title: cong an``
 applies to ``cong`` only). Anything else is taken literally, never as FTS5 syntax.
 
-Accents (``mode``):
+The index (migration 12, ``articles_fts``) holds each word as one term with both of its
+keys, ``fold`` U+E000 ``exact key`` (``archive.text.index_term``). Accents (``mode``),
+word by word, also inside a phrase:
 
-- ``auto`` (default): a term typed with marks (tone marks, ``ă â ê ô ơ ư``, ``đ``)
-  matches those letters only, in the exact index (``articles_fts_exact``); a term
-  typed without marks matches every accented reading, in the folded index
-  (``articles_fts``); a phrase mixing both is expanded, word by word, into the
-  readings the archive holds (``"Đà nang"`` → ``"đà nẵng" OR "đà nang" OR …``);
-- ``exact``: every term in the exact index (``ha noi`` finds only unaccented text);
-- ``fold``: every term in the folded index (``Đà Nẵng`` also finds ``đã nâng``).
+- ``auto`` (default): a word typed with marks (tone marks, ``ă â ê ô ơ ư``, ``đ``)
+  matches those letters only (its exact term); a word typed without marks matches
+  every accented reading (the prefix ``fold`` U+E000: every term of that fold), so
+  ``"Đà nang"`` is ``"da\ue000đà" + "nang\ue000"*``;
+- ``exact``: every word by its letters (``ha noi`` finds only unaccented text);
+- ``fold``: every word by its fold (``Đà Nẵng`` also finds ``đã nâng``).
+
+A prefix typed without marks (``nga*``, or any prefix with ``fold``) is the FTS5 prefix
+of its fold; one typed with marks (``Nẵ*``, or any prefix with ``exact``) is the
+index's terms whose exact key starts with it, read from the index's vocabulary
+(``prefix_terms``; at most ``MAX_PREFIX_TERMS``).
 
 Case, the Unicode normalisation form and old/new tone-mark placement never
 matter (``archive.text.exact_key``). Posts in which the query's letters appear as
-typed rank above posts that match only once folded.
+typed rank above posts that match only once folded (``Plan.literal``).
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 import sqlite3
 from dataclasses import dataclass, field
 
 from archive.research.search_filters import BadSearchQuery
-from archive.text import exact_key, fold, has_marks
+from archive.text import (
+    INDEX_SEP,
+    exact_key,
+    fold,
+    fold_key,
+    fold_term,
+    has_marks,
+    index_term,
+    term_exact,
+    words,
+)
 
 MODES = ("auto", "exact", "fold")
-FOLD_INDEX = "articles_fts"
-EXACT_INDEX = "articles_fts_exact"
+INDEX = "articles_fts"
 # column filter names → index columns
 COLUMNS = {
     "title": ("title",), "lead": ("lead",), "body": ("lead", "body_text"),
@@ -42,7 +56,9 @@ COLUMNS = {
     "document": ("document",),  # the text of documents the articles link to (search_documents)
 }
 DOCUMENT = ("document",)
-MAX_READINGS = 256  # phrases a mixed phrase may expand into
+# words a prefix typed with marks may stand for (each is an OR-ed term of the query)
+MAX_PREFIX_TERMS = 1000
+NOTHING = '"' + INDEX_SEP * 2 + '"'  # a term no index holds: matches no post
 
 
 @dataclass
@@ -52,11 +68,9 @@ class Term:
     columns: tuple[str, ...] | None = None
     negated: bool = False
 
-    def words(self, key) -> list[str]:
-        return re.findall(r"\w+", key(self.text).replace("_", " "))
-
-    def marked(self) -> bool:
-        return has_marks(self.text)
+    def words(self) -> list[str]:
+        """Its words as the index splits them, in ``exact_key`` form."""
+        return words(exact_key(self.text))
 
 
 @dataclass
@@ -115,7 +129,7 @@ def parse(query: str) -> Query:
             star = word.endswith("*")
         term = Term(word, prefix=star, columns=columns or group)
         columns = None
-        if not term.words(fold):
+        if not term.words():
             continue
         if pending_not:
             term.negated = True
@@ -128,66 +142,14 @@ def parse(query: str) -> Query:
     return q
 
 
-def _fts_phrase(words: list[str], prefix: bool, columns) -> str:
-    phrase = '"' + " ".join(words) + '"' + ("*" if prefix else "")
-    if columns:
-        return "{" + " ".join(columns) + "} : " + phrase
-    return phrase
+def word_is_exact(word: str, mode: str) -> bool:
+    """Whether a query word is found by its letters (else by its fold)."""
+    return mode == "exact" or (mode == "auto" and has_marks(word))
 
 
 def _or(parts: list[str]) -> str:
     parts = list(dict.fromkeys(parts))
     return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
-
-
-class Vocabulary:
-    """The readings of a folded word: the terms of an exact index that fold to it (for
-    phrases mixing marked and unmarked words), cached per connection until the archive
-    changes (``PRAGMA data_version`` for other connections' writes, ``total_changes`` for
-    its own).
-
-    An ASCII word (every word typed without marks in Vietnamese) is looked up by walking
-    the index's sorted terms with seeks (``_walk``): only the prefixes that can still fold
-    to the word are visited, a few dozen terms. Reading the whole vocabulary instead
-    costs reading every doclist (fts5vocab counts each term's rows): 3 s at 100 000
-    articles, for the first such query of every connection. Other words (whose folding
-    may compose characters across a prefix's end) read the whole vocabulary, once."""
-
-    # (connection, index) → (the connection, its version, readings by folded word); the
-    # connection is held so that its id is not reused while cached (at most CACHED of them)
-    _cache: dict[tuple[int, str], tuple[sqlite3.Connection, tuple[int, int],
-                                        dict[str | None, list[str]]]] = {}
-    CACHED = 16
-
-    @classmethod
-    def readings(cls, conn: sqlite3.Connection, folded: str, index: str = EXACT_INDEX) -> list[str]:
-        version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
-        key = (id(conn), index)
-        cached = cls._cache.get(key)
-        in_temp = conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = ?",
-                               (index,)).fetchone() is not None
-        # 'instance': a seek reads one entry; 'row' counts a term's rows (for the whole list)
-        seek, rows = f"temp.{index}_instances", f"temp.{index}_vocab"
-        if cached is None or cached[1] != version or in_temp:  # temp tables: built per query
-            for table, kind in ((seek, "instance"), (rows, "row")):
-                conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING "
-                             f"fts5vocab({'temp' if in_temp else 'main'}, {index}, '{kind}')")
-            # creating the temp tables counts as changes of this connection
-            cached = (conn, (version[0], conn.total_changes), {})
-            cls._cache.pop(key, None)
-            while len(cls._cache) >= cls.CACHED:
-                del cls._cache[next(iter(cls._cache))]
-            cls._cache[key] = cached
-        found = cached[2]
-        if folded not in found and None not in found:  # None: the whole vocabulary is read
-            if folded.isascii():
-                found[folded] = _walk(conn, seek, folded)
-            else:
-                found.clear()
-                for (term,) in conn.execute(f"SELECT term FROM {rows}"):
-                    found.setdefault(fold(term), []).append(term)
-                found[None] = []
-        return found.get(folded, [])
 
 
 def _after(prefix: str) -> str | None:
@@ -202,89 +164,72 @@ def _after(prefix: str) -> str | None:
     return None
 
 
-def _walk(conn: sqlite3.Connection, vocab: str, word: str) -> list[str]:
-    """The terms of ``vocab`` (an fts5vocab ``instance`` table) that fold to the ASCII
-    ``word``, in term order, found by seeks: from each prefix whose fold can still begin
-    ``word``, one seek per distinct next character; the terms under a prefix that cannot
-    are skipped whole. (For an ASCII result folding is character by character — NFC never
-    composes into ASCII — so a term's fold begins with the fold of each of its prefixes.)
+def prefix_terms(conn: sqlite3.Connection, index: str, start: str) -> list[str] | None:
+    """The index's terms for the words whose exact key starts with ``start`` (an exact
+    key), in term order; None when there are more than ``MAX_PREFIX_TERMS``.
 
-    fts5vocab answers ``term >= ?`` and ``term <= ?`` from the index without reading the
-    terms it passes (``>`` and ``<`` would read every entry of the bound's term), so a
-    seek past a term is ``>= term || NUL`` (terms hold no control characters), and the
-    end of a prefix's terms is ``<= _after(prefix)``, that string itself left out."""
+    They are among the terms that start with ``start``'s fold: those are listed from an
+    fts5vocab ``instance`` table by seeks — it answers ``term >= ?`` and ``term <= ?``
+    from the index without reading the terms it passes (``>`` and ``<`` would read
+    every entry of the bound's term), so a seek past a term is ``>= term || NUL``
+    (terms hold no control characters) and the end is ``<= _after(fold)``, that string
+    itself left out."""
+    schema = "temp" if conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = ?",
+                                    (index,)).fetchone() else "main"
+    vocab = f"temp.{index}_instances"
+    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {vocab} USING "
+                 f"fts5vocab({schema}, {index}, 'instance')")
+    lo = fold_key(start)
+    hi = _after(lo)
+    sql = f"SELECT term FROM {vocab} WHERE term >= ?" + (" AND term <= ?" if hi else "") + " LIMIT 1"
     out: list[str] = []
-
-    def first(lo: str, hi: str | None) -> str | None:
-        sql = f"SELECT term FROM {vocab} WHERE term >= ?"
-        row = conn.execute(sql + " AND term <= ? LIMIT 1" if hi else sql + " LIMIT 1",
-                           (lo, hi) if hi else (lo,)).fetchone()
-        return row[0] if row and row[0] != hi else None
-
-    def visit(prefix: str) -> None:
-        hi = _after(prefix) if prefix else None
-        lo = prefix
-        while (t := first(lo, hi)) is not None:
-            if t == prefix:  # the prefix is a term itself
-                if fold(t) == word:
-                    out.append(t)
-                lo = prefix + "\x00"
-                continue
-            longer = t[:len(prefix) + 1]
-            if word.startswith(fold(longer)):
-                visit(longer)
-            nxt = _after(longer)
-            if nxt is None:
-                break
-            lo = nxt
-
-    visit("")
-    return out
+    while True:
+        row = conn.execute(sql, (lo, hi) if hi else (lo,)).fetchone()
+        if row is None or row[0] == hi:
+            return out
+        term = row[0]
+        if term_exact(term).startswith(start):
+            out.append(term)
+            if len(out) > MAX_PREFIX_TERMS:
+                return None
+        lo = term + "\x00"
 
 
-def term_expr(conn: sqlite3.Connection | None, term: Term, index: str, mode: str,
-              exact_index: str = EXACT_INDEX) -> str:
-    """The FTS5 expression of one term for ``index`` (folded or exact)."""
-    if index != exact_index:
-        return _fts_phrase(term.words(fold), term.prefix, term.columns)
-    words = term.words(exact_key)
-    if mode == "exact" or all(has_marks(w) for w in words):
-        return _fts_phrase(words, term.prefix, term.columns)
-    # a phrase mixing marked and unmarked words: every reading the archive holds
-    options = []
-    for i, w in enumerate(words):
-        if has_marks(w) or (term.prefix and i == len(words) - 1):
-            options.append([w])
-        else:
-            readings = Vocabulary.readings(conn, w, exact_index) if conn else []
-            options.append(list(dict.fromkeys([w, *readings])))
-    n = 1
-    for o in options:
-        n *= len(o)
-    if n > MAX_READINGS:
-        raise BadSearchQuery(f"the phrase {term.text!r} has {n} readings in this archive — "
-                             "type its words with their marks, or use --fold")
-    return _or([_fts_phrase(list(c), term.prefix, term.columns) for c in itertools.product(*options)])
+def _alternatives(conn, index: str, word: str, exact: bool, prefix: bool, typed: str) -> list[str]:
+    """The FTS5 strings one word of the query may be (OR-ed)."""
+    if not exact:
+        return ['"' + (fold_key(word) if prefix else fold_term(word)) + '"*']
+    if not prefix:
+        return ['"' + index_term(word) + '"']
+    terms = prefix_terms(conn, index, word) if conn is not None else []
+    if terms is None:
+        raise BadSearchQuery(f"{typed!r}: more than {MAX_PREFIX_TERMS} words of this archive "
+                             f"start with {word!r} — type more letters, or leave its marks out")
+    return ['"' + t + '"' for t in terms] or [NOTHING]
 
 
-def term_index(term: Term, mode: str, indexes: tuple[str, str] = (FOLD_INDEX, EXACT_INDEX)) -> str:
-    if mode == "exact" or (mode == "auto" and term.marked()):
-        return indexes[1]
-    return indexes[0]
+def term_expr(conn: sqlite3.Connection | None, term: Term, mode: str, index: str = INDEX) -> str:
+    """The FTS5 expression of one term: its words, each by its letters or by its fold
+    (``word_is_exact``), as one phrase; with its columns."""
+    ws = term.words()
+    head = [_alternatives(conn, index, w, word_is_exact(w, mode), False, term.text)[0]
+            for w in ws[:-1]]
+    last = _alternatives(conn, index, ws[-1], word_is_exact(ws[-1], mode), term.prefix, term.text)
+    expr = _or([" + ".join([*head, alt]) for alt in last])
+    if term.columns:
+        return "{" + " ".join(term.columns) + "} : " + (expr if expr.startswith("(") else f"({expr})")
+    return expr
 
 
 @dataclass
 class Plan:
-    """How to run a query: the index whose bm25 ranks it, its MATCH expression, extra
-    `` AND …`` conditions on ``<index>.rowid`` (terms answered by the other index),
-    and the expression of the query as typed (exact letters) for the first rank tier."""
+    """How to run a query on one index: its MATCH expression, and the expression of the
+    query as typed (every word by its letters) that marks the first rank tier, when
+    some word is found by its fold."""
 
     index: str
     match: str
-    conditions: str = ""
-    params: dict = field(default_factory=dict)
     literal: str | None = None
-    exact_index: str = EXACT_INDEX
     negated: bool = False  # the query has terms to leave out
 
     def rowid(self) -> str:
@@ -303,15 +248,14 @@ def is_document_query(query: str) -> bool:
 
 
 def plan(conn: sqlite3.Connection | None, query: str, mode: str = "auto",
-         indexes: tuple[str, str] = (FOLD_INDEX, EXACT_INDEX), *,
-         columns: tuple[str, ...] | None = None, prefix: str = "pa_c") -> Plan | None:
-    """The plan of ``query`` (None when it has no words to look for) on a pair of indexes
-    (folded, exact) with the same columns: the articles' by default. ``document:`` terms
-    are planned on the documents' indexes (``search_documents``) without a column.
+         index: str = INDEX, *, columns: tuple[str, ...] | None = None) -> Plan | None:
+    """The plan of ``query`` (None when it has no words to look for) on an index written
+    like the articles' one: the articles' by default. ``document:`` terms are planned on
+    the documents' index (``search_documents``) without a column. ``conn`` may be None
+    only for ``mode="fold"`` (nothing is read from the index then).
 
     ``columns``: the columns of every word to look for that names none (``("title",)``:
-    the query's words in the title; terms to leave out keep every column); ``prefix``:
-    of the names of its SQL parameters (to run two plans in one statement)."""
+    the query's words in the title; terms to leave out keep every column)."""
     if mode not in MODES:
         raise BadSearchQuery(f"unknown search mode {mode!r} — use one of {', '.join(MODES)}")
     q = parse(query)
@@ -320,56 +264,26 @@ def plan(conn: sqlite3.Connection | None, query: str, mode: str = "auto",
             t.columns = t.columns or columns
     for t in [t for c in q.clauses for t in c] + q.negated:
         if t.columns == DOCUMENT:
-            if indexes == (FOLD_INDEX, EXACT_INDEX):
+            if index == INDEX:
                 raise BadSearchQuery("document: terms search the documents — use search_documents")
             t.columns = None
     if not q.clauses:
         if q.negated:
             raise BadSearchQuery(f"{query!r} only says what to leave out — add a word to look for")
         return None
-    fold_ix, exact_ix = indexes
-
-    def ix_of(t: Term) -> str:
-        return term_index(t, mode, indexes)
-
-    def expr(t: Term, ix: str) -> str:
-        return term_expr(conn, t, ix, mode, exact_ix)
-
-    positive = [t for c in q.clauses for t in c]
-    index = exact_ix if all(ix_of(t) == exact_ix for t in positive) else fold_ix
-    p = Plan(index=index, match="", exact_index=exact_ix, negated=bool(q.negated))
-    rowid = p.rowid()
-
-    def sub(other: str, expr: str, negate: bool = False) -> str:
-        name = f"{prefix}{len(p.params)}"
-        p.params[name] = expr
-        return (f"+{rowid} {'NOT ' if negate else ''}IN "
-                f"(SELECT rowid FROM {other} WHERE {other} MATCH :{name})")
-
-    ands, conds = [], []
-    for clause in q.clauses:
-        # the primary index always gets the whole clause: a term of the other index is
-        # narrowed by a condition (folded text holds every exact match)
-        ands.append(_or([expr(t, index) for t in clause]))
-        if any(ix_of(t) != index for t in clause):
-            by_index: dict[str, list[str]] = {}
-            for t in clause:
-                by_index.setdefault(ix_of(t), []).append(expr(t, ix_of(t)))
-            conds.append("(" + " OR ".join(sub(ix, _or(exprs)) for ix, exprs in by_index.items()) + ")")
-    match = " AND ".join(ands)
+    match = " AND ".join(_or([term_expr(conn, t, mode, index) for t in c]) for c in q.clauses)
     for t in q.negated:
-        ix = ix_of(t)
-        if ix == index:
-            match = f"({match}) NOT {expr(t, ix)}"
-        else:
-            conds.append(sub(ix, expr(t, ix), negate=True))
-    p.match = match
-    p.conditions = "".join(f" AND {c}" for c in conds)
-    if any(ix_of(t) == fold_ix for t in positive):
-        # posts with the letters as typed rank first
-        lit = " AND ".join(_or([_fts_phrase(t.words(exact_key), t.prefix, t.columns) for t in c])
-                           for c in q.clauses)
-        p.literal = lit
+        match = f"({match}) NOT {term_expr(conn, t, mode, index)}"
+    p = Plan(index=index, match=match, negated=bool(q.negated))
+    positive = [t for c in q.clauses for t in c]
+    if conn is not None and any(not word_is_exact(w, mode) for t in positive for w in t.words()):
+        # posts with the letters as typed rank first (no tier when a prefix typed without
+        # marks stands for too many words by its letters)
+        try:
+            p.literal = " AND ".join(_or([term_expr(conn, t, "exact", index) for t in c])
+                                     for c in q.clauses)
+        except BadSearchQuery:
+            p.literal = None
     return p
 
 
@@ -380,11 +294,10 @@ def highlight_terms(query: str, mode: str = "auto") -> list[tuple[str, str, bool
     out = []
     for clause in parse(query).clauses:
         for t in clause:
-            exact = term_index(t, mode) == EXACT_INDEX
-            words = t.words(exact_key if exact else fold)
-            for i, w in enumerate(words):
-                last = t.prefix and i == len(words) - 1
-                if exact and (mode == "exact" or has_marks(w)):
+            ws = t.words()
+            for i, w in enumerate(ws):
+                last = t.prefix and i == len(ws) - 1
+                if word_is_exact(w, mode):
                     out.append(("exact", w, last))
                 else:
                     out.append(("fold", fold(w), last))

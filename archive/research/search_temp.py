@@ -1,7 +1,8 @@
-"""Temporary folded/exact FTS5 index pairs, built for one kind of search on one connection.
+"""Temporary full-text indexes, built for one kind of search on one connection.
 
 ``search --versions`` and ``document:`` queries search rows that have no permanent
-index (article versions of edited posts, document text). Their pair of indexes lives
+index (article versions of edited posts, document text). Their index (written like
+the articles' one, migration 12: ``pa_index``) lives
 in the connection's ``temp`` schema (a read-only archive allows it), built from a
 ``SELECT`` and kept while the database is unchanged (``PRAGMA data_version`` and the
 connection's own ``total_changes``), so
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from archive.db.m012_search_one_index import FUNCTION, TOKENIZE
+
 _built: dict[tuple[int, str], tuple[int, int]] = {}
 
 
@@ -22,20 +25,19 @@ def _state(conn: sqlite3.Connection) -> tuple[int, int]:
     return conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
 
 
-def temp_index_pair(conn: sqlite3.Connection, fold_name: str, exact_name: str,
-                    columns: tuple[str, ...], source_sql: str) -> None:
-    """Make ``temp.<fold_name>`` / ``temp.<exact_name>`` hold ``source_sql``'s rows
-    (``rowid`` then ``columns``, raw text): folded by ``pa_fold`` and exact by ``pa_exact``."""
-    key = (id(conn), fold_name)
+def temp_index(conn: sqlite3.Connection, name: str, columns: tuple[str, ...],
+               source_sql: str) -> None:
+    """Make ``temp.<name>`` hold ``source_sql``'s rows (``rowid_`` then ``<column>_``, raw
+    text), written by ``pa_index`` as the articles' index is."""
+    key = (id(conn), name)
     exists = conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = ?",
-                          (fold_name,)).fetchone() is not None
+                          (name,)).fetchone() is not None
     if exists and _built.get(key) == _state(conn):
         return
     cols = ", ".join(columns)
-    for name, fn, diacritics in ((fold_name, "pa_fold", 2), (exact_name, "pa_exact", 0)):
-        conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{name} USING fts5({cols}, "
-                     f"tokenize='unicode61 remove_diacritics {diacritics}')")
-        conn.execute(f"DELETE FROM temp.{name}")
-        conn.execute(f"INSERT INTO temp.{name}(rowid, {cols}) SELECT rowid_, "
-                     + ", ".join(f"{fn}({c}_)" for c in columns) + f" FROM ({source_sql})")
+    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{name} USING fts5({cols}, "
+                 f"tokenize='{TOKENIZE}')")
+    conn.execute(f"DELETE FROM temp.{name}")
+    conn.execute(f"INSERT INTO temp.{name}(rowid, {cols}) SELECT rowid_, "
+                 + ", ".join(f"{FUNCTION}({c}_)" for c in columns) + f" FROM ({source_sql})")
     _built[key] = _state(conn)

@@ -2,10 +2,10 @@
 
 ``article_versions`` keeps one row per distinct content of a post (title, lead,
 body). The query runs with the same rules as ``archive.research.search``
-(``search_query.plan`` on a pair of folded/exact indexes): the versions of the
-posts that have several are indexed in two temporary FTS5 tables for the
+(``search_query.plan`` on an index written like the articles'): the versions of the
+posts that have several are indexed in a temporary FTS5 table for the
 query (a few per cent of the posts on a real archive); a post with one version
-holds that content in ``articles``, whose indexes answer for it. Each hit says
+holds that content in ``articles``, whose index answers for it. Each hit says
 which version matched, when it was first seen and, against the version before
 it, a word diff: ``[-removed words-]`` and ``{+added words+}``.
 """
@@ -20,10 +20,10 @@ from dataclasses import asdict, dataclass
 from archive.research.search import _ensure_functions, _run, search_ids
 from archive.research.search_filters import date_bound, filter_sql
 from archive.research.search_query import highlight_terms, plan
-from archive.research.search_temp import temp_index_pair
+from archive.research.search_temp import temp_index
 from archive.research.snippet import Terms, best_snippet, highlight
 
-FOLD, EXACT = "pa_versions_fts", "pa_versions_fts_exact"
+INDEX = "pa_versions_fts"
 COLUMNS = ("title", "lead", "body_text", "author", "source")
 _WORDS = re.compile(r"\S+")
 
@@ -70,8 +70,8 @@ def _content(r) -> str:
 
 
 def _build_indexes(conn: sqlite3.Connection) -> None:
-    temp_index_pair(
-        conn, FOLD, EXACT, COLUMNS,
+    temp_index(
+        conn, INDEX, COLUMNS,
         "SELECT v.id AS rowid_, v.title AS title_, v.lead AS lead_, v.body_text AS body_text_, "
         "a.author AS author_, a.source AS source_ FROM article_versions v "
         "JOIN articles a ON a.id = v.article_id WHERE v.article_id IN "
@@ -87,19 +87,19 @@ def search_versions(conn: sqlite3.Connection, query: str, *, mode: str = "auto",
     date_bound(until, "until")
     _ensure_functions(conn)
     _build_indexes(conn)
-    p = plan(conn, query, mode, indexes=(FOLD, EXACT))
+    p = plan(conn, query, mode, INDEX)
     if p is None:
         return []
     filters, params = filter_sql(since=since, until=until, category=category, author=author)
-    params.update(p.params, match=p.match, limit=max(1, int(limit)))
+    params.update(match=p.match, limit=max(1, int(limit)))
     rows = _run(conn, f"""
         SELECT v.id AS vid, bm25({p.index}, 10.0, 4.0, 1.0, 1.0, 1.0) AS score
         FROM {p.index} JOIN article_versions v ON v.id = {p.index}.rowid
         JOIN articles a ON a.id = v.article_id
-        WHERE {p.index} MATCH :match {p.conditions} {filters}
+        WHERE {p.index} MATCH :match {filters}
         ORDER BY score LIMIT :limit""", params, query)
     found = [(r["vid"], float(r["score"])) for r in rows]
-    # posts with one version: their content is the article's, found by the articles' indexes
+    # posts with one version: their content is the article's, found by the articles' index
     single = search_ids(conn, query, mode=mode, since=since, until=until, category=category,
                         author=author, limit=limit)
     if single:
