@@ -1,15 +1,15 @@
-"""Full-text index size per article (dbstat): the folded index alone vs the two indexes of
-migration 10, and what storage-level changes would save.
+"""Full-text index size per article (dbstat): the index before issue 15, migration 10's two
+indexes, and migration 12's one index.
 
 The first ``--n`` articles of the search benchmark's database are copied into a scratch
 database and indexed the way a crawl indexes them (one insert at a time, one
-transaction, triggers calling ``pa_fold``/``pa_exact``), into:
+transaction, triggers calling the archive's SQL functions), into:
 
 - ``fold3``: migration 2's folded index (title, lead, body_text) — the index before issue 15;
-- ``fold5`` + ``exact5``: migration 10's pair (with author and source);
-- ``merged``: both in one FTS5 table of ten columns (one doclist per term for the words
-  both spell alike, one docsize row), which would rank the same (bm25's length ratio and
-  idf are unchanged) but needs one tokenizer (``remove_diacritics 0``).
+- ``fold5`` + ``exact5``: migration 10's pair (with author and source): the folded text
+  (``pa_fold``, ``remove_diacritics 2``) and the exact text (``pa_exact``);
+- ``one5``: migration 12's index, each word one term with both keys (``pa_index``,
+  ``remove_diacritics 0``) — what the archive has now.
 
 Then every index is merged into one segment (FTS5 ``'optimize'``) and measured again.
 
@@ -25,25 +25,31 @@ import time
 from pathlib import Path
 
 from archive.db import register_functions
+from archive.db.m012_search_one_index import COLUMNS, FUNCTION, TOKENIZE
 
-COLUMNS = ("title", "lead", "body_text", "author", "source")
 SRC = Path(__file__).parent / "out" / "search" / "articles-100000.sqlite"
 
+# name → (columns, SQL function, tokenizer)
+INDEXES = {
+    "fold3": (COLUMNS[:3], "pa_fold", "unicode61 remove_diacritics 2"),
+    "fold5": (COLUMNS, "pa_fold", "unicode61 remove_diacritics 2"),
+    "exact5": (COLUMNS, "pa_exact", "unicode61 remove_diacritics 0"),
+    "one5": (COLUMNS, FUNCTION, TOKENIZE),
+}
 
-def _index(conn, name: str, columns: list[tuple[str, str, str]], diacritics: int) -> None:
-    """``columns``: (FTS5 column, function, article column)."""
-    cols = ", ".join(c for c, _, _ in columns)
-    conn.execute(f"CREATE VIRTUAL TABLE {name} USING fts5({cols}, content='', "
-                 f"tokenize='unicode61 remove_diacritics {diacritics}')")
-    vals = ", ".join(f"{fn}(new.{src})" for _, fn, src in columns)
+
+def _index(conn, name: str, columns, fn: str, tokenize: str) -> None:
+    cols = ", ".join(columns)
+    conn.execute(f"CREATE VIRTUAL TABLE {name} USING fts5({cols}, content='', tokenize='{tokenize}')")
+    vals = ", ".join(f"{fn}(new.{c})" for c in columns)
     conn.execute(f"CREATE TRIGGER {name}_i AFTER INSERT ON art BEGIN "
                  f"INSERT INTO {name}(rowid, {cols}) VALUES (new.id, {vals}); END")
 
 
-def _sizes(conn, n: int, names) -> dict[str, float]:
+def _sizes(conn, n: int) -> dict[str, float]:
     out: dict[str, float] = {}
     for table, size in conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"):
-        for name in names:
+        for name in INDEXES:
             if table.startswith(name + "_"):
                 out[name] = out.get(name, 0) + size / n
     return out
@@ -52,8 +58,10 @@ def _sizes(conn, n: int, names) -> dict[str, float]:
 def _report(tag: str, s: dict[str, float]) -> None:
     pair = s["fold5"] + s["exact5"]
     print(f"{tag}: " + ", ".join(f"{k} {v:,.0f}" for k, v in s.items()) + " bytes/article")
-    print(f"   pair / fold5 {pair / s['fold5']:.3f}, pair / fold3 {pair / s['fold3']:.3f}, "
-          f"merged / fold3 {s['merged'] / s['fold3']:.3f}")
+    print(f"   migration 10's pair {pair:,.0f}: {pair / s['fold3']:.3f} x migration 2's index, "
+          f"{pair / s['fold5']:.3f} x its folded one")
+    print(f"   migration 12's index {s['one5']:,.0f}: {s['one5'] / s['fold3']:.3f} x migration 2's "
+          f"index, {s['one5'] / s['fold5']:.3f} x migration 10's folded one")
 
 
 def main() -> None:
@@ -66,11 +74,8 @@ def main() -> None:
         register_functions(conn)
         conn.execute("ATTACH ? AS src", (f"file:{args.src}?mode=ro",))
         conn.execute(f"CREATE TABLE art(id INTEGER PRIMARY KEY, {', '.join(COLUMNS)})")
-        _index(conn, "fold3", [(c, "pa_fold", c) for c in COLUMNS[:3]], 2)
-        _index(conn, "fold5", [(c, "pa_fold", c) for c in COLUMNS], 2)
-        _index(conn, "exact5", [(c, "pa_exact", c) for c in COLUMNS], 0)
-        _index(conn, "merged", [(f"f_{c}", "pa_fold", c) for c in COLUMNS]
-               + [(f"e_{c}", "pa_exact", c) for c in COLUMNS], 0)
+        for name, (columns, fn, tokenize) in INDEXES.items():
+            _index(conn, name, columns, fn, tokenize)
         started = time.perf_counter()
         rows = conn.execute(f"SELECT id, {', '.join(COLUMNS)} FROM src.articles WHERE id <= ?"
                             " ORDER BY id", (args.n,)).fetchall()
@@ -79,13 +84,12 @@ def main() -> None:
                 conn.execute("INSERT INTO art VALUES (?,?,?,?,?,?)", row)
         n = len(rows)
         print(f"{n} articles indexed in {time.perf_counter() - started:.0f} s")
-        names = ("fold3", "fold5", "exact5", "merged")
-        _report("as a crawl leaves them", _sizes(conn, n, names))
+        _report("as a crawl leaves them", _sizes(conn, n))
         with conn:
-            for name in names:
+            for name in INDEXES:
                 conn.execute(f"INSERT INTO {name}({name}) VALUES ('optimize')")
         conn.execute("VACUUM")
-        _report("after 'optimize'", _sizes(conn, n, names))
+        _report("after 'optimize'", _sizes(conn, n))
         conn.close()
 
 

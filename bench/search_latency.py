@@ -12,7 +12,7 @@ typed with marks), 30 unaccented, 30 accented, 30 quoted phrases, 40 narrow
 (three words of a post's title) and 30 filtered (--since/--until/--category/
 --author). The headline is the median and p95 over all 200 (target: median
 <= 20 ms, p95 <= 60 ms); then each kind, the load average, and the size of the
-two full-text indexes per article.
+full-text index per article.
 
     .venv/bin/python bench/search_latency.py                         # 100 000
     .venv/bin/python bench/search_latency.py --sizes 20000 --workdir /tmp/bench-search
@@ -31,6 +31,7 @@ from archive.db import open_db
 from archive.db.store import Store
 from archive.parser.model import Article, Term
 from archive.research.search import search
+from archive.research.search_query import INDEX
 from archive.text import fold
 from replica.truth import iter_truth
 from replica.words import PLACES, TAGS, TOPICS
@@ -141,13 +142,11 @@ def _load() -> str:
 
 
 def index_sizes(conn) -> dict[str, int]:
-    """Bytes of each full-text index (its shadow tables), from dbstat."""
+    """Bytes of the full-text index (its shadow tables), from dbstat."""
     sizes: dict[str, int] = {}
     for name, size in conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"):
-        for ix in ("articles_fts_exact", "articles_fts"):
-            if name.startswith(ix + "_"):
-                sizes[ix] = sizes.get(ix, 0) + size
-                break
+        if name.startswith(INDEX + "_"):
+            sizes[INDEX] = sizes.get(INDEX, 0) + size
     return sizes
 
 

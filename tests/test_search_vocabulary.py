@@ -99,3 +99,21 @@ def test_marked_prefixes_and_mixed_phrases_find_the_right_posts(tmp_path):
     assert found("nẵ*") == {"Đà nẵng", "Đà Lạt nẵng"}
     assert found('"Đà nẵng"') == {"Đà nẵng"}
     c.close()
+
+
+def test_prefixes_as_researchers_md_tells_them(tmp_path):
+    c = open_db(tmp_path / "archive.sqlite")
+    titles = ["phòng họp", "phong trào", "phó chủ tịch", "ngày mai", "Nga", "ngắn gọn", "ngà voi"]
+    with c:
+        c.executemany("INSERT INTO articles (url, title, first_seen_at, last_seen_at) VALUES"
+                      " (?, ?, '2026-11-28T00:00:00Z', '2026-11-28T00:00:00Z')",
+                      [(f"https://portal.example/{i}", t) for i, t in enumerate(titles)])
+
+    def found(q):
+        return sorted(h.title for h in search(c, q))
+
+    assert found("phò*") == ["phòng họp"]
+    assert found("nga*") == ["Nga", "ngà voi", "ngày mai", "ngắn gọn"]
+    assert found("ngà*") == ["ngà voi"]  # the tone of ``ngày`` sits on its last vowel once normalised
+    assert found("ngày") == ["ngày mai"]
+    c.close()

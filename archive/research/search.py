@@ -249,7 +249,7 @@ def _run(conn, sql, params, query):
     except sqlite3.OperationalError as exc:
         if "no such table: articles_fts" in str(exc) or "no such column" in str(exc):
             raise BadSearchQuery(
-                "this archive's full-text indexes are missing or out of date — open it once for "
+                "this archive's full-text index is missing or out of date — open it once for "
                 "writing (any portal-archive command that writes, e.g. reindex) to migrate it"
             ) from exc
         raise BadSearchQuery(f"search failed for {query!r} ({exc}) — simplify the query") from exc
@@ -261,9 +261,9 @@ def _plan(conn, query, mode, since, until) -> Plan | None:
     _ensure_functions(conn)
     try:
         return plan(conn, query, mode)
-    except sqlite3.OperationalError as exc:  # the vocabulary of an archive without migration 10
+    except sqlite3.OperationalError as exc:  # the vocabulary (prefix_terms) of an index too old
         raise BadSearchQuery(
-            "this archive's full-text indexes are out of date — open it once for writing "
+            "this archive's full-text index is out of date — open it once for writing "
             "(any portal-archive command that writes, e.g. reindex) to migrate it") from exc
 
 
