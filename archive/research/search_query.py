@@ -201,7 +201,9 @@ def _alternatives(conn, index: str, word: str, exact: bool, prefix: bool, typed:
         return ['"' + (fold_key(word) if prefix else fold_term(word)) + '"*']
     if not prefix:
         return ['"' + index_term(word) + '"']
-    terms = prefix_terms(conn, index, word) if conn is not None else []
+    if conn is None:
+        raise ValueError("a prefix found by its letters is read from the index: pass a connection")
+    terms = prefix_terms(conn, index, word)
     if terms is None:
         raise BadSearchQuery(f"{typed!r}: more than {MAX_PREFIX_TERMS} words of this archive "
                              f"start with {word!r} — type more letters, or leave its marks out")
