@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -154,6 +155,11 @@ def term_exact(term: str) -> str:
     return exact or folded
 
 
+# a text's words are mostly the same few thousand syllables: each is written once
+_cached_term = functools.lru_cache(maxsize=1 << 16)(index_term)
+
+
 def index_text(s: str | None) -> str:
-    """What the full-text index is fed for ``s`` (the SQL function ``pa_index``)."""
-    return " ".join(index_term(w) for w in words(exact_key(s))) if s else ""
+    """What the full-text index is fed for ``s`` (the SQL function ``pa_index``; called
+    for every article written, so each word's term is cached)."""
+    return " ".join(map(_cached_term, words(exact_key(s)))) if s else ""
