@@ -116,7 +116,7 @@ SELECT count(*) FROM (SELECT 1 FROM {ix} {join} WHERE {ix} MATCH :match {filters
 # unless it is smaller than the page. ``:seen``: the ids of the groups before it.
 _BROAD_GROUP = """
 SELECT {ix}.rowid FROM {ix} {join}
-WHERE {ix} MATCH {match} {filters} {extra}
+WHERE {ix} MATCH {match} {filters}
   AND +{ix}.rowid NOT IN (SELECT value FROM json_each(:seen))
 ORDER BY {ix}.rowid DESC LIMIT :n
 """
@@ -130,10 +130,6 @@ class _Parts:
     join: str
     filters: str
     params: dict
-
-    @property
-    def ix(self) -> str:
-        return self.p.index
 
 
 def _parts(conn, p: Plan, *, since, until, category, author) -> _Parts:
@@ -171,9 +167,9 @@ def _count(conn, p: Plan, bound: int | None, query: str) -> int:
 
 def _is_broad(conn, p: Plan, threshold: int, query: str) -> bool:
     """Whether the query's words match more than ``threshold`` articles. The letters as
-    typed, when the query leaves nothing out, are a subset of its matches: counting them
-    first spares merging the doclists of every reading of its words typed without marks."""
-    if p.literal and not p.negated:
+    typed are a subset of its matches: counting them first spares merging the doclists
+    of every reading of its words typed without marks."""
+    if p.literal:
         literal = Plan(index=p.index, match=p.literal)
         if _count(conn, literal, threshold + 1, query) > threshold:
             return True
@@ -185,9 +181,8 @@ def _broad_ids(conn, parts: _Parts, query: str, mode: str, *, limit, offset) -> 
 
     Groups: (1) the letters as typed in the title, (2) the letters as typed elsewhere,
     (3) the words (any reading) in the title, (4) the other matches; (1)-(2) only when some
-    word was typed without marks (else every match has its letters as typed; the match is
-    checked too when the query leaves terms out). A group is read only when the ones
-    before it did not fill the page, so they were read whole: leaving out their ids is
+    word was typed without marks (else every match has its letters as typed). A group
+    is read only when the ones before it did not fill the page, so they were read whole: leaving out their ids is
     leaving out every post of an earlier group."""
     p = parts.p
     ix = p.index
@@ -197,27 +192,24 @@ def _broad_ids(conn, parts: _Parts, query: str, mode: str, *, limit, offset) -> 
         titled = None
     else:
         params["t_match"] = titled.match
-    # (MATCH, extra, tier, group): the group's number in BROAD_RULE's list (without
-    # groups 1-2 every match holds the letters as typed, so it is in 1 or 2)
-    groups: list[tuple[str, str, int, int]] = []
+    # (MATCH, tier, group): the group's number in BROAD_RULE's list (without groups 1-2
+    # every match holds the letters as typed, so it is in 1 or 2)
+    groups: list[tuple[str, int, int]] = []
     if p.literal:
-        check = (f" AND +{ix}.rowid IN (SELECT rowid FROM {ix} WHERE {ix} MATCH :match)"
-                 if p.negated else "")
         if titled is not None and titled.literal:
             params["t_literal"] = titled.literal
-            groups.append((":t_literal", check, 1, 1))
-        groups.append((":literal", check, 1, 2))
+            groups.append((":t_literal", 1, 1))
+        groups.append((":literal", 1, 2))
     tier, base = (0, 2) if p.literal else (1, 0)
     if titled is not None:
-        groups.append((":t_match", "", tier, base + 1))
-    groups.append((":match", "", tier, base + 2))
+        groups.append((":t_match", tier, base + 1))
+    groups.append((":match", tier, base + 2))
     want = None if limit is None else max(0, int(offset)) + max(1, int(limit))
     found: list[tuple[int, int, int]] = []
-    for match, extra, group_tier, number in groups:
+    for match, group_tier, number in groups:
         if want is not None and len(found) >= want:
             break
-        sql = _BROAD_GROUP.format(ix=ix, match=match, extra=extra, filters=parts.filters,
-                                  join=parts.join)
+        sql = _BROAD_GROUP.format(ix=ix, match=match, filters=parts.filters, join=parts.join)
         rows = _run(conn, sql, dict(params, seen=json.dumps([f[0] for f in found]),
                                     n=-1 if want is None else want - len(found)), query)
         found += [(r[0], group_tier, number) for r in rows]

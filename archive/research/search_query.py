@@ -226,13 +226,12 @@ def term_expr(conn: sqlite3.Connection | None, term: Term, mode: str, index: str
 @dataclass
 class Plan:
     """How to run a query on one index: its MATCH expression, and the expression of the
-    query as typed (every word by its letters) that marks the first rank tier, when
-    some word is found by its fold."""
+    query as typed (every word by its letters, the same terms left out) that marks the
+    first rank tier, when some word is found by its fold."""
 
     index: str
     match: str
     literal: str | None = None
-    negated: bool = False  # the query has terms to leave out
 
     def rowid(self) -> str:
         return f"{self.index}.rowid"
@@ -273,17 +272,21 @@ def plan(conn: sqlite3.Connection | None, query: str, mode: str = "auto",
         if q.negated:
             raise BadSearchQuery(f"{query!r} only says what to leave out — add a word to look for")
         return None
-    match = " AND ".join(_or([term_expr(conn, t, mode, index) for t in c]) for c in q.clauses)
-    for t in q.negated:
-        match = f"({match}) NOT {term_expr(conn, t, mode, index)}"
-    p = Plan(index=index, match=match, negated=bool(q.negated))
+    leave_out = "".join(f" NOT {term_expr(conn, t, mode, index)}" for t in q.negated)
+
+    def written(word_mode: str) -> str:
+        look_for = " AND ".join(_or([term_expr(conn, t, word_mode, index) for t in c])
+                                for c in q.clauses)
+        return f"({look_for}){leave_out}" if leave_out else look_for
+
+    p = Plan(index=index, match=written(mode))
     positive = [t for c in q.clauses for t in c]
     if conn is not None and any(not word_is_exact(w, mode) for t in positive for w in t.words()):
         # posts with the letters as typed rank first (no tier when a prefix typed without
-        # marks stands for too many words by its letters)
+        # marks stands for too many words by its letters); what the query leaves out is
+        # left out of them too, so they are always among its matches
         try:
-            p.literal = " AND ".join(_or([term_expr(conn, t, "exact", index) for t in c])
-                                     for c in q.clauses)
+            p.literal = written("exact")
         except BadSearchQuery:
             p.literal = None
     return p
